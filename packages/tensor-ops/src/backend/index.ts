@@ -16,3 +16,4 @@ export { conv2dBackpropInputComposite } from './kernels/conv2dBackpropInputCompo
 export { depthwiseBackpropFilterComposite } from './kernels/depthwiseBackpropFilterComposite.js';
 export { depthwiseBackpropInputComposite } from './kernels/depthwiseBackpropInputComposite.js';
 export { unsortedSegmentSumComposite } from './kernels/unsortedSegmentSumComposite.js';
+export { patchSamePadding, SAME_PADDING_KERNELS } from './patchSamePadding.js';

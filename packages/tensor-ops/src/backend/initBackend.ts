@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as TE from 'fp-ts/lib/TaskEither.js';
+import { patchSamePadding } from './patchSamePadding.js';
 import { probeNativeBinding } from './probeNativeBinding.js';
 import { registerDilatedConvGradients } from './registerDilatedConvGradients.js';
 import { registerTrainingKernels } from './registerTrainingKernels.js';
@@ -28,7 +29,7 @@ export interface BackendInfo {
   readonly tfjsVersion: string;
   /** For wasm: SIMD and multi-threading as the backend detected them. */
   readonly wasm?: { readonly simd: boolean; readonly threads: boolean };
-  /** Kernels kd registered on the active backend so that it can train. */
+  /** Kernels kd registered or patched on the active backend so that it trains and matches TF. */
   readonly trainingKernels: readonly string[];
 }
 
@@ -90,7 +91,7 @@ async function activate(candidate: BackendCandidate): Promise<string[]> {
     if (!(await tf.setBackend('wasm'))) {
       throw new BackendError("the 'wasm' backend failed to initialise");
     }
-    return registerTrainingKernels('wasm');
+    return [...registerTrainingKernels('wasm'), ...patchSamePadding('wasm')];
   }
   await import('@tensorflow/tfjs-backend-cpu');
   if (!(await tf.setBackend('cpu'))) throw new BackendError("the 'cpu' backend failed to start");

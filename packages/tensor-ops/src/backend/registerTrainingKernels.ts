@@ -23,9 +23,17 @@ export const TRAINING_KERNELS = [
 export type TrainingKernelName = (typeof TRAINING_KERNELS)[number];
 
 // Kernels receive bare TensorInfos; wrapping them as tensors lets the composites use the public op
-// API (ops run inside a kernel are not recorded on the gradient tape, by tfjs's design).
-function withTensors<T>(infos: readonly Info[], body: (ts: tf.Tensor[]) => T): T {
-  const ts = infos.map((info) => tf.engine().makeTensorFromTensorInfo(info));
+// API (ops run inside a kernel are not recorded on the gradient tape, by tfjs's design). The wrapper
+// takes its own reference on the data, so disposing it leaves the caller's tensor intact.
+function withTensors<T>(
+  backend: unknown,
+  infos: readonly Info[],
+  body: (ts: tf.Tensor[]) => T,
+): T {
+  const ts = infos.map((info) => {
+    (backend as unknown as { incRef(id: tf.DataId): void }).incRef(info.dataId);
+    return tf.engine().makeTensorFromTensorInfo(info);
+  });
   try {
     return body(ts);
   } finally {
@@ -47,12 +55,12 @@ function nhwcOnly(attrs: Attrs, kernel: string): void {
 }
 
 const kernelFuncs: Record<TrainingKernelName, tf.KernelFunc> = {
-  Conv2DBackpropFilter: ({ inputs, attrs }) => {
+  Conv2DBackpropFilter: ({ inputs, attrs, backend }) => {
     const a = attrs as Attrs;
     nhwcOnly(a, 'Conv2DBackpropFilter');
     const x = need(inputs, 'x', 'Conv2DBackpropFilter');
     const dy = need(inputs, 'dy', 'Conv2DBackpropFilter');
-    return withTensors([x, dy], ([xt, dyt]) =>
+    return withTensors(backend, [x, dy], ([xt, dyt]) =>
       conv2dBackpropFilterComposite(
         xt as tf.Tensor4D,
         dyt as tf.Tensor4D,
@@ -66,12 +74,12 @@ const kernelFuncs: Record<TrainingKernelName, tf.KernelFunc> = {
       ),
     );
   },
-  Conv2DBackpropInput: ({ inputs, attrs }) => {
+  Conv2DBackpropInput: ({ inputs, attrs, backend }) => {
     const a = attrs as Attrs;
     nhwcOnly(a, 'Conv2DBackpropInput');
     const dy = need(inputs, 'dy', 'Conv2DBackpropInput');
     const filter = need(inputs, 'filter', 'Conv2DBackpropInput');
-    return withTensors([dy, filter], ([dyt, ft]) =>
+    return withTensors(backend, [dy, filter], ([dyt, ft]) =>
       conv2dBackpropInputComposite(
         a.inputShape as [number, number, number, number],
         dyt as tf.Tensor4D,
@@ -85,11 +93,11 @@ const kernelFuncs: Record<TrainingKernelName, tf.KernelFunc> = {
       ),
     );
   },
-  DepthwiseConv2dNativeBackpropFilter: ({ inputs, attrs }) => {
+  DepthwiseConv2dNativeBackpropFilter: ({ inputs, attrs, backend }) => {
     const a = attrs as Attrs;
     const x = need(inputs, 'x', 'DepthwiseConv2dNativeBackpropFilter');
     const dy = need(inputs, 'dy', 'DepthwiseConv2dNativeBackpropFilter');
-    return withTensors([x, dy], ([xt, dyt]) =>
+    return withTensors(backend, [x, dy], ([xt, dyt]) =>
       depthwiseBackpropFilterComposite(
         xt as tf.Tensor4D,
         dyt as tf.Tensor4D,
@@ -103,11 +111,11 @@ const kernelFuncs: Record<TrainingKernelName, tf.KernelFunc> = {
       ),
     );
   },
-  DepthwiseConv2dNativeBackpropInput: ({ inputs, attrs }) => {
+  DepthwiseConv2dNativeBackpropInput: ({ inputs, attrs, backend }) => {
     const a = attrs as Attrs;
     const dy = need(inputs, 'dy', 'DepthwiseConv2dNativeBackpropInput');
     const filter = need(inputs, 'filter', 'DepthwiseConv2dNativeBackpropInput');
-    return withTensors([dy, filter], ([dyt, ft]) =>
+    return withTensors(backend, [dy, filter], ([dyt, ft]) =>
       depthwiseBackpropInputComposite(
         a.inputShape as [number, number, number, number],
         dyt as tf.Tensor4D,
@@ -121,10 +129,10 @@ const kernelFuncs: Record<TrainingKernelName, tf.KernelFunc> = {
       ),
     );
   },
-  UnsortedSegmentSum: ({ inputs, attrs }) => {
+  UnsortedSegmentSum: ({ inputs, attrs, backend }) => {
     const x = need(inputs, 'x', 'UnsortedSegmentSum');
     const ids = need(inputs, 'segmentIds', 'UnsortedSegmentSum');
-    return withTensors([x, ids], ([xt, idt]) =>
+    return withTensors(backend, [x, ids], ([xt, idt]) =>
       unsortedSegmentSumComposite(
         xt as tf.Tensor,
         idt as tf.Tensor,

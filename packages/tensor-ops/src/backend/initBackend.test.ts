@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, test } from 'node:test';
+
+// The active backend is process-global, so each selection runs in its own process.
+const entry = fileURLToPath(new URL('../index.js', import.meta.url));
+
+function select(env: Record<string, string | undefined>) {
+  const script = `import { initBackend } from ${JSON.stringify(entry)};
+    try { const info = await initBackend(); console.log(JSON.stringify(info)); }
+    catch (e) { console.error(e.name + ': ' + e.message); process.exit(3); }`;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+  return { status: child.status, stdout: child.stdout, stderr: child.stderr };
+}
+
+describe('initBackend', () => {
+  test('KD_BACKEND=wasm selects wasm with the training kernels', () => {
+    const r = select({ KD_BACKEND: 'wasm' });
+    assert.equal(r.status, 0, r.stderr);
+    const info = JSON.parse(r.stdout);
+    assert.equal(info.name, 'wasm');
+    assert.equal(info.requested, 'wasm');
+    assert.ok(info.trainingKernels.includes('Conv2DBackpropFilter'));
+    assert.ok(info.trainingKernels.includes('UnsortedSegmentSum'));
+  });
+
+  test('KD_BACKEND=cpu selects cpu', () => {
+    const r = select({ KD_BACKEND: 'cpu' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).name, 'cpu');
+  });
+
+  test('without KD_BACKEND the best available backend wins and every candidate has a reason', () => {
+    const r = select({ KD_BACKEND: undefined });
+    assert.equal(r.status, 0, r.stderr);
+    const info = JSON.parse(r.stdout);
+    const native = info.candidates.filter((c: { name: string }) => c.name === 'tensorflow');
+    const expected = native.some((c: { available: boolean }) => c.available) ? 'tensorflow' : 'wasm';
+    assert.equal(info.name, expected);
+    for (const c of info.candidates) assert.ok(c.reason.length > 0);
+  });
+
+  test('an unavailable explicit choice is an error that says how to install tfjs-node', (t) => {
+    const probe = select({ KD_BACKEND: undefined });
+    const info = JSON.parse(probe.stdout);
+    if (info.candidates.some((c: { name: string; available: boolean }) => c.name === 'tensorflow' && c.available)) {
+      t.skip('libtensorflow is installed on this machine');
+      return;
+    }
+    const r = select({ KD_BACKEND: 'tensorflow' });
+    assert.equal(r.status, 3);
+    assert.match(r.stderr, /BackendError: KD_BACKEND=tensorflow requested but it is not available/);
+    assert.match(r.stderr, /npm install @tensorflow\/tfjs-node/);
+  });
+
+  test('an unknown KD_BACKEND is rejected with the valid names', () => {
+    const r = select({ KD_BACKEND: 'webgpu' });
+    assert.equal(r.status, 3);
+    assert.match(r.stderr, /KD_BACKEND='webgpu'.*expected one of tensorflow, wasm, cpu/);
+  });
+});
