@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 // The active backend is process-global, so each selection runs in its own process.
 const entry = fileURLToPath(new URL('../index.js', import.meta.url));
@@ -39,7 +39,9 @@ describe('initBackend', () => {
     assert.equal(r.status, 0, r.stderr);
     const info = JSON.parse(r.stdout);
     const native = info.candidates.filter((c: { name: string }) => c.name === 'tensorflow');
-    const expected = native.some((c: { available: boolean }) => c.available) ? 'tensorflow' : 'wasm';
+    const expected = native.some((c: { available: boolean }) => c.available)
+      ? 'tensorflow'
+      : 'wasm';
     assert.equal(info.name, expected);
     for (const c of info.candidates) assert.ok(c.reason.length > 0);
   });
@@ -47,7 +49,11 @@ describe('initBackend', () => {
   test('an unavailable explicit choice is an error that says how to install tfjs-node', (t) => {
     const probe = select({ KD_BACKEND: undefined });
     const info = JSON.parse(probe.stdout);
-    if (info.candidates.some((c: { name: string; available: boolean }) => c.name === 'tensorflow' && c.available)) {
+    if (
+      info.candidates.some(
+        (c: { name: string; available: boolean }) => c.name === 'tensorflow' && c.available,
+      )
+    ) {
       t.skip('libtensorflow is installed on this machine');
       return;
     }

@@ -82,7 +82,9 @@ async function activate(candidate: BackendCandidate): Promise<string[]> {
   if (candidate.name === 'tensorflow') {
     await import(candidate.package);
     if (!(await tf.setBackend('tensorflow'))) {
-      throw new BackendError(`${candidate.package} loaded but the 'tensorflow' backend failed to start`);
+      throw new BackendError(
+        `${candidate.package} loaded but the 'tensorflow' backend failed to start`,
+      );
     }
     return [];
   }
@@ -138,12 +140,15 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     },
   ];
 
-  const pool = requested === undefined ? candidates : candidates.filter((c) => c.name === requested);
+  const pool =
+    requested === undefined ? candidates : candidates.filter((c) => c.name === requested);
   const chosen = pool.find((c) => c.available);
   if (chosen === undefined) {
     if (requested === 'tensorflow') {
       const why = native.map((c) => `${c.package}: ${c.reason}`).join('; ');
-      throw new BackendError(`KD_BACKEND=tensorflow requested but it is not available (${why}). ${INSTALL_HINT}`);
+      throw new BackendError(
+        `KD_BACKEND=tensorflow requested but it is not available (${why}). ${INSTALL_HINT}`,
+      );
     }
     const why = pool.map((c) => `${c.package}: ${c.reason}`).join('; ');
     throw new BackendError(`backend '${requested ?? 'any'}' is not available (${why})`);
@@ -175,7 +180,9 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
 }
 
 /** {@link initBackend} as a TaskEither, for callers composing with fp-ts. */
-export const initBackendTE = (options: InitBackendOptions = {}): TE.TaskEither<BackendError, BackendInfo> =>
+export const initBackendTE = (
+  options: InitBackendOptions = {},
+): TE.TaskEither<BackendError, BackendInfo> =>
   TE.tryCatch(
     () => initBackend(options),
     (err) => (err instanceof BackendError ? err : new BackendError(String(err))),

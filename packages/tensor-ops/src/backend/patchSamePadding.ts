@@ -43,7 +43,10 @@ export function patchSamePadding(backendName = 'wasm'): string[] {
         [left, right],
         [0, 0],
       ];
-      return original.kernelFunc({ ...args, attrs: { ...attrs, pad } as unknown as tf.NamedAttrMap });
+      return original.kernelFunc({
+        ...args,
+        attrs: { ...attrs, pad } as unknown as tf.NamedAttrMap,
+      });
     };
     tf.unregisterKernel(kernelName, backendName);
     tf.registerKernel({ ...original, kernelFunc, kdSamePad: true } as tf.KernelConfig);

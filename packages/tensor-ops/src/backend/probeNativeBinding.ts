@@ -41,7 +41,12 @@ export function probeNativeBinding(
     if (!entry.startsWith('napi-v')) continue;
     const candidate = join(lib, entry, 'tfjs_binding.node');
     if (existsSync(candidate)) {
-      return { package: pkg, present: true, bindingPath: candidate, reason: `binding at ${candidate}` };
+      return {
+        package: pkg,
+        present: true,
+        bindingPath: candidate,
+        reason: `binding at ${candidate}`,
+      };
     }
   }
   return {

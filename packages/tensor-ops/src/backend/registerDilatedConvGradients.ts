@@ -51,19 +51,15 @@ export function registerDilatedConvGradients(): void {
         } as unknown as tf.NamedAttrMap;
         return {
           x: () =>
-            tf
-              .engine()
-              .runKernel('Conv2DBackpropInput', { dy: dyt, filter }, {
-                ...base,
-                inputShape: x.shape,
-              } as unknown as tf.NamedAttrMap) as tf.Tensor,
+            tf.engine().runKernel('Conv2DBackpropInput', { dy: dyt, filter }, {
+              ...base,
+              inputShape: x.shape,
+            } as unknown as tf.NamedAttrMap) as tf.Tensor,
           filter: () =>
-            tf
-              .engine()
-              .runKernel('Conv2DBackpropFilter', { x, dy: dyt }, {
-                ...base,
-                filterShape: filter.shape,
-              } as unknown as tf.NamedAttrMap) as tf.Tensor,
+            tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dyt }, {
+              ...base,
+              filterShape: filter.shape,
+            } as unknown as tf.NamedAttrMap) as tf.Tensor,
         };
       }
       return {
@@ -95,19 +91,15 @@ export function registerDilatedConvGradients(): void {
         } as unknown as tf.NamedAttrMap;
         return {
           x: () =>
-            tf
-              .engine()
-              .runKernel('DepthwiseConv2dNativeBackpropInput', { dy: dyt, filter }, {
-                ...base,
-                inputShape: x.shape,
-              } as unknown as tf.NamedAttrMap) as tf.Tensor,
+            tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: dyt, filter }, {
+              ...base,
+              inputShape: x.shape,
+            } as unknown as tf.NamedAttrMap) as tf.Tensor,
           filter: () =>
-            tf
-              .engine()
-              .runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy: dyt }, {
-                ...base,
-                filterShape: filter.shape,
-              } as unknown as tf.NamedAttrMap) as tf.Tensor,
+            tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy: dyt }, {
+              ...base,
+              filterShape: filter.shape,
+            } as unknown as tf.NamedAttrMap) as tf.Tensor,
         };
       }
       return {

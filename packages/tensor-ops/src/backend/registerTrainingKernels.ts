@@ -25,11 +25,7 @@ export type TrainingKernelName = (typeof TRAINING_KERNELS)[number];
 // Kernels receive bare TensorInfos; wrapping them as tensors lets the composites use the public op
 // API (ops run inside a kernel are not recorded on the gradient tape, by tfjs's design). The wrapper
 // takes its own reference on the data, so disposing it leaves the caller's tensor intact.
-function withTensors<T>(
-  backend: unknown,
-  infos: readonly Info[],
-  body: (ts: tf.Tensor[]) => T,
-): T {
+function withTensors<T>(backend: unknown, infos: readonly Info[], body: (ts: tf.Tensor[]) => T): T {
   const ts = infos.map((info) => {
     (backend as unknown as { incRef(id: tf.DataId): void }).incRef(info.dataId);
     return tf.engine().makeTensorFromTensorInfo(info);
@@ -157,7 +153,12 @@ export function registerTrainingKernels(backendName = 'wasm'): TrainingKernelNam
       if ((existing as { kdComposite?: boolean }).kdComposite) continue;
       tf.unregisterKernel(kernelName, backendName);
     }
-    const config = { kernelName, backendName, kernelFunc: kernelFuncs[kernelName], kdComposite: true };
+    const config = {
+      kernelName,
+      backendName,
+      kernelFunc: kernelFuncs[kernelName],
+      kdComposite: true,
+    };
     tf.registerKernel(config as tf.KernelConfig);
     added.push(kernelName);
   }

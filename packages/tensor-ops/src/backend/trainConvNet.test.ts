@@ -18,7 +18,18 @@ interface Params {
 
 function makeParams(): Params {
   const v = (shape: number[], seed: number, scale: number) =>
-    tf.variable(tf.mul(tf.tensor(randomArray(shape.reduce((a, b) => a * b), seed), shape), scale));
+    tf.variable(
+      tf.mul(
+        tf.tensor(
+          randomArray(
+            shape.reduce((a, b) => a * b),
+            seed,
+          ),
+          shape,
+        ),
+        scale,
+      ),
+    );
   return {
     c1: v([3, 3, 3, 8], 21, 0.3),
     c2: v([3, 3, 8, 8], 22, 0.2),
@@ -80,7 +91,8 @@ test('it trains on wasm: loss falls and no tensor leaks across steps', async () 
     value!.dispose();
     // The optimiser allocates its slots on the first step; from the second on nothing may grow.
     if (step === 1) baseline = tf.memory().numTensors;
-    if (step > 1) assert.equal(tf.memory().numTensors, baseline, `tensor count changed at step ${step}`);
+    if (step > 1)
+      assert.equal(tf.memory().numTensors, baseline, `tensor count changed at step ${step}`);
   }
   assert.ok(losses.every(Number.isFinite));
   assert.ok(losses.at(-1)! < 0.5 * losses[0]!, `loss ${losses[0]} -> ${losses.at(-1)}`);

@@ -4,7 +4,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { onBackend, randomArray, relativeError } from '../internal/testing.js';
 import { initBackend } from './initBackend.js';
 
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+type Pad =
+  | 'same'
+  | 'valid'
+  | [[number, number], [number, number], [number, number], [number, number]];
 type Pair = [number, number];
 
 const TOL = 1e-4;
@@ -20,14 +23,34 @@ function dilateFilter(w: tf.Tensor4D, d: Pair): tf.Tensor4D {
   let out: tf.Tensor4D = w;
   if (d[0] > 1) {
     const r = tf.reshape(out, [fh, 1, fw, ci, co]);
-    const p = tf.pad(r, [[0, 0], [0, d[0] - 1], [0, 0], [0, 0], [0, 0]]);
-    out = tf.slice(tf.reshape(p, [fh * d[0], fw, ci, co]) as tf.Tensor4D, [0, 0, 0, 0], [(fh - 1) * d[0] + 1, fw, ci, co]);
+    const p = tf.pad(r, [
+      [0, 0],
+      [0, d[0] - 1],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ]);
+    out = tf.slice(
+      tf.reshape(p, [fh * d[0], fw, ci, co]) as tf.Tensor4D,
+      [0, 0, 0, 0],
+      [(fh - 1) * d[0] + 1, fw, ci, co],
+    );
   }
   if (d[1] > 1) {
     const [h] = out.shape;
     const r = tf.reshape(out, [h, fw, 1, ci, co]);
-    const p = tf.pad(r, [[0, 0], [0, 0], [0, d[1] - 1], [0, 0], [0, 0]]);
-    out = tf.slice(tf.reshape(p, [h, fw * d[1], ci, co]) as tf.Tensor4D, [0, 0, 0, 0], [h, (fw - 1) * d[1] + 1, ci, co]);
+    const p = tf.pad(r, [
+      [0, 0],
+      [0, 0],
+      [0, d[1] - 1],
+      [0, 0],
+      [0, 0],
+    ]);
+    out = tf.slice(
+      tf.reshape(p, [h, fw * d[1], ci, co]) as tf.Tensor4D,
+      [0, 0, 0, 0],
+      [h, (fw - 1) * d[1] + 1, ci, co],
+    );
   }
   return out;
 }
@@ -40,33 +63,72 @@ interface ConvCase {
   readonly dil: Pair;
 }
 
-function convGrads(c: ConvCase, reference: boolean): { dx: Float32Array; dw: Float32Array; y: Float32Array } {
+function convGrads(
+  c: ConvCase,
+  reference: boolean,
+): { dx: Float32Array; dw: Float32Array; y: Float32Array } {
   return tf.tidy(() => {
-    const x = tf.tensor4d(randomArray(c.x.reduce((a, b) => a * b), 1), c.x);
-    const w = tf.tensor4d(randomArray(c.f.reduce((a, b) => a * b), 2), c.f);
+    const x = tf.tensor4d(
+      randomArray(
+        c.x.reduce((a, b) => a * b),
+        1,
+      ),
+      c.x,
+    );
+    const w = tf.tensor4d(
+      randomArray(
+        c.f.reduce((a, b) => a * b),
+        2,
+      ),
+      c.f,
+    );
     const forward = (xi: tf.Tensor4D, wi: tf.Tensor4D): tf.Tensor4D =>
       reference && (c.dil[0] > 1 || c.dil[1] > 1)
         ? tf.conv2d(xi, dilateFilter(wi, c.dil), c.strides, c.pad)
         : tf.conv2d(xi, wi, c.strides, c.pad, 'NHWC', c.dil);
     const y = forward(x, w);
     const dy = tf.tensor(randomArray(y.size, 3), y.shape);
-    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(forward(a as tf.Tensor4D, b as tf.Tensor4D), dy)));
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(forward(a as tf.Tensor4D, b as tf.Tensor4D), dy)),
+    );
     const [dx, dw] = g([x, w]);
-    return { dx: dx!.dataSync() as Float32Array, dw: dw!.dataSync() as Float32Array, y: y.dataSync() as Float32Array };
+    return {
+      dx: dx!.dataSync() as Float32Array,
+      dw: dw!.dataSync() as Float32Array,
+      y: y.dataSync() as Float32Array,
+    };
   });
 }
 
-const explicit: Pad = [[0, 0], [1, 2], [0, 3], [0, 0]];
+const explicit: Pad = [
+  [0, 0],
+  [1, 2],
+  [0, 3],
+  [0, 0],
+];
 const convCases: ConvCase[] = [];
 for (const k of [1, 2, 3, 5, 7]) {
-  for (const strides of [[1, 1], [2, 2], [2, 3]] as Pair[]) {
+  for (const strides of [
+    [1, 1],
+    [2, 2],
+    [2, 3],
+  ] as Pair[]) {
     for (const pad of ['same', 'valid', explicit] as Pad[]) {
       convCases.push({ x: [2, 13, 15, 3], f: [k, k, 3, 4], strides, pad, dil: [1, 1] });
     }
   }
-  for (const dil of [[2, 2], [1, 3]] as Pair[]) {
+  for (const dil of [
+    [2, 2],
+    [1, 3],
+  ] as Pair[]) {
     for (const pad of ['same', 'valid', explicit] as Pad[]) {
-      convCases.push({ x: [2, 17, 16, 2], f: [k, Math.max(1, k - 1), 2, 3], strides: [1, 1], pad, dil });
+      convCases.push({
+        x: [2, 17, 16, 2],
+        f: [k, Math.max(1, k - 1), 2, 3],
+        strides: [1, 1],
+        pad,
+        dil,
+      });
     }
   }
 }
@@ -94,19 +156,40 @@ interface DwCase {
   readonly dil: Pair;
 }
 
-function depthwiseGrads(c: DwCase, reference: boolean): { dx: Float32Array; dw: Float32Array; y: Float32Array } {
+function depthwiseGrads(
+  c: DwCase,
+  reference: boolean,
+): { dx: Float32Array; dw: Float32Array; y: Float32Array } {
   return tf.tidy(() => {
-    const x = tf.tensor4d(randomArray(c.x.reduce((a, b) => a * b), 4), c.x);
-    const w = tf.tensor4d(randomArray(c.f.reduce((a, b) => a * b), 5), c.f);
+    const x = tf.tensor4d(
+      randomArray(
+        c.x.reduce((a, b) => a * b),
+        4,
+      ),
+      c.x,
+    );
+    const w = tf.tensor4d(
+      randomArray(
+        c.f.reduce((a, b) => a * b),
+        5,
+      ),
+      c.f,
+    );
     const forward = (xi: tf.Tensor4D, wi: tf.Tensor4D): tf.Tensor4D =>
       reference && (c.dil[0] > 1 || c.dil[1] > 1)
         ? tf.depthwiseConv2d(xi, dilateFilter(wi, c.dil), c.strides, c.pad)
         : tf.depthwiseConv2d(xi, wi, c.strides, c.pad, 'NHWC', c.dil);
     const y = forward(x, w);
     const dy = tf.tensor(randomArray(y.size, 6), y.shape);
-    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(forward(a as tf.Tensor4D, b as tf.Tensor4D), dy)));
+    const g = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(forward(a as tf.Tensor4D, b as tf.Tensor4D), dy)),
+    );
     const [dx, dw] = g([x, w]);
-    return { dx: dx!.dataSync() as Float32Array, dw: dw!.dataSync() as Float32Array, y: y.dataSync() as Float32Array };
+    return {
+      dx: dx!.dataSync() as Float32Array,
+      dw: dw!.dataSync() as Float32Array,
+      y: y.dataSync() as Float32Array,
+    };
   });
 }
 
@@ -114,13 +197,29 @@ describe('depthwise conv gradients on wasm equal the cpu backend', () => {
   const cases: DwCase[] = [];
   for (const k of [1, 2, 3, 5]) {
     for (const mult of [1, 2]) {
-      for (const strides of [[1, 1], [2, 2], [2, 3]] as Pair[]) {
+      for (const strides of [
+        [1, 1],
+        [2, 2],
+        [2, 3],
+      ] as Pair[]) {
         for (const pad of ['same', 'valid'] as const) {
           cases.push({ x: [2, 12, 11, 3], f: [k, k, 3, mult], strides, pad, dil: [1, 1] });
         }
       }
-      cases.push({ x: [2, 14, 13, 3], f: [k, k, 3, mult], strides: [1, 1], pad: 'same', dil: [2, 2] });
-      cases.push({ x: [1, 14, 13, 2], f: [k, k, 2, mult], strides: [1, 1], pad: 'valid', dil: [2, 3] });
+      cases.push({
+        x: [2, 14, 13, 3],
+        f: [k, k, 3, mult],
+        strides: [1, 1],
+        pad: 'same',
+        dil: [2, 2],
+      });
+      cases.push({
+        x: [1, 14, 13, 2],
+        f: [k, k, 2, mult],
+        strides: [1, 1],
+        pad: 'valid',
+        dil: [2, 3],
+      });
     }
   }
   for (const c of cases) {
@@ -152,7 +251,11 @@ describe('UnsortedSegmentSum and the gradient of gather on wasm', () => {
   test('ids outside [0, numSegments) are dropped, as in TensorFlow', async () => {
     await tf.setBackend('wasm');
     const out = tf.tidy(() =>
-      Array.from(tf.unsortedSegmentSum(tf.tensor1d([1, 2, 4, 8]), tf.tensor1d([0, -1, 1, 9], 'int32'), 2).dataSync()),
+      Array.from(
+        tf
+          .unsortedSegmentSum(tf.tensor1d([1, 2, 4, 8]), tf.tensor1d([0, -1, 1, 9], 'int32'), 2)
+          .dataSync(),
+      ),
     );
     assert.deepEqual(out, [1, 4]);
   });
@@ -179,7 +282,14 @@ describe('fused convolutions with stride larger than the filter', () => {
         const x = tf.tensor4d(randomArray(1 * 13 * 15 * 2, 11), [1, 13, 15, 2]);
         const w = tf.tensor4d(randomArray(2 * 2 * 2 * 3, 12), [2, 2, 2, 3]);
         const b = tf.tensor1d([0.1, -0.2, 0.3]);
-        const y = tf.fused.conv2d({ x, filter: w, strides: [2, 3], pad: 'same', bias: b, activation: 'relu' });
+        const y = tf.fused.conv2d({
+          x,
+          filter: w,
+          strides: [2, 3],
+          pad: 'same',
+          bias: b,
+          activation: 'relu',
+        });
         return y.dataSync() as Float32Array;
       });
     const ref = await onBackend('cpu', run);

@@ -31,7 +31,12 @@ export function depthwiseBackpropFilterComposite(
   const [fh, fw, cin, mult] = filterShape;
   const n = g.batch;
   return tf.tidy(() => {
-    const xs = tf.reshape(tf.transpose(x, [1, 2, 0, 3]), [1, g.inHeight, g.inWidth, n * cin]) as tf.Tensor4D;
+    const xs = tf.reshape(tf.transpose(x, [1, 2, 0, 3]), [
+      1,
+      g.inHeight,
+      g.inWidth,
+      n * cin,
+    ]) as tf.Tensor4D;
     const dys = tf.reshape(
       tf.transpose(tf.reshape(dy, [n, g.outHeight, g.outWidth, cin, mult]), [1, 2, 0, 3, 4]),
       [g.outHeight, g.outWidth, n * cin, mult],

@@ -29,12 +29,11 @@ export function stuffAndPad(
         [0, 0],
       ]);
       const full = tf.reshape(padded, [n, ho * strideH, wo * strideW, c]);
-      stuffed = tf.slice(full as tf.Tensor4D, [0, 0, 0, 0], [
-        n,
-        (ho - 1) * strideH + 1,
-        (wo - 1) * strideW + 1,
-        c,
-      ]);
+      stuffed = tf.slice(
+        full as tf.Tensor4D,
+        [0, 0, 0, 0],
+        [n, (ho - 1) * strideH + 1, (wo - 1) * strideW + 1, c],
+      );
     }
     const sh = stuffed.shape[1];
     const sw = stuffed.shape[2];

@@ -1,0 +1,30 @@
+import { Command, CommanderError } from 'commander';
+import { registerInfo } from './commands/info.js';
+import { kdVersion } from './version.js';
+
+/** Builds the `kd` program; each command lives in its own module under commands/. */
+export function buildProgram(): Command {
+  const program = new Command('kd')
+    .description(
+      'Train efficient object detectors by knowledge distillation (Chen et al., NIPS 2017)',
+    )
+    .version(kdVersion())
+    .showHelpAfterError()
+    .exitOverride();
+  registerInfo(program);
+  return program;
+}
+
+/** Runs `kd` with `argv` (without node and script); returns the exit status. */
+export async function runKd(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    process.stderr.write(`kd: ${message}\n`);
+    return 1;
+  }
+}
