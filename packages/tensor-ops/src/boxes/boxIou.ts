@@ -25,8 +25,11 @@ export function boxIou(a: tf.Tensor2D, b: tf.Tensor2D, options: BoxIouOptions = 
     const [ax1, ay1, ax2, ay2] = tf.split(a, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
     const bt = tf.transpose(b);
     const [bx1, by1, bx2, by2] = tf.split(bt, 4, 0) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    // tfjs' Maximum/Minimum gradients do not reduce broadcast dimensions: broadcast explicitly.
+    const nm = [a.shape[0], b.shape[0]];
+    const full = (t: tf.Tensor) => tf.broadcastTo(t, nm);
     const side = (lo1: tf.Tensor, hi1: tf.Tensor, lo2: tf.Tensor, hi2: tf.Tensor): tf.Tensor => {
-      const d = tf.sub(tf.minimum(hi1, hi2), tf.maximum(lo1, lo2));
+      const d = tf.sub(tf.minimum(full(hi1), full(hi2)), tf.maximum(full(lo1), full(lo2)));
       return tf.relu(one ? tf.add(d, one) : d);
     };
     const inter = tf.mul(side(ax1, ax2, bx1, bx2), side(ay1, ay2, by1, by2));
