@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { assertClose, finiteDifferenceError, fixture, noLeak, useBackend } from '../test-util.js';
+import { roiAlign } from './roiAlign.js';
+import { roiPool } from './roiPool.js';
+
+const fx = fixture('roi.json');
+const [N, H, W, C] = fx.shape as [number, number, number, number];
+
+interface Case {
+  op: 'roiAlign' | 'roiPool';
+  spatialScale: number;
+  aligned?: boolean;
+  samplingRatio?: number;
+  outputSize: [number, number];
+  rois: number[];
+  batchIndices: number[];
+  output: number[];
+  gradOutput: number[];
+  gradInput: number[];
+}
+
+function run(c: Case, feat: tf.Tensor4D, rois: tf.Tensor2D, bi: tf.Tensor1D): tf.Tensor4D {
+  return c.op === 'roiAlign'
+    ? roiAlign(feat, rois, bi, {
+        outputSize: c.outputSize,
+        spatialScale: c.spatialScale,
+        samplingRatio: c.samplingRatio!,
+        aligned: c.aligned!,
+      })
+    : roiPool(feat, rois, bi, { outputSize: c.outputSize, spatialScale: c.spatialScale });
+}
+
+const name = (c: Case) =>
+  `${c.op} scale 1/${1 / c.spatialScale} out ${c.outputSize.join('x')}` +
+  (c.op === 'roiAlign' ? ` aligned ${c.aligned} samplingRatio ${c.samplingRatio}` : '');
+
+for (const backend of ['cpu', 'wasm'] as const) {
+  test(`${backend}: RoIAlign / RoIPool forward and grad_input equal torchvision on ${fx.cases.length} cases`, async (t) => {
+    await useBackend(backend);
+    for (const c of fx.cases as Case[]) {
+      await t.test(name(c), async () => {
+        await noLeak(() => {
+          const feat = tf.tensor4d(fx.features, [N, H, W, C]);
+          const k = c.batchIndices.length;
+          const rois = tf.tensor2d(c.rois, [k, 4]);
+          const bi = tf.tensor1d(c.batchIndices, 'int32');
+          const y = run(c, feat, rois, bi);
+          assert.deepEqual(y.shape, [k, c.outputSize[0], c.outputSize[1], C]);
+          assertClose(y.dataSync(), c.output, 1e-4, 1e-5, 'forward');
+          const dy = tf.tensor4d(c.gradOutput, y.shape);
+          const g = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(run(c, x as tf.Tensor4D, rois, bi), dy)))(feat);
+          assertClose(g.dataSync(), c.gradInput, 1e-4, 1e-5, 'grad_input');
+          tf.dispose([feat, rois, bi, y, dy, g]);
+        });
+      });
+    }
+  });
+}
+
+test('cpu: finite-difference gradients of roiAlign and roiPool with respect to the features', async () => {
+  await useBackend('cpu');
+  await noLeak(() => {
+    const x0 = Float32Array.from({ length: 1 * 5 * 6 * 2 }, (_, i) => Math.sin(i * 1.7) * 3 + i * 0.01);
+    const rois = Float32Array.from([2, 3, 60, 50, -10, 8, 40, 90, 30, 30, 31, 31]);
+    const bi = Int32Array.from([0, 0, 0]);
+    const eA = finiteDifferenceError(
+      (x) => roiAlign(x as tf.Tensor4D, rois, bi, { outputSize: [2, 3], spatialScale: 1 / 16, samplingRatio: 0, aligned: true }),
+      x0,
+      [1, 5, 6, 2],
+    );
+    // distinct feature values: max pooling is locally linear, finite differences are exact
+    const eP = finiteDifferenceError(
+      (x) => roiPool(x as tf.Tensor4D, rois, bi, { outputSize: [2, 2], spatialScale: 1 / 16 }),
+      x0,
+      [1, 5, 6, 2],
+      1e-3,
+    );
+    assert.ok(eA < 1e-2, `roiAlign finite-difference error ${eA}`);
+    assert.ok(eP < 1e-2, `roiPool finite-difference error ${eP}`);
+  });
+});
+
+test('roiAlign: empty RoI list, bad batch index, host inputs', async () => {
+  await useBackend('cpu');
+  await noLeak(() => {
+    const feat = tf.zeros([1, 4, 4, 2]) as tf.Tensor4D;
+    const y = roiAlign(feat, new Float32Array(0), new Int32Array(0), { outputSize: 2, spatialScale: 1 });
+    assert.deepEqual(y.shape, [0, 2, 2, 2]);
+    assert.throws(
+      () => roiAlign(feat, Float32Array.from([0, 0, 1, 1]), Int32Array.from([3]), { outputSize: 2, spatialScale: 1 }),
+      /batch index 3/,
+    );
+    tf.dispose([feat, y]);
+  });
+});
