@@ -1,1 +1,66 @@
-export {};
+export type { Backbone, BackboneForward, BackboneLayer } from './backbones/Backbone.js';
+export {
+  BACKBONE_NAMES,
+  type BackboneName,
+  type BackboneSpec,
+  createBackbone,
+} from './backbones/createBackbone.js';
+export {
+  type CheckpointMetadata,
+  CheckpointMetadataCodec,
+  type LoadedCheckpoint,
+  latestCheckpoint,
+  loadCheckpoint,
+  loadFasterRcnn,
+  markLatest,
+  restoreOptimizer,
+  type SaveCheckpointOptions,
+  saveCheckpoint,
+} from './checkpoint/checkpoint.js';
+export { fileIOHandler } from './checkpoint/fileIOHandler.js';
+export {
+  DEFAULT_FASTER_RCNN_CONFIG,
+  decodeFasterRcnnConfig,
+  type FasterRcnnConfig,
+  FasterRcnnConfigCodec,
+  fasterRcnnConfig,
+} from './config/fasterRcnnConfig.js';
+export { ParamStore } from './layers/ParamStore.js';
+export {
+  type DetectionLosses,
+  FasterRcnn,
+  type ForwardOptions,
+  type RowsForward,
+  type TrainForward,
+} from './model/FasterRcnn.js';
+export type {
+  DetectionBatch,
+  Detections,
+  HeadOutputs,
+  ImageMeta,
+  ImageTargets,
+  SampledRows,
+  SampledTargets,
+} from './model/types.js';
+export {
+  assignProposalTargets,
+  type ProposalTargetOptions,
+  type ProposalTargets,
+} from './roiHeads/assignProposalTargets.js';
+export {
+  type AnchorTargetOptions,
+  type AnchorTargets,
+  assignAnchorTargets,
+} from './rpn/assignAnchorTargets.js';
+export { generateProposals, type ProposalOptions } from './rpn/generateProposals.js';
+export {
+  type LearningRateSchedule,
+  LearningRateScheduleCodec,
+  learningRateAt,
+} from './train/learningRate.js';
+export {
+  type LossFn,
+  type TrainStepOptions,
+  type TrainStepResult,
+  trainStep,
+} from './train/trainStep.js';

@@ -1,0 +1,116 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { BatchNorm, Conv2d, DepthwiseConv2d } from '../layers/layers.js';
+import type { ParamStore } from '../layers/ParamStore.js';
+import {
+  type Backbone,
+  type BackboneForward,
+  type BackboneLayer,
+  scaleChannels,
+} from './Backbone.js';
+
+interface Inverted {
+  readonly name: string;
+  readonly expand?: { conv: Conv2d; bn: BatchNorm };
+  readonly dw: DepthwiseConv2d;
+  readonly dwBn: BatchNorm;
+  readonly project: Conv2d;
+  readonly projectBn: BatchNorm;
+  readonly residual: boolean;
+}
+
+// (expansion t, channels c, repeats n, first stride s) of MobileNetV2 up to stride 16.
+const SETTINGS: readonly [number, number, number, number][] = [
+  [1, 16, 1, 1],
+  [6, 24, 2, 2],
+  [6, 32, 3, 2],
+  [6, 64, 4, 2],
+  [6, 96, 3, 1],
+];
+
+/** MobileNetV2 (Sandler et al. 2018) up to the stride-16 stage (96 channels at width 1.0). */
+export class MobileNetV2 implements Backbone {
+  readonly name = 'mobilenetv2';
+  readonly stride = 16;
+  readonly outChannels: number;
+  readonly layers: readonly BackboneLayer[];
+  private readonly stem: { conv: Conv2d; bn: BatchNorm };
+  private readonly blocks: readonly Inverted[];
+
+  constructor(store: ParamStore, widthMultiplier = 1) {
+    const c = (n: number) => scaleChannels(n, widthMultiplier);
+    this.stem = {
+      conv: new Conv2d(store, 'backbone/stem/conv', 3, {
+        filters: c(32),
+        kernel: 3,
+        stride: 2,
+        bias: false,
+      }),
+      bn: new BatchNorm(store, 'backbone/stem/bn', c(32)),
+    };
+    let cin = c(32);
+    let stride = 2;
+    const blocks: Inverted[] = [];
+    const layers: BackboneLayer[] = [{ name: 'stem', stride, channels: cin }];
+    SETTINGS.forEach(([t, ch, n, s], stage) => {
+      const cout = c(ch);
+      for (let i = 0; i < n; i++) {
+        const bs = i === 0 ? s : 1;
+        const name = `block${stage}.${i}`;
+        const p = `backbone/${name}`;
+        const hidden = cin * t;
+        blocks.push({
+          name,
+          ...(t !== 1
+            ? {
+                expand: {
+                  conv: new Conv2d(store, `${p}/expand`, cin, {
+                    filters: hidden,
+                    kernel: 1,
+                    bias: false,
+                  }),
+                  bn: new BatchNorm(store, `${p}/expand_bn`, hidden),
+                },
+              }
+            : {}),
+          dw: new DepthwiseConv2d(store, `${p}/dw`, hidden, 3, bs),
+          dwBn: new BatchNorm(store, `${p}/dw_bn`, hidden),
+          project: new Conv2d(store, `${p}/project`, hidden, {
+            filters: cout,
+            kernel: 1,
+            bias: false,
+          }),
+          projectBn: new BatchNorm(store, `${p}/project_bn`, cout),
+          residual: bs === 1 && cin === cout,
+        });
+        cin = cout;
+        stride *= bs;
+      }
+      layers.push({ name: `block${stage}`, stride, channels: cin });
+    });
+    this.blocks = blocks;
+    this.layers = layers;
+    this.outChannels = cin;
+  }
+
+  forward(
+    images: tf.Tensor4D,
+    options: { readonly training: boolean; readonly collect?: readonly string[] },
+  ): BackboneForward {
+    const t = options.training;
+    const collect = new Set(options.collect ?? []);
+    const features: Record<string, tf.Tensor4D> = {};
+    let x = tf.relu6(this.stem.bn.apply(this.stem.conv.apply(images), t));
+    if (collect.has('stem')) features.stem = x;
+    this.blocks.forEach((b, i) => {
+      let y = x;
+      if (b.expand) y = tf.relu6(b.expand.bn.apply(b.expand.conv.apply(y), t));
+      y = tf.relu6(b.dwBn.apply(b.dw.apply(y), t));
+      y = b.projectBn.apply(b.project.apply(y), t);
+      x = b.residual ? tf.add(x, y) : y;
+      const stage = b.name.split('.')[0]!;
+      const next = this.blocks[i + 1];
+      if (collect.has(stage) && (!next || next.name.split('.')[0] !== stage)) features[stage] = x;
+    });
+    return { output: x, features };
+  }
+}

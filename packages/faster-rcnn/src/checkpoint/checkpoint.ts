@@ -1,0 +1,149 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { formatErrors } from '../config/codecs.js';
+import { decodeFasterRcnnConfig, type FasterRcnnConfig } from '../config/fasterRcnnConfig.js';
+import { FasterRcnn } from '../model/FasterRcnn.js';
+import { fileIOHandler } from './fileIOHandler.js';
+
+/** A named tensor, as tfjs optimisers and `tf.io.encodeWeights` exchange them. */
+export interface NamedTensor {
+  readonly name: string;
+  readonly tensor: tf.Tensor;
+}
+
+const FORMAT = 'kd-faster-rcnn-checkpoint';
+const MODEL_PREFIX = 'model/';
+const OPTIMIZER_PREFIX = 'optimizer/';
+
+/** What a checkpoint records besides the weights. */
+export const CheckpointMetadataCodec = t.type({
+  kdFormat: t.literal(FORMAT),
+  version: t.literal(1),
+  config: t.unknown,
+  /** Optimisation steps completed. */
+  step: t.number,
+  /** State of the sampling RNG after `step` steps (resume with `createRng(rngState)`). */
+  rngState: t.number,
+  /** Anything the pipeline needs to resume exactly (schedule, data order, loss history…). */
+  extra: t.unknown,
+});
+export type CheckpointMetadata = t.TypeOf<typeof CheckpointMetadataCodec>;
+
+export interface SaveCheckpointOptions {
+  readonly step: number;
+  readonly rngState: number;
+  /** Saved with its slots (momentum…) so training resumes exactly. */
+  readonly optimizer?: tf.Optimizer;
+  readonly extra?: unknown;
+}
+
+/**
+ * Saves the model (every weight, batch-norm statistics included), the optimiser's state and the
+ * metadata to `dir` atomically, in the TensorFlow.js weights format, through {@link fileIOHandler}.
+ */
+export async function saveCheckpoint(
+  model: FasterRcnn,
+  dir: string,
+  options: SaveCheckpointOptions,
+): Promise<void> {
+  const named: NamedTensor[] = model.params
+    .entries()
+    .map(([name, v]) => ({ name: MODEL_PREFIX + name, tensor: v }));
+  if (options.optimizer) {
+    for (const w of await options.optimizer.getWeights())
+      named.push({ name: OPTIMIZER_PREFIX + w.name, tensor: w.tensor });
+  }
+  const { data, specs } = await tf.io.encodeWeights(named);
+  const metadata: CheckpointMetadata = {
+    kdFormat: FORMAT,
+    version: 1,
+    config: model.config,
+    step: options.step,
+    rngState: options.rngState,
+    extra: options.extra ?? null,
+  };
+  await fileIOHandler(dir).save!({
+    format: FORMAT,
+    weightSpecs: specs,
+    weightData: data,
+    userDefinedMetadata: metadata as unknown as {},
+  });
+}
+
+export interface LoadedCheckpoint {
+  readonly config: FasterRcnnConfig;
+  readonly metadata: CheckpointMetadata;
+  /** Model weights by parameter name. Owned by the caller (dispose after use). */
+  readonly weights: Record<string, tf.Tensor>;
+  /** Optimiser slots by name, for `optimizer.setWeights`. Owned by the caller. */
+  readonly optimizerWeights: NamedTensor[];
+}
+
+/** Reads and validates a checkpoint folder written by {@link saveCheckpoint}. */
+export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
+  const artifacts = await fileIOHandler(dir).load!();
+  const meta = CheckpointMetadataCodec.decode(artifacts.userDefinedMetadata);
+  if (E.isLeft(meta)) {
+    throw new Error(
+      `${join(dir, 'model.json')}: not a kd Faster R-CNN checkpoint\n  ${formatErrors(meta.left).join('\n  ')}`,
+    );
+  }
+  const config = decodeFasterRcnnConfig(meta.right.config, `${join(dir, 'model.json')} (config)`);
+  if (E.isLeft(config)) throw new Error(config.left);
+  const decoded = tf.io.decodeWeights(artifacts.weightData!, artifacts.weightSpecs!);
+  const weights: Record<string, tf.Tensor> = {};
+  const optimizerWeights: NamedTensor[] = [];
+  for (const [name, tensor] of Object.entries(decoded)) {
+    if (name.startsWith(MODEL_PREFIX)) weights[name.slice(MODEL_PREFIX.length)] = tensor;
+    else if (name.startsWith(OPTIMIZER_PREFIX))
+      optimizerWeights.push({ name: name.slice(OPTIMIZER_PREFIX.length), tensor });
+    else tensor.dispose();
+  }
+  return { config: config.right, metadata: meta.right, weights, optimizerWeights };
+}
+
+/**
+ * Builds a model from a checkpoint. With `frozen` (a teacher) the optimiser state is dropped; the
+ * model is used through `predict` / `forwardOnRows`, which never update batch-norm statistics.
+ */
+export async function loadFasterRcnn(
+  dir: string,
+): Promise<{ model: FasterRcnn; checkpoint: LoadedCheckpoint }> {
+  const checkpoint = await loadCheckpoint(dir);
+  const model = new FasterRcnn(checkpoint.config);
+  model.params.assign(checkpoint.weights);
+  tf.dispose(Object.values(checkpoint.weights));
+  return { model, checkpoint };
+}
+
+/** Restores an optimiser's slots from a checkpoint (then disposes them). */
+export async function restoreOptimizer(
+  optimizer: tf.Optimizer,
+  checkpoint: LoadedCheckpoint,
+): Promise<void> {
+  if (checkpoint.optimizerWeights.length > 0) {
+    await optimizer.setWeights(
+      checkpoint.optimizerWeights as { name: string; tensor: tf.Tensor }[],
+    );
+  }
+  tf.dispose(checkpoint.optimizerWeights.map((w) => w.tensor));
+}
+
+/** Points `<runDir>/LATEST` at a checkpoint folder name, atomically (write + rename). */
+export function markLatest(checkpointsDir: string, name: string): void {
+  const tmp = join(checkpointsDir, `.LATEST.tmp-${process.pid}`);
+  writeFileSync(tmp, `${name}\n`);
+  renameSync(tmp, join(checkpointsDir, 'LATEST'));
+}
+
+/** The checkpoint folder `LATEST` points at, if any. */
+export function latestCheckpoint(checkpointsDir: string): string | undefined {
+  const p = join(checkpointsDir, 'LATEST');
+  if (!existsSync(p)) return undefined;
+  const name = readFileSync(p, 'utf8').trim();
+  const dir = join(checkpointsDir, name);
+  return existsSync(join(dir, 'model.json')) ? dir : undefined;
+}

@@ -1,0 +1,147 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { BACKBONE_NAMES } from '../backbones/createBackbone.js';
+import {
+  deepMerge,
+  formatErrors,
+  NonNegative,
+  Positive,
+  PositiveInt,
+  UnitInterval,
+  unknownKeys,
+} from './codecs.js';
+
+const BackboneCodec = t.intersection([
+  t.type({
+    name: t.keyof(
+      Object.fromEntries(BACKBONE_NAMES.map((n) => [n, null])) as Record<
+        (typeof BACKBONE_NAMES)[number],
+        null
+      >,
+    ),
+  }),
+  t.partial({
+    widthMultiplier: Positive,
+    outputStride: t.union([t.literal(8), t.literal(16)]),
+    tuckerRank: UnitInterval,
+  }),
+]);
+
+/** Everything that defines a Faster R-CNN; decoded once, at the edge, with io-ts. */
+export const FasterRcnnConfigCodec = t.type({
+  /** Object classes, background excluded. */
+  numClasses: PositiveInt,
+  backbone: BackboneCodec,
+  anchors: t.type({ baseSize: Positive, ratios: t.array(Positive), scales: t.array(Positive) }),
+  rpn: t.type({
+    channels: PositiveInt,
+    fgIouThreshold: UnitInterval,
+    bgIouThreshold: UnitInterval,
+    batchSizePerImage: PositiveInt,
+    positiveFraction: UnitInterval,
+    preNmsTopNTrain: PositiveInt,
+    postNmsTopNTrain: PositiveInt,
+    preNmsTopNTest: PositiveInt,
+    postNmsTopNTest: PositiveInt,
+    nmsThreshold: UnitInterval,
+    minSize: NonNegative,
+  }),
+  roiHead: t.type({
+    pooler: t.keyof({ align: null, pool: null }),
+    outputSize: PositiveInt,
+    samplingRatio: t.number,
+    aligned: t.boolean,
+    fcDims: t.array(PositiveInt),
+    fgIouThreshold: UnitInterval,
+    bgIouHigh: UnitInterval,
+    bgIouLow: UnitInterval,
+    batchSizePerImage: PositiveInt,
+    positiveFraction: UnitInterval,
+    boxWeights: t.tuple([Positive, Positive, Positive, Positive]),
+  }),
+  inference: t.type({
+    scoreThreshold: UnitInterval,
+    nmsThreshold: UnitInterval,
+    detectionsPerImage: PositiveInt,
+  }),
+  /** Per-channel normalisation of RGB input in [0, 255]: (x − mean) / std. */
+  input: t.type({
+    mean: t.tuple([t.number, t.number, t.number]),
+    std: t.tuple([Positive, Positive, Positive]),
+  }),
+  /** Seed of the weight initialisation. */
+  seed: t.number,
+});
+
+export type FasterRcnnConfig = t.TypeOf<typeof FasterRcnnConfigCodec>;
+/** What users write: any subset, merged over {@link DEFAULT_FASTER_RCNN_CONFIG}. */
+export type FasterRcnnConfigInput = { readonly numClasses: number } & Record<string, unknown>;
+
+/** torchvision / py-faster-rcnn defaults (VGG16 teacher at full width). */
+export const DEFAULT_FASTER_RCNN_CONFIG = {
+  numClasses: 20,
+  backbone: { name: 'vgg16', widthMultiplier: 1, outputStride: 16 },
+  anchors: { baseSize: 16, ratios: [0.5, 1, 2], scales: [8, 16, 32] },
+  rpn: {
+    channels: 512,
+    fgIouThreshold: 0.7,
+    bgIouThreshold: 0.3,
+    batchSizePerImage: 256,
+    positiveFraction: 0.5,
+    preNmsTopNTrain: 12000,
+    postNmsTopNTrain: 2000,
+    preNmsTopNTest: 6000,
+    postNmsTopNTest: 300,
+    nmsThreshold: 0.7,
+    minSize: 0,
+  },
+  roiHead: {
+    pooler: 'align',
+    outputSize: 7,
+    samplingRatio: 2,
+    aligned: true,
+    fcDims: [1024, 1024],
+    fgIouThreshold: 0.5,
+    bgIouHigh: 0.5,
+    bgIouLow: 0,
+    batchSizePerImage: 128,
+    positiveFraction: 0.25,
+    boxWeights: [10, 10, 5, 5],
+  },
+  inference: { scoreThreshold: 0.05, nmsThreshold: 0.5, detectionsPerImage: 100 },
+  input: { mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375] },
+  seed: 0,
+} as const;
+
+/**
+ * Merges `input` over the defaults and validates the result. Unknown keys and bad values are
+ * errors naming their path (`at rpn.fgIouThreshold: expected UnitInterval, got 1.5`).
+ */
+export function decodeFasterRcnnConfig(
+  input: unknown,
+  source = 'config',
+): E.Either<string, FasterRcnnConfig> {
+  const unknown = unknownKeys(input, DEFAULT_FASTER_RCNN_CONFIG);
+  if (unknown.length) return E.left(`${source}: unknown key(s) ${unknown.join(', ')}`);
+  const merged = deepMerge(DEFAULT_FASTER_RCNN_CONFIG as unknown, input);
+  const decoded = FasterRcnnConfigCodec.decode(merged);
+  if (E.isLeft(decoded))
+    return E.left(
+      `${source}: invalid Faster R-CNN config\n  ${formatErrors(decoded.left).join('\n  ')}`,
+    );
+  const c = decoded.right;
+  if (c.rpn.bgIouThreshold > c.rpn.fgIouThreshold) {
+    return E.left(`${source}: at rpn.bgIouThreshold: must not exceed rpn.fgIouThreshold`);
+  }
+  if (c.roiHead.bgIouLow > c.roiHead.bgIouHigh) {
+    return E.left(`${source}: at roiHead.bgIouLow: must not exceed roiHead.bgIouHigh`);
+  }
+  return E.right(c);
+}
+
+/** {@link decodeFasterRcnnConfig} that throws: for code that builds models from literals. */
+export function fasterRcnnConfig(input: unknown): FasterRcnnConfig {
+  const r = decodeFasterRcnnConfig(input);
+  if (E.isLeft(r)) throw new Error(r.left);
+  return r.right;
+}

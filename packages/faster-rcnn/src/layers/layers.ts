@@ -1,0 +1,146 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ParamStore } from './ParamStore.js';
+
+export type Padding = 'same' | 'valid';
+
+export interface ConvSpec {
+  readonly filters: number;
+  readonly kernel: number;
+  readonly stride?: number;
+  readonly dilation?: number;
+  readonly padding?: Padding;
+  readonly bias?: boolean;
+}
+
+/** A 2-D convolution whose weights live in `store` under `name/w` and `name/b`. */
+export class Conv2d {
+  readonly w: tf.Variable;
+  readonly b: tf.Variable | undefined;
+  constructor(
+    store: ParamStore,
+    readonly name: string,
+    readonly inChannels: number,
+    readonly spec: ConvSpec,
+    init: 'he' | { std: number } = 'he',
+  ) {
+    const k = spec.kernel;
+    this.w = store.create(
+      `${name}/w`,
+      [k, k, inChannels, spec.filters],
+      init === 'he'
+        ? { kind: 'heNormal', fanIn: k * k * inChannels }
+        : { kind: 'normal', std: init.std },
+    );
+    this.b =
+      spec.bias === false
+        ? undefined
+        : store.create(`${name}/b`, [spec.filters], { kind: 'zeros' });
+  }
+
+  /** `[B, H, W, Cin]` → `[B, H', W', filters]`. */
+  apply(x: tf.Tensor4D, activation?: 'relu'): tf.Tensor4D {
+    const stride = this.spec.stride ?? 1;
+    const dilation = this.spec.dilation ?? 1;
+    let y = tf.conv2d(
+      x,
+      this.w as tf.Tensor4D,
+      stride,
+      this.spec.padding ?? 'same',
+      'NHWC',
+      dilation,
+    );
+    if (this.b) y = tf.add(y, this.b);
+    return activation === 'relu' ? tf.relu(y) : y;
+  }
+}
+
+/** Depthwise 3×3 (or k×k) convolution, multiplier 1. */
+export class DepthwiseConv2d {
+  readonly w: tf.Variable;
+  constructor(
+    store: ParamStore,
+    readonly name: string,
+    readonly channels: number,
+    readonly kernel: number,
+    readonly stride: number,
+  ) {
+    this.w = store.create(`${name}/w`, [kernel, kernel, channels, 1], {
+      kind: 'heNormal',
+      fanIn: kernel * kernel,
+    });
+  }
+  apply(x: tf.Tensor4D): tf.Tensor4D {
+    return tf.depthwiseConv2d(x, this.w as tf.Tensor4D, this.stride, 'same');
+  }
+}
+
+/**
+ * Batch normalisation over `[B, H, W]`: batch statistics when training (and an exponential
+ * update of the running statistics), running statistics otherwise — so a frozen teacher is
+ * deterministic and independent of its batch.
+ */
+export class BatchNorm {
+  readonly gamma: tf.Variable;
+  readonly beta: tf.Variable;
+  readonly mean: tf.Variable;
+  readonly variance: tf.Variable;
+  constructor(
+    store: ParamStore,
+    readonly name: string,
+    readonly channels: number,
+    readonly momentum = 0.1,
+    readonly epsilon = 1e-5,
+  ) {
+    this.gamma = store.create(`${name}/gamma`, [channels], { kind: 'ones' });
+    this.beta = store.create(`${name}/beta`, [channels], { kind: 'zeros' });
+    this.mean = store.create(`${name}/running_mean`, [channels], { kind: 'zeros' }, false);
+    this.variance = store.create(`${name}/running_var`, [channels], { kind: 'ones' }, false);
+  }
+
+  apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
+    if (!training) {
+      return tf.batchNorm(
+        x,
+        this.mean,
+        this.variance,
+        this.beta,
+        this.gamma,
+        this.epsilon,
+      ) as tf.Tensor4D;
+    }
+    const { mean, variance } = tf.moments(x, [0, 1, 2]);
+    const m = this.momentum;
+    const n = x.shape[0] * x.shape[1] * x.shape[2];
+    const unbiased = n > 1 ? n / (n - 1) : 1;
+    // Running statistics are state, not parameters: update them from detached copies.
+    const meanValue = tf.tensor(mean.dataSync(), mean.shape);
+    const varValue = tf.tensor(variance.dataSync(), variance.shape);
+    this.mean.assign(tf.add(tf.mul(this.mean, 1 - m), tf.mul(meanValue, m)));
+    this.variance.assign(tf.add(tf.mul(this.variance, 1 - m), tf.mul(varValue, m * unbiased)));
+    return tf.batchNorm(x, mean, variance, this.beta, this.gamma, this.epsilon) as tf.Tensor4D;
+  }
+}
+
+/** Fully connected layer `[N, in]` → `[N, out]`. */
+export class Dense {
+  readonly w: tf.Variable;
+  readonly b: tf.Variable;
+  constructor(
+    store: ParamStore,
+    readonly name: string,
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    init: 'he' | { std: number } = 'he',
+  ) {
+    this.w = store.create(
+      `${name}/w`,
+      [inFeatures, outFeatures],
+      init === 'he' ? { kind: 'heNormal', fanIn: inFeatures } : { kind: 'normal', std: init.std },
+    );
+    this.b = store.create(`${name}/b`, [outFeatures], { kind: 'zeros' });
+  }
+  apply(x: tf.Tensor2D, activation?: 'relu'): tf.Tensor2D {
+    const y = tf.add(tf.matMul(x, this.w as tf.Tensor2D), this.b) as tf.Tensor2D;
+    return activation === 'relu' ? tf.relu(y) : y;
+  }
+}

@@ -1,0 +1,429 @@
+import { batchedNms, generateAnchors, gridAnchors, type Rng } from '@kd/tensor-ops';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Backbone } from '../backbones/Backbone.js';
+import { createBackbone } from '../backbones/createBackbone.js';
+import type { FasterRcnnConfig } from '../config/fasterRcnnConfig.js';
+import {
+  deltasForLabels,
+  smoothL1Sum,
+  softmaxCrossEntropyMean,
+} from '../internal/detectionLosses.js';
+import { decodeHost, encodeHost, iouHost, takeBoxes } from '../internal/hostBoxes.js';
+import { ParamStore } from '../layers/ParamStore.js';
+import { assignProposalTargets } from '../roiHeads/assignProposalTargets.js';
+import { BoxHead } from '../roiHeads/BoxHead.js';
+import { assignAnchorTargets } from '../rpn/assignAnchorTargets.js';
+import { generateProposals } from '../rpn/generateProposals.js';
+import { RpnHead } from '../rpn/RpnHead.js';
+import type {
+  DetectionBatch,
+  Detections,
+  HeadOutputs,
+  SampledRows,
+  SampledTargets,
+} from './types.js';
+
+/** Named detection losses, as torchvision names them. */
+export interface DetectionLosses {
+  readonly rpn_cls: tf.Scalar;
+  readonly rpn_reg: tf.Scalar;
+  readonly rcn_cls: tf.Scalar;
+  readonly rcn_reg: tf.Scalar;
+}
+
+/**
+ * Everything one training forward pass produces. Tensors are recorded on the active gradient tape
+ * and belong to the caller's `tf.tidy` / `variableGrads` scope.
+ */
+export interface TrainForward {
+  /** Backbone output `[B, h, w, C]`. */
+  readonly featureMap: tf.Tensor4D;
+  /** Requested intermediate maps (hint / guided layer candidates) by layer name. */
+  readonly features: Readonly<Record<string, tf.Tensor4D>>;
+  /** Outputs at the sampled anchors (M rows) and RoIs (N rows). */
+  readonly outputs: HeadOutputs;
+  /** `[N, 4]` RCN deltas of each RoI's own label class. */
+  readonly rcnDeltasForLabels: tf.Tensor2D;
+  readonly targets: SampledTargets;
+  readonly rows: SampledRows;
+  /** Standard Faster R-CNN losses (1/M and 1/N normalised, smooth L1 β = 1/9 RPN and 1 RCN). */
+  readonly losses: DetectionLosses;
+}
+
+/** A teacher's outputs on a student's rows. */
+export interface RowsForward {
+  readonly outputs: HeadOutputs;
+  readonly featureMap: tf.Tensor4D;
+  readonly features: Readonly<Record<string, tf.Tensor4D>>;
+}
+
+export interface ForwardOptions {
+  /** Backbone layers to return in `features`. */
+  readonly collect?: readonly string[];
+}
+
+/**
+ * Faster R-CNN (Ren et al. 2015) built for teacher–student training: a backbone, an RPN and a
+ * RoI head whose weights live in one {@link ParamStore}, with the training forward pass exposing
+ * the sampled rows, their outputs and targets, and a forward pass on given rows for teachers.
+ */
+export class FasterRcnn {
+  readonly params: ParamStore;
+  readonly backbone: Backbone;
+  readonly rpn: RpnHead;
+  readonly boxHead: BoxHead;
+  private readonly baseAnchors: tf.Tensor2D;
+  private readonly anchorCache = new Map<string, Float32Array>();
+
+  constructor(readonly config: FasterRcnnConfig) {
+    this.params = new ParamStore(config.seed);
+    this.backbone = createBackbone(config.backbone, this.params);
+    const numAnchors = config.anchors.ratios.length * config.anchors.scales.length;
+    this.rpn = new RpnHead(this.params, this.backbone.outChannels, config.rpn.channels, numAnchors);
+    this.boxHead = new BoxHead(
+      this.params,
+      this.backbone.outChannels,
+      config.numClasses,
+      config.roiHead,
+    );
+    this.baseAnchors = generateAnchors(config.anchors);
+  }
+
+  get stride(): number {
+    return this.backbone.stride;
+  }
+
+  /** The weights an optimiser updates (batch-norm running statistics excluded). */
+  trainableVariables(): tf.Variable[] {
+    return this.params.trainable();
+  }
+
+  /** A one-line summary for logs. */
+  describe(): string {
+    const b = this.config.backbone;
+    return `FasterRcnn(${b.name}×${b.widthMultiplier ?? 1}, stride ${this.stride}, ${this.config.numClasses} classes, ${(this.params.numParameters() / 1e6).toFixed(2)}M parameters)`;
+  }
+
+  /** `[B, H, W, 3]` RGB in [0, 255] → normalised input. */
+  normalize(images: tf.Tensor4D): tf.Tensor4D {
+    const { mean, std } = this.config.input;
+    return tf.tidy(
+      () => tf.div(tf.sub(images, tf.tensor1d(mean)), tf.tensor1d(std)) as tf.Tensor4D,
+    );
+  }
+
+  /** Anchors `[K*4]` of a feature map, order (y, x, anchor); cached per size. */
+  anchors(featHeight: number, featWidth: number): Float32Array {
+    const key = `${featHeight}x${featWidth}`;
+    let a = this.anchorCache.get(key);
+    if (!a) {
+      a = tf.tidy(
+        () =>
+          gridAnchors(this.baseAnchors, {
+            featHeight,
+            featWidth,
+            stride: this.stride,
+          }).dataSync() as Float32Array,
+      );
+      this.anchorCache.set(key, a);
+    }
+    return a;
+  }
+
+  /**
+   * The training forward pass: backbone, RPN, anchor targets, proposals, proposal targets, RoI head,
+   * and the four detection losses. Sampling uses `rng` (explicit seeds).
+   */
+  forwardTrain(batch: DetectionBatch, rng: Rng, options: ForwardOptions = {}): TrainForward {
+    const targets = batch.targets;
+    if (!targets || targets.length !== batch.metas.length) {
+      throw new Error('forwardTrain: every image of the batch needs targets');
+    }
+    const cfg = this.config;
+    const { output: featureMap, features } = this.backbone.forward(batch.images, {
+      training: true,
+      collect: options.collect ?? [],
+    });
+    const [bsz, fh, fw] = featureMap.shape;
+    const anchors = this.anchors(fh, fw);
+    const k = anchors.length / 4;
+    const rpn = this.rpn.apply(featureMap);
+    const objectness = tf.tidy(
+      () => tf.slice(tf.softmax(rpn.logits), [0, 0, 1], [bsz, k, 1]).dataSync() as Float32Array,
+    );
+    const rpnDeltaValues = rpn.deltas.dataSync() as Float32Array;
+
+    const anchorImage: number[] = [];
+    const anchorIndex: number[] = [];
+    const rpnLabels: number[] = [];
+    const rpnTargets: number[] = [];
+    const rois: number[] = [];
+    const roiImage: number[] = [];
+    const rcnLabels: number[] = [];
+    const rcnTargets: number[] = [];
+    for (let b = 0; b < bsz; b++) {
+      const gt = targets[b]!;
+      const meta = batch.metas[b]!;
+      const at = assignAnchorTargets(anchors, gt, cfg.rpn, rng);
+      for (let i = 0; i < at.indices.length; i++) {
+        anchorImage.push(b);
+        anchorIndex.push(at.indices[i]!);
+        rpnLabels.push(at.labels[i]!);
+      }
+      rpnTargets.push(...at.targets);
+      const proposals = generateProposals(
+        anchors,
+        objectness.subarray(b * k, (b + 1) * k),
+        rpnDeltaValues.subarray(b * k * 4, (b + 1) * k * 4),
+        [meta.height, meta.width],
+        {
+          preNmsTopN: cfg.rpn.preNmsTopNTrain,
+          postNmsTopN: cfg.rpn.postNmsTopNTrain,
+          nmsThreshold: cfg.rpn.nmsThreshold,
+          minSize: cfg.rpn.minSize,
+        },
+      );
+      const pt = assignProposalTargets(proposals.boxes, gt, cfg.roiHead, rng);
+      rois.push(...pt.rois);
+      for (let i = 0; i < pt.labels.length; i++) {
+        roiImage.push(b);
+        rcnLabels.push(pt.labels[i]!);
+      }
+      rcnTargets.push(...pt.targets);
+    }
+
+    const m = anchorIndex.length;
+    const flatIdx = tf.tensor1d(
+      anchorIndex.map((a, i) => anchorImage[i]! * k + a),
+      'int32',
+    );
+    const rpnLogitsS = tf.gather(tf.reshape(rpn.logits, [bsz * k, 2]), flatIdx) as tf.Tensor2D;
+    const rpnDeltasS = tf.gather(tf.reshape(rpn.deltas, [bsz * k, 4]), flatIdx) as tf.Tensor2D;
+    const roiArr = Float32Array.from(rois);
+    const roiImg = Int32Array.from(roiImage);
+    const head = this.boxHead.apply(featureMap, roiArr, roiImg, 1 / this.stride);
+    const rcnLabelArr = Int32Array.from(rcnLabels);
+    const rpnLabelArr = Int32Array.from(rpnLabels);
+    const rpnTargetsT = tf.tensor2d(Float32Array.from(rpnTargets), [m, 4]);
+    const rcnTargetsT = tf.tensor2d(Float32Array.from(rcnTargets), [rcnLabelArr.length, 4]);
+    const rcnDeltasForLabels = deltasForLabels(head.deltas, rcnLabelArr);
+    const rpnPos = tf.tensor1d(Float32Array.from(rpnLabelArr, (l) => (l > 0 ? 1 : 0)));
+    const rcnPos = tf.tensor1d(Float32Array.from(rcnLabelArr, (l) => (l > 0 ? 1 : 0)));
+    const losses: DetectionLosses = {
+      rpn_cls: softmaxCrossEntropyMean(rpnLogitsS, rpnLabelArr),
+      rpn_reg: smoothL1Sum(rpnDeltasS, rpnTargetsT, rpnPos, 1 / 9, m),
+      rcn_cls: softmaxCrossEntropyMean(head.logits, rcnLabelArr),
+      rcn_reg: smoothL1Sum(rcnDeltasForLabels, rcnTargetsT, rcnPos, 1, rcnLabelArr.length),
+    };
+    return {
+      featureMap,
+      features,
+      outputs: {
+        rpnLogits: rpnLogitsS,
+        rpnDeltas: rpnDeltasS,
+        rcnLogits: head.logits,
+        rcnDeltas: head.deltas,
+      },
+      rcnDeltasForLabels,
+      targets: {
+        rpnLabels: tf.tensor1d(rpnLabelArr, 'int32'),
+        rpnTargets: rpnTargetsT,
+        rcnLabels: tf.tensor1d(rcnLabelArr, 'int32'),
+        rcnTargets: rcnTargetsT,
+      },
+      rows: {
+        anchorImage: Int32Array.from(anchorImage),
+        anchorIndex: Int32Array.from(anchorIndex),
+        rois: roiArr,
+        roiImage: roiImg,
+        featureSize: [fh, fw],
+      },
+      losses,
+    };
+  }
+
+  /**
+   * Runs this (frozen) model on another model's sampled rows: its RPN at the same anchors and its
+   * RoI head on the same RoIs. `scale` is this model's image size over the student's (2 for a
+   * high-resolution teacher): RoIs are scaled by it; when the anchor grids differ, each student
+   * anchor takes the best-overlapping anchor of this model and that anchor's prediction is
+   * re-encoded relative to the student's anchor, so deltas are comparable row by row.
+   * Batch-norm uses running statistics. Call it inside the student's tape or not: no variable of
+   * this model is ever in the student's gradient list.
+   */
+  forwardOnRows(
+    images: tf.Tensor4D,
+    rows: SampledRows,
+    studentAnchors: Float32Array,
+    scale = 1,
+    options: ForwardOptions = {},
+  ): RowsForward {
+    const { output: featureMap, features } = this.backbone.forward(images, {
+      training: false,
+      collect: options.collect ?? [],
+    });
+    const [bsz, fh, fw] = featureMap.shape;
+    const anchors = this.anchors(fh, fw);
+    const k = anchors.length / 4;
+    const rpn = this.rpn.apply(featureMap);
+    const m = rows.anchorIndex.length;
+    const aligned =
+      scale === 1 &&
+      fh === rows.featureSize[0] &&
+      fw === rows.featureSize[1] &&
+      anchors.length === studentAnchors.length;
+    let rpnLogits: tf.Tensor2D;
+    let rpnDeltas: tf.Tensor2D;
+    if (aligned) {
+      const idx = tf.tensor1d(
+        Int32Array.from(rows.anchorIndex, (a, i) => rows.anchorImage[i]! * k + a),
+        'int32',
+      );
+      rpnLogits = tf.gather(tf.reshape(rpn.logits, [bsz * k, 2]), idx) as tf.Tensor2D;
+      rpnDeltas = tf.gather(tf.reshape(rpn.deltas, [bsz * k, 4]), idx) as tf.Tensor2D;
+    } else {
+      const sAnchors = takeBoxes(studentAnchors, rows.anchorIndex);
+      const scaled = sAnchors.map((v) => v * scale);
+      const iou = iouHost(scaled, anchors);
+      const best = new Int32Array(m);
+      for (let i = 0; i < m; i++) {
+        let bi = 0;
+        let bv = -1;
+        for (let j = 0; j < k; j++) {
+          const v = iou[i * k + j]!;
+          if (v > bv) {
+            bv = v;
+            bi = j;
+          }
+        }
+        best[i] = bi;
+      }
+      const idx = tf.tensor1d(
+        Int32Array.from(best, (a, i) => rows.anchorImage[i]! * k + a),
+        'int32',
+      );
+      rpnLogits = tf.gather(tf.reshape(rpn.logits, [bsz * k, 2]), idx) as tf.Tensor2D;
+      const tDeltas = tf
+        .gather(tf.reshape(rpn.deltas, [bsz * k, 4]), idx)
+        .dataSync() as Float32Array;
+      const boxes = decodeHost(tDeltas, takeBoxes(anchors, best), [1, 1, 1, 1]).map(
+        (v) => v / scale,
+      );
+      rpnDeltas = tf.tensor2d(encodeHost(boxes, sAnchors, [1, 1, 1, 1]), [m, 4]);
+    }
+    const rois = scale === 1 ? rows.rois : rows.rois.map((v) => v * scale);
+    const head = this.boxHead.apply(featureMap, rois, rows.roiImage, 1 / this.stride);
+    return {
+      outputs: { rpnLogits, rpnDeltas, rcnLogits: head.logits, rcnDeltas: head.deltas },
+      featureMap,
+      features,
+    };
+  }
+
+  /**
+   * Inference: proposals with the test settings, the RoI head on them, per-class box decoding,
+   * score threshold, per-class NMS, the best `detectionsPerImage`, boxes mapped back to original
+   * image pixels. Tensors are freed before returning.
+   */
+  async predict(batch: Pick<DetectionBatch, 'images' | 'metas'>): Promise<Detections[]> {
+    const cfg = this.config;
+    const c1 = cfg.numClasses + 1;
+    const computed = tf.tidy(() => {
+      const { output: featureMap } = this.backbone.forward(batch.images, { training: false });
+      const [bsz, fh, fw] = featureMap.shape;
+      const anchors = this.anchors(fh, fw);
+      const k = anchors.length / 4;
+      const rpn = this.rpn.apply(featureMap);
+      const objectness = tf
+        .slice(tf.softmax(rpn.logits), [0, 0, 1], [bsz, k, 1])
+        .dataSync() as Float32Array;
+      const deltas = rpn.deltas.dataSync() as Float32Array;
+      const rois: number[] = [];
+      const roiImage: number[] = [];
+      for (let b = 0; b < bsz; b++) {
+        const meta = batch.metas[b]!;
+        const p = generateProposals(
+          anchors,
+          objectness.subarray(b * k, (b + 1) * k),
+          deltas.subarray(b * k * 4, (b + 1) * k * 4),
+          [meta.height, meta.width],
+          {
+            preNmsTopN: cfg.rpn.preNmsTopNTest,
+            postNmsTopN: cfg.rpn.postNmsTopNTest,
+            nmsThreshold: cfg.rpn.nmsThreshold,
+            minSize: cfg.rpn.minSize,
+          },
+        );
+        rois.push(...p.boxes);
+        for (let i = 0; i < p.boxes.length / 4; i++) roiImage.push(b);
+      }
+      const roiArr = Float32Array.from(rois);
+      const roiImg = Int32Array.from(roiImage);
+      if (roiImg.length === 0)
+        return { roiArr, roiImg, probs: new Float32Array(0), boxDeltas: new Float32Array(0) };
+      const head = this.boxHead.apply(featureMap, roiArr, roiImg, 1 / this.stride);
+      return {
+        roiArr,
+        roiImg,
+        probs: tf.softmax(head.logits).dataSync() as Float32Array,
+        boxDeltas: head.deltas.dataSync() as Float32Array,
+      };
+    });
+    const out: Detections[] = [];
+    for (let b = 0; b < batch.metas.length; b++) {
+      const meta = batch.metas[b]!;
+      const rows: number[] = [];
+      for (let i = 0; i < computed.roiImg.length; i++) if (computed.roiImg[i] === b) rows.push(i);
+      const candBoxes: number[] = [];
+      const candScores: number[] = [];
+      const candLabels: number[] = [];
+      if (rows.length > 0) {
+        const props = takeBoxes(computed.roiArr, rows);
+        for (let c = 1; c < c1; c++) {
+          const d = new Float32Array(rows.length * 4);
+          rows.forEach((r, i) =>
+            d.set(computed.boxDeltas.subarray(r * 4 * c1 + 4 * c, r * 4 * c1 + 4 * c + 4), 4 * i),
+          );
+          const boxes = decodeHost(d, props, cfg.roiHead.boxWeights);
+          rows.forEach((r, i) => {
+            const s = computed.probs[r * c1 + c]!;
+            if (!(s > cfg.inference.scoreThreshold)) return;
+            const x1 = Math.min(Math.max(boxes[4 * i]!, 0), meta.width);
+            const y1 = Math.min(Math.max(boxes[4 * i + 1]!, 0), meta.height);
+            const x2 = Math.min(Math.max(boxes[4 * i + 2]!, 0), meta.width);
+            const y2 = Math.min(Math.max(boxes[4 * i + 3]!, 0), meta.height);
+            if (x2 - x1 < 1e-2 || y2 - y1 < 1e-2) return;
+            candBoxes.push(x1, y1, x2, y2);
+            candScores.push(s);
+            candLabels.push(c);
+          });
+        }
+      }
+      const keep = await batchedNms(
+        Float32Array.from(candBoxes),
+        Float32Array.from(candScores),
+        Int32Array.from(candLabels),
+        cfg.inference.nmsThreshold,
+        { maxOutput: cfg.inference.detectionsPerImage },
+      );
+      const boxes = new Float32Array(keep.length * 4);
+      keep.forEach((i, j) => {
+        for (let q = 0; q < 4; q++) {
+          const limit = q % 2 === 0 ? meta.originalWidth : meta.originalHeight;
+          boxes[4 * j + q] = Math.min(candBoxes[4 * i + q]! / meta.scale, limit);
+        }
+      });
+      out.push({
+        boxes,
+        scores: Float32Array.from(keep, (i) => candScores[i]!),
+        labels: Int32Array.from(keep, (i) => candLabels[i]!),
+      });
+    }
+    return out;
+  }
+
+  dispose(): void {
+    this.params.dispose();
+    this.baseAnchors.dispose();
+  }
+}
