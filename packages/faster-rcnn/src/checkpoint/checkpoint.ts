@@ -69,7 +69,7 @@ export async function saveCheckpoint(
     format: FORMAT,
     weightSpecs: specs,
     weightData: data,
-    userDefinedMetadata: metadata as unknown as {},
+    userDefinedMetadata: metadata as unknown as Record<string, object>,
   });
 }
 

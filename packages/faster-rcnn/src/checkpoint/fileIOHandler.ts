@@ -138,10 +138,7 @@ export function fileIOHandler(dir: string): tf.io.IOHandler {
         weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
         ...(decoded.right.userDefinedMetadata
           ? {
-              userDefinedMetadata: decoded.right.userDefinedMetadata as Record<
-                string,
-                unknown
-              > as {},
+              userDefinedMetadata: decoded.right.userDefinedMetadata as Record<string, object>,
             }
           : {}),
       };
