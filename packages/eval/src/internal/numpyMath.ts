@@ -34,8 +34,7 @@ export const roundHalfEven = (x: number): number => {
 /** numpy's pairwise summation (`pairwise_sum` in loops_utils), used by `np.sum`/`np.mean` on contiguous float64. */
 export const pairwiseSum = (a: ArrayLike<number>, start = 0, n = a.length - start): number => {
   if (n < 8) {
-    // numpy starts from -0.0 so that an all -0.0 sum stays -0.0; irrelevant here but harmless
-    let res = -0;
+    let res = 0;
     for (let i = 0; i < n; i++) res += a[start + i] as number;
     return res;
   }
