@@ -2,24 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { npArgsortQuick } from '../internal/numpyArgsort.js';
 import { assertClose, loadFixture } from '../test-util.js';
+import { num, type VocGolden, type VocGoldenCase } from '../test-util-golden.js';
 import { VOC07_THRESHOLDS } from './vocAp.js';
 import { vocAddDetections, vocEvaluator } from './vocEvaluator.js';
 import { type VocDetection, type VocParams, vocParams } from './vocTypes.js';
 
-type Row = [string, number, number, number, number, number];
-export interface VocGoldenCase {
-  name: string;
-  classes: string[];
-  images: { id: string; objects: [string, number, number, number, number, number][] }[];
-  dets: Record<string, Row[]>;
-  expected: Record<'07' | '2010' | '2010_inclusive', { perClass: Record<string, number | 'NaN'>; mAP: number | 'NaN' }>;
-}
-export interface VocGolden {
-  voc07Thresholds: number[];
-  cases: VocGoldenCase[];
-}
-
-export const num = (v: number | 'NaN'): number => (v === 'NaN' ? Number.NaN : v);
 const golden = loadFixture<VocGolden>('voc-golden.json');
 
 /** GT image by image, detections in each per-class file's line order (the order breaks ties). */
