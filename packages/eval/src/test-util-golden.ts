@@ -13,3 +13,15 @@ export interface VocGolden {
 }
 
 export const num = (v: number | 'NaN'): number => (v === 'NaN' ? Number.NaN : v);
+
+export interface KittiGoldenCase {
+  name: string;
+  frames: { id: string; gt: string[]; det: string[] }[];
+  expected: {
+    computeAos: boolean;
+    classes: Record<string, Record<'easy' | 'moderate' | 'hard', { precision: (number | 'NaN')[]; aos: (number | 'NaN')[] }>>;
+  };
+}
+export interface KittiGolden {
+  cases: KittiGoldenCase[];
+}
