@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { type EvalError, evalError } from './EvalError.js';
+import { jsonErrorOffset } from './jsonErrorOffset.js';
 
 const lineCol = (text: string, pos: number): string => {
   let line = 1;
@@ -21,7 +22,8 @@ export const parseJson = (file: string, text: string): E.Either<EvalError, unkno
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     const m = /position (\d+)/.exec(msg);
-    const where = m ? lineCol(text, Number(m[1])) : '';
+    const pos = m ? Number(m[1]) : jsonErrorOffset(text);
+    const where = pos >= 0 ? lineCol(text, pos) : '';
     return E.left(evalError(file, where, `malformed JSON (${msg})`));
   }
 };
