@@ -3,66 +3,74 @@
  * (pycocotools COCOeval, py-faster-rcnn voc_eval.py, KITTI devkit evaluate_object.cpp).
  * Plain float64 numbers; no tensors.
  */
-export type { Evaluator } from './internal/Evaluator.js';
-export { type EvalError, evalError, formatEvalError } from './internal/EvalError.js';
 
-// COCO
-export type { CocoDetection, CocoGtAnnotation, CocoImageGt, CocoParams, XywhBox } from './coco/cocoTypes.js';
-export { cocoParams } from './coco/cocoParams.js';
-export { cocoBoxIou } from './coco/cocoBoxIou.js';
-export { cocoEvaluator, cocoEmpty, cocoUpdate, cocoMerge, type CocoEvalState } from './coco/cocoEvaluator.js';
-export { cocoAccumulate, COCO_STAT_KEYS, type CocoEvalResult, type CocoStats } from './coco/cocoAccumulate.js';
-export { CocoGtFileC, CocoResultsFileC, type CocoGtFile, type CocoResultsFile } from './coco/cocoCodecs.js';
-export { cocoGtDataset, cocoDetections, type CocoGtDataset } from './coco/cocoDataset.js';
-export { evaluateCoco, type CocoEvalOptions } from './coco/evaluateCoco.js';
 export {
+  COCO_STAT_KEYS,
+  type CocoEvalResult,
+  type CocoStats,
+  cocoAccumulate,
+} from './coco/cocoAccumulate.js';
+export { cocoBoxIou } from './coco/cocoBoxIou.js';
+export {
+  type CocoGtFile,
+  CocoGtFileC,
+  type CocoResultsFile,
+  CocoResultsFileC,
+} from './coco/cocoCodecs.js';
+export { type CocoGtDataset, cocoDetections, cocoGtDataset } from './coco/cocoDataset.js';
+export {
+  type CocoEvalState,
+  cocoEmpty,
+  cocoEvaluator,
+  cocoMerge,
+  cocoUpdate,
+} from './coco/cocoEvaluator.js';
+export { cocoParams } from './coco/cocoParams.js';
+// COCO
+export type {
+  CocoDetection,
+  CocoGtAnnotation,
+  CocoImageGt,
+  CocoParams,
+  XywhBox,
+} from './coco/cocoTypes.js';
+export { type CocoEvalOptions, evaluateCoco } from './coco/evaluateCoco.js';
+export {
+  type CocoFilesOutput,
+  type CocoSummary,
+  cocoSummary,
   evaluateCocoFiles,
   readCocoGtFile,
-  cocoSummary,
-  type CocoSummary,
-  type CocoFilesOutput,
 } from './coco/evaluateCocoFiles.js';
 export { formatCocoTable } from './coco/formatCocoTable.js';
-
-// PASCAL VOC
+export { evalError, formatEvalError, type KdEvalError } from './internal/EvalError.js';
+export type { Evaluator } from './internal/Evaluator.js';
 export {
-  VOC_CLASSES,
-  vocParams,
-  type VocBox,
-  type VocDetection,
-  type VocImageGt,
-  type VocObject,
-  type VocParams,
-} from './voc/vocTypes.js';
-export { vocAp, VOC07_THRESHOLDS } from './voc/vocAp.js';
+  evaluateKittiFiles,
+  type KittiFilesOptions,
+  type KittiFilesOutput,
+  type KittiSummary,
+  kittiPascalMap,
+  kittiSummary,
+  readKittiFrameIds,
+  readKittiFrames,
+} from './kitti/evaluateKittiFiles.js';
+export { formatKittiTable } from './kitti/formatKittiTable.js';
+export { type KittiClassCurves, kittiBoxOverlap, kittiEvalClass } from './kitti/kittiEvalClass.js';
 export {
-  vocEvaluator,
-  vocEmpty,
-  vocUpdate,
-  vocMerge,
-  vocCompute,
-  vocAddDetections,
-  vocEvalClass,
-  type VocEvalState,
-  type VocEvalResult,
-  type VocClassResult,
-} from './voc/vocEvaluator.js';
-export { parseVocXml } from './voc/vocXml.js';
-export { parseVocResults } from './voc/vocResultsFile.js';
-export {
-  evaluateVocFiles,
-  readVocDevkit,
-  readVocSplit,
-  vocSummary,
-  type VocSummary,
-  type VocFilesOptions,
-  type VocFilesOutput,
-} from './voc/evaluateVocFiles.js';
-export { formatVocTable } from './voc/formatVocTable.js';
-
+  type KittiClassResult,
+  type KittiDifficultyResult,
+  type KittiEvalResult,
+  type KittiEvalState,
+  kittiCompute,
+  kittiEmpty,
+  kittiEvaluator,
+  kittiMerge,
+  kittiUpdate,
+} from './kitti/kittiEvaluator.js';
+export { parseKittiLabels, parseKittiResults } from './kitti/kittiLabelFile.js';
 // KITTI
 export {
-  kittiParams,
   KITTI_DIFFICULTIES,
   type KittiBox,
   type KittiClassSpec,
@@ -71,28 +79,40 @@ export {
   type KittiFrame,
   type KittiObject,
   type KittiParams,
+  kittiParams,
 } from './kitti/kittiTypes.js';
-export { kittiBoxOverlap, kittiEvalClass, type KittiClassCurves } from './kitti/kittiEvalClass.js';
 export {
-  kittiEvaluator,
-  kittiEmpty,
-  kittiUpdate,
-  kittiMerge,
-  kittiCompute,
-  type KittiEvalState,
-  type KittiEvalResult,
-  type KittiClassResult,
-  type KittiDifficultyResult,
-} from './kitti/kittiEvaluator.js';
-export { parseKittiLabels, parseKittiResults } from './kitti/kittiLabelFile.js';
+  evaluateVocFiles,
+  readVocDevkit,
+  readVocSplit,
+  type VocFilesOptions,
+  type VocFilesOutput,
+  type VocSummary,
+  vocSummary,
+} from './voc/evaluateVocFiles.js';
+export { formatVocTable } from './voc/formatVocTable.js';
+export { VOC07_THRESHOLDS, vocAp } from './voc/vocAp.js';
 export {
-  evaluateKittiFiles,
-  readKittiFrames,
-  readKittiFrameIds,
-  kittiSummary,
-  kittiPascalMap,
-  type KittiSummary,
-  type KittiFilesOptions,
-  type KittiFilesOutput,
-} from './kitti/evaluateKittiFiles.js';
-export { formatKittiTable } from './kitti/formatKittiTable.js';
+  type VocClassResult,
+  type VocEvalResult,
+  type VocEvalState,
+  vocAddDetections,
+  vocCompute,
+  vocEmpty,
+  vocEvalClass,
+  vocEvaluator,
+  vocMerge,
+  vocUpdate,
+} from './voc/vocEvaluator.js';
+export { parseVocResults } from './voc/vocResultsFile.js';
+// PASCAL VOC
+export {
+  VOC_CLASSES,
+  type VocBox,
+  type VocDetection,
+  type VocImageGt,
+  type VocObject,
+  type VocParams,
+  vocParams,
+} from './voc/vocTypes.js';
+export { parseVocXml } from './voc/vocXml.js';

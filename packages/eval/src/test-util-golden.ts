@@ -5,7 +5,10 @@ export interface VocGoldenCase {
   classes: string[];
   images: { id: string; objects: [string, number, number, number, number, number][] }[];
   dets: Record<string, Row[]>;
-  expected: Record<'07' | '2010' | '2010_inclusive', { perClass: Record<string, number | 'NaN'>; mAP: number | 'NaN' }>;
+  expected: Record<
+    '07' | '2010' | '2010_inclusive',
+    { perClass: Record<string, number | 'NaN'>; mAP: number | 'NaN' }
+  >;
 }
 export interface VocGolden {
   voc07Thresholds: number[];
@@ -19,7 +22,13 @@ export interface KittiGoldenCase {
   frames: { id: string; gt: string[]; det: string[] }[];
   expected: {
     computeAos: boolean;
-    classes: Record<string, Record<'easy' | 'moderate' | 'hard', { precision: (number | 'NaN')[]; aos: (number | 'NaN')[] }>>;
+    classes: Record<
+      string,
+      Record<
+        'easy' | 'moderate' | 'hard',
+        { precision: (number | 'NaN')[]; aos: (number | 'NaN')[] }
+      >
+    >;
   };
 }
 export interface KittiGolden {

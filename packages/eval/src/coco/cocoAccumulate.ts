@@ -91,7 +91,6 @@ const accumulateCategory = (
   order.sort((x, y) => (sc[y] as number) - (sc[x] as number) || x - y);
   const codes = store.codes.view();
   const sel = new Int32Array(N);
-  const tpc = new Float64Array(N);
   const rc = new Float64Array(N);
   const pr = new Float64Array(N);
   for (let a = 0; a < A; a++) {
@@ -113,7 +112,6 @@ const accumulateCategory = (
           const code = codes[((ent[o] as number) * A + a) * T + t];
           if (code === DET_TP) tp++;
           else if (code !== DET_IGNORED) fp++;
-          tpc[i] = tp;
           rc[i] = tp / npig;
           pr[i] = tp / (fp + tp + EPS64);
         }
@@ -144,7 +142,7 @@ const accumulateCategory = (
 };
 
 /** Mean of the entries > -1, or -1 when there is none (`_summarize`). */
-const meanValid = (vals: number[]): number => (vals.length === 0 ? -1 : npMean(vals));
+const meanValid = (vals: ArrayLike<number>): number => (vals.length === 0 ? -1 : npMean(vals));
 
 /**
  * COCOeval.accumulate then summarize on an accumulated state.
@@ -171,7 +169,13 @@ export const cocoAccumulate = (state: CocoEvalState): CocoEvalResult => {
         : p.iouThrs.flatMap((v, i) => (v === iouThr ? [i] : []));
     const as = p.areaRngLbl.flatMap((l, i) => (l === areaLbl ? [i] : []));
     const ms = p.maxDets.flatMap((v, i) => (v === maxDets ? [i] : []));
-    const vals: number[] = [];
+    const buf = new Float64Array(ts.length * (ap ? R * K : K) * as.length * ms.length);
+    let nv = 0;
+    const vals = {
+      push: (v: number) => {
+        buf[nv++] = v;
+      },
+    };
     for (const t of ts) {
       if (ap) {
         for (let r = 0; r < R; r++)
@@ -190,7 +194,7 @@ export const cocoAccumulate = (state: CocoEvalState): CocoEvalResult => {
             }
       }
     }
-    return meanValid(vals);
+    return meanValid(buf.subarray(0, nv));
   };
   const md = (i: number): number => p.maxDets[i] ?? Number.NaN;
   const stats = [
@@ -207,7 +211,9 @@ export const cocoAccumulate = (state: CocoEvalState): CocoEvalResult => {
     summarize(false, undefined, 'medium', md(2)),
     summarize(false, undefined, 'large', md(2)),
   ];
-  const summary = Object.fromEntries(COCO_STAT_KEYS.map((key, i) => [key, stats[i]])) as unknown as CocoStats;
+  const summary = Object.fromEntries(
+    COCO_STAT_KEYS.map((key, i) => [key, stats[i]]),
+  ) as unknown as CocoStats;
   const allA = p.areaRngLbl.indexOf('all');
   const perCategory = p.useCats
     ? p.catIds.map((categoryId, k) => {
@@ -220,5 +226,14 @@ export const cocoAccumulate = (state: CocoEvalState): CocoEvalResult => {
         return { categoryId, AP: meanValid(vals) };
       })
     : [];
-  return { params: p, counts: [T, R, K, A, M], precision, recall, scores, stats, summary, perCategory };
+  return {
+    params: p,
+    counts: [T, R, K, A, M],
+    precision,
+    recall,
+    scores,
+    stats,
+    summary,
+    perCategory,
+  };
 };

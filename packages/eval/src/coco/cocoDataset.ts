@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { type EvalError, evalError } from '../internal/EvalError.js';
+import { evalError, type KdEvalError } from '../internal/EvalError.js';
 import type { CocoGtFile, CocoResultsFile } from './cocoCodecs.js';
 import type { CocoDetection, CocoGtAnnotation } from './cocoTypes.js';
 
@@ -44,7 +44,9 @@ export const cocoGtDataset = (file: CocoGtFile): CocoGtDataset => {
     else annotationsByImage.set(a.image_id, [ann]);
   }
   const warnings =
-    noArea > 0 ? [`${noArea} annotation(s) without "area": using bbox w*h for the area ranges`] : [];
+    noArea > 0
+      ? [`${noArea} annotation(s) without "area": using bbox w*h for the area ranges`]
+      : [];
   const catSeen = new Set<number>();
   const categories = file.categories.flatMap((c) => {
     if (catSeen.has(c.id)) return [];
@@ -62,7 +64,7 @@ export const cocoDetections = (
   gt: CocoGtDataset,
   results: CocoResultsFile,
   file: string,
-): E.Either<EvalError, CocoDetection[]> => {
+): E.Either<KdEvalError, CocoDetection[]> => {
   const ids = new Set(gt.imageIds);
   const out: CocoDetection[] = [];
   for (let i = 0; i < results.length; i++) {

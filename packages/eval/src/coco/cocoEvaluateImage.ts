@@ -35,12 +35,15 @@ export const cocoEvaluateImage = (
   const T = params.iouThrs.length;
   const A = params.areaRng.length;
   const maxDet = params.maxDets[params.maxDets.length - 1] as number;
-  const order = argsortDescStable(dt.map((d) => d.score));
+  const dtScores = new Float64Array(dt.length);
+  for (let i = 0; i < dt.length; i++) dtScores[i] = (dt[i] as CocoDetection).score;
+  const order = argsortDescStable(dtScores);
   const D = Math.min(order.length, maxDet);
   const dets: CocoDetection[] = [];
   for (let i = 0; i < D; i++) dets.push(dt[order[i] as number] as CocoDetection);
   const G = gt.length;
-  const crowdOrig = gt.map((g) => g.iscrowd);
+  const crowdOrig: boolean[] = [];
+  for (const g of gt) crowdOrig.push(g.iscrowd);
   // IoU against GT in original order; columns are re-indexed per area range below
   const ious =
     D > 0 && G > 0
@@ -51,7 +54,13 @@ export const cocoEvaluateImage = (
         )
       : undefined;
   const scores = new Float64Array(D);
-  for (let d = 0; d < D; d++) scores[d] = (dets[d] as CocoDetection).score;
+  const dtArea = new Float64Array(D);
+  for (let d = 0; d < D; d++) {
+    const det = dets[d] as CocoDetection;
+    scores[d] = det.score;
+    dtArea[d] = det.bbox[2] * det.bbox[3];
+  }
+  const ign = new Uint8Array(G);
   const codes = new Uint8Array(D * A * T);
   const nPos = new Int32Array(A);
   const gtm = new Uint8Array(T * G);
@@ -64,7 +73,10 @@ export const cocoEvaluateImage = (
     const [lo, hi] = params.areaRng[a] as readonly [number, number];
     // stable sort: non-ignored GT first
     gtind.length = 0;
-    const ign = gt.map((g) => (g.iscrowd || g.area < lo || g.area > hi ? 1 : 0));
+    for (let g = 0; g < G; g++) {
+      const ann = gt[g] as CocoGtAnnotation;
+      ign[g] = ann.iscrowd || ann.area < lo || ann.area > hi ? 1 : 0;
+    }
     for (let g = 0; g < G; g++) if (ign[g] === 0) gtind.push(g);
     nPos[a] = gtind.length;
     for (let g = 0; g < G; g++) if (ign[g] === 1) gtind.push(g);
@@ -75,9 +87,9 @@ export const cocoEvaluateImage = (
     }
     gtm.fill(0);
     for (let t = 0; t < T; t++) {
-      dtm.fill(0);
-      dtIg.fill(0);
       if (ious !== undefined) {
+        dtm.fill(0);
+        dtIg.fill(0);
         const thr = Math.min(params.iouThrs[t] as number, 1 - 1e-10);
         for (let d = 0; d < D; d++) {
           let iou = thr;
@@ -97,8 +109,7 @@ export const cocoEvaluateImage = (
         }
       }
       for (let d = 0; d < D; d++) {
-        const box = (dets[d] as CocoDetection).bbox;
-        const area = box[2] * box[3];
+        const area = dtArea[d] as number;
         const outside = area < lo || area > hi;
         // pycocotools tests matches as `dtm != 0`, so a match to a GT whose id is 0 is a miss
         const matched = dtm[d] !== 0;

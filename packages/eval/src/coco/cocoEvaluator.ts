@@ -1,6 +1,6 @@
 import { ByteBuffer } from '../internal/ByteBuffer.js';
 import type { Evaluator } from '../internal/Evaluator.js';
-import { cocoAccumulate, type CocoEvalResult } from './cocoAccumulate.js';
+import { type CocoEvalResult, cocoAccumulate } from './cocoAccumulate.js';
 import { cocoEvaluateImage } from './cocoEvaluateImage.js';
 import type { CocoDetection, CocoGtAnnotation, CocoImageGt, CocoParams } from './cocoTypes.js';
 
@@ -22,6 +22,8 @@ export interface CocoEvalState {
   /** one store per category index (K), or a single pooled store when useCats is false */
   readonly stores: CocoCategoryStore[];
   readonly imageIds: Set<number>;
+  /** category id → index k */
+  readonly catIndex: ReadonlyMap<number, number>;
 }
 
 const emptyStore = (): CocoCategoryStore => ({
@@ -38,6 +40,7 @@ export const cocoEmpty = (params: CocoParams): CocoEvalState => ({
   params,
   stores: Array.from({ length: params.useCats ? params.catIds.length : 1 }, emptyStore),
   imageIds: new Set(),
+  catIndex: new Map(params.catIds.map((c, k) => [c, k])),
 });
 
 const pushChunk = (
@@ -68,30 +71,42 @@ export const cocoUpdate = (
   const imageId = imageGt.imageId;
   if (state.imageIds.has(imageId)) throw new Error(`image ${imageId} was already added`);
   state.imageIds.add(imageId);
-  const kOf = new Map<number, number>();
-  params.catIds.forEach((c, k) => kOf.set(c, k));
-  const K = params.catIds.length;
-  const gtBy: CocoGtAnnotation[][] = Array.from({ length: K }, () => []);
-  const dtBy: CocoDetection[][] = Array.from({ length: K }, () => []);
+  const kOf = state.catIndex;
+  // only the categories present in this image: [gt, dets] per category index
+  const by = new Map<number, [CocoGtAnnotation[], CocoDetection[]]>();
+  const slot = (k: number) => {
+    let e = by.get(k);
+    if (e === undefined) {
+      e = [[], []];
+      by.set(k, e);
+    }
+    return e;
+  };
   for (const g of imageGt.annotations) {
     const k = kOf.get(g.categoryId);
-    if (k !== undefined) (gtBy[k] as CocoGtAnnotation[]).push(g);
+    if (k !== undefined) slot(k)[0].push(g);
   }
   for (const d of imageDets) {
     if (d.imageId !== imageId) {
       throw new Error(`detection for image ${d.imageId} passed with image ${imageId}`);
     }
     const k = kOf.get(d.categoryId);
-    if (k !== undefined) (dtBy[k] as CocoDetection[]).push(d);
+    if (k !== undefined) slot(k)[1].push(d);
   }
+  const ks = [...by.keys()].sort((a, b) => a - b);
   if (params.useCats) {
-    for (let k = 0; k < K; k++) {
-      const r = cocoEvaluateImage(params, gtBy[k] as CocoGtAnnotation[], dtBy[k] as CocoDetection[]);
+    for (const k of ks) {
+      const [g, d] = by.get(k)!;
+      const r = cocoEvaluateImage(params, g, d);
       if (r !== undefined) pushChunk(state.stores[k] as CocoCategoryStore, imageId, r);
     }
   } else {
     // pycocotools pools categories in catIds order when useCats is 0
-    const r = cocoEvaluateImage(params, gtBy.flat(), dtBy.flat());
+    const r = cocoEvaluateImage(
+      params,
+      ks.flatMap((k) => by.get(k)![0]),
+      ks.flatMap((k) => by.get(k)![1]),
+    );
     if (r !== undefined) pushChunk(state.stores[0] as CocoCategoryStore, imageId, r);
   }
   return state;

@@ -62,7 +62,8 @@ describe('COCO bbox evaluation vs pycocotools', () => {
           for (let a = 0; a < A; a++)
             for (let m = 0; m < M; m++) {
               let s = 0;
-              for (let q = 0; q < R; q++) s += r.precision[(((t * R + q) * K + k) * A + a) * M + m]!;
+              for (let q = 0; q < R; q++)
+                s += r.precision[(((t * R + q) * K + k) * A + a) * M + m]!;
               sums.push(s);
             }
       assertClose(sums, c.expected.precisionSums, 1e-8, 'precision sums');
@@ -70,7 +71,8 @@ describe('COCO bbox evaluation vs pycocotools', () => {
         const sl: number[] = [];
         for (let t = 0; t < T; t++)
           for (let q = 0; q < R; q++)
-            for (let k = 0; k < K; k++) sl.push(r.precision[(((t * R + q) * K + k) * A + 0) * M + M - 1]!);
+            for (let k = 0; k < K; k++)
+              sl.push(r.precision[(((t * R + q) * K + k) * A + 0) * M + M - 1]!);
         assertClose(sl, c.expected.precisionAllMax, TOL, 'precision[:,:,:,all,100]');
       }
       if (c.useCats) {

@@ -24,7 +24,10 @@ export const evaluateCoco = (
     options.params ??
     cocoParams(
       gt.categories.map((c) => c.id),
-      { useCats: options.useCats ?? true, ...(options.maxDets ? { maxDets: options.maxDets } : {}) },
+      {
+        useCats: options.useCats ?? true,
+        ...(options.maxDets ? { maxDets: options.maxDets } : {}),
+      },
     );
   const byImage = new Map<number, CocoDetection[]>();
   for (const d of dets) {

@@ -1,7 +1,7 @@
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { decodeWith, parseJson } from '../internal/decodeJson.js';
-import type { EvalError } from '../internal/EvalError.js';
+import type { KdEvalError } from '../internal/EvalError.js';
 import { readText } from '../internal/readText.js';
 import { COCO_STAT_KEYS, type CocoEvalResult, type CocoStats } from './cocoAccumulate.js';
 import { CocoGtFileC, CocoResultsFileC } from './cocoCodecs.js';
@@ -23,12 +23,14 @@ export const cocoSummary = (gt: CocoGtDataset, r: CocoEvalResult): CocoSummary =
   const names = new Map(gt.categories.map((c) => [c.id, c.name]));
   return {
     ...(Object.fromEntries(COCO_STAT_KEYS.map((k) => [k, r.summary[k]])) as unknown as CocoStats),
-    perCategory: Object.fromEntries(r.perCategory.map((p) => [names.get(p.categoryId) ?? String(p.categoryId), p.AP])),
+    perCategory: Object.fromEntries(
+      r.perCategory.map((p) => [names.get(p.categoryId) ?? String(p.categoryId), p.AP]),
+    ),
   };
 };
 
 /** Reads and validates an instances GT file. */
-export const readCocoGtFile = (file: string): TE.TaskEither<EvalError, CocoGtDataset> =>
+export const readCocoGtFile = (file: string): TE.TaskEither<KdEvalError, CocoGtDataset> =>
   pipe(
     readText(file),
     TE.chainEitherK((text) => parseJson(file, text)),
@@ -42,7 +44,7 @@ export const readCocoGtFile = (file: string): TE.TaskEither<EvalError, CocoGtDat
  */
 export const evaluateCocoFiles = (
   opts: { readonly gt: string; readonly dets: string } & CocoEvalOptions,
-): TE.TaskEither<EvalError, CocoFilesOutput> =>
+): TE.TaskEither<KdEvalError, CocoFilesOutput> =>
   pipe(
     readCocoGtFile(opts.gt),
     TE.chain((gt) =>
@@ -58,4 +60,3 @@ export const evaluateCocoFiles = (
       ),
     ),
   );
-

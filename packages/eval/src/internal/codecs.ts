@@ -5,7 +5,10 @@ export const FiniteNumber = t.refinement(t.number, Number.isFinite, 'finite numb
 export type FiniteNumber = t.TypeOf<typeof FiniteNumber>;
 
 /** `[a, b, c, d]` of finite numbers. */
-export const Box4 = t.tuple([FiniteNumber, FiniteNumber, FiniteNumber, FiniteNumber], '[4 numbers]');
+export const Box4 = t.tuple(
+  [FiniteNumber, FiniteNumber, FiniteNumber, FiniteNumber],
+  '[4 numbers]',
+);
 
 /** A string holding a finite number (XML text, e.g. `" 48 "` or `"273.5"`), decoded to the number. */
 export const NumberFromString = new t.Type<number, string, unknown>(

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
-import { type EvalError, evalError } from './EvalError.js';
+import { evalError, type KdEvalError } from './EvalError.js';
 import { jsonErrorOffset } from './jsonErrorOffset.js';
 
 const lineCol = (text: string, pos: number): string => {
@@ -16,7 +16,7 @@ const lineCol = (text: string, pos: number): string => {
 };
 
 /** JSON.parse with an error that names the file and the line/column of the syntax error. */
-export const parseJson = (file: string, text: string): E.Either<EvalError, unknown> => {
+export const parseJson = (file: string, text: string): E.Either<KdEvalError, unknown> => {
   try {
     return E.right(JSON.parse(text) as unknown);
   } catch (err) {
@@ -51,14 +51,14 @@ export const jsonPath = (context: t.Context): string => {
 };
 
 /**
- * Decodes a value with an io-ts codec; the first failure becomes an EvalError naming the file,
+ * Decodes a value with an io-ts codec; the first failure becomes an KdEvalError naming the file,
  * the JSON path and the expected type.
  */
 export const decodeWith = <A>(
   codec: t.Decoder<unknown, A>,
   file: string,
   value: unknown,
-): E.Either<EvalError, A> => {
+): E.Either<KdEvalError, A> => {
   const r = codec.decode(value);
   if (E.isRight(r)) return E.right(r.right);
   const first = r.left[0] as t.ValidationError;

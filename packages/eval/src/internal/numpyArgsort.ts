@@ -9,7 +9,7 @@
 const SMALL_QUICKSORT = 15;
 
 /** numpy's `DOUBLE_LT`: NaNs sort last. */
-const lt = (a: number, b: number): boolean => a < b || (b !== b && a === a);
+const lt = (a: number, b: number): boolean => a < b || (Number.isNaN(b) && !Number.isNaN(a));
 
 const msb = (n: number): number => {
   let depth = 0;
@@ -147,6 +147,20 @@ export const argsortDescStable = (scores: ArrayLike<number>): Int32Array => {
   const n = scores.length;
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
+  if (n <= 32) {
+    // insertion sort: stable, and much cheaper than a comparator sort for the usual few detections
+    for (let i = 1; i < n; i++) {
+      const v = idx[i] as number;
+      const sv = scores[v] as number;
+      let j = i - 1;
+      while (j >= 0 && (scores[idx[j] as number] as number) < sv) {
+        idx[j + 1] = idx[j] as number;
+        j--;
+      }
+      idx[j + 1] = v;
+    }
+    return idx;
+  }
   idx.sort((a, b) => {
     const d = (scores[b] as number) - (scores[a] as number);
     return d !== 0 ? d : a - b;

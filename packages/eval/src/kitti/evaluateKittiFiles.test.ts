@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import * as E from 'fp-ts/lib/Either.js';
 import { formatEvalError } from '../internal/EvalError.js';
-import { type KittiGolden, num } from '../test-util-golden.js';
 import { assertClose, loadFixture } from '../test-util.js';
+import { type KittiGolden, num } from '../test-util-golden.js';
 import { evaluateKittiFiles, kittiPascalMap, readKittiFrames } from './evaluateKittiFiles.js';
 import { formatKittiTable } from './formatKittiTable.js';
 
@@ -53,7 +53,10 @@ describe('evaluateKittiFiles', () => {
     writeFileSync(split, `${ids.join('\n')}\n\n`);
     const r = await readKittiFrames({ labels, results, split })();
     if (E.isLeft(r)) assert.fail(formatEvalError(r.left));
-    assert.deepEqual(r.right.map((f) => f.id), ids);
+    assert.deepEqual(
+      r.right.map((f) => f.id),
+      ids,
+    );
   });
 
   it('a missing results file is an error naming it (or empty on request)', async () => {
@@ -61,7 +64,10 @@ describe('evaluateKittiFiles', () => {
     rmSync(join(x.results, `${c.frames[1]!.id}.txt`));
     const r = await evaluateKittiFiles(x)();
     assert.ok(E.isLeft(r));
-    assert.match(formatEvalError(r.left), new RegExp(`${c.frames[1]!.id}\\.txt: results file not found`));
+    assert.match(
+      formatEvalError(r.left),
+      new RegExp(`${c.frames[1]!.id}\\.txt: results file not found`),
+    );
     const ok = await evaluateKittiFiles({ ...x, missingResults: 'empty' })();
     assert.ok(E.isRight(ok));
   });
@@ -72,7 +78,10 @@ describe('evaluateKittiFiles', () => {
     writeFileSync(f, 'Car -1 -1 0 10 20 30 80 -1 -1 -1 -1000 -1000 -1000 -10\n');
     const r = await evaluateKittiFiles(x)();
     assert.ok(E.isLeft(r));
-    assert.equal(formatEvalError(r.left), `${f}: line 1: expected 16 columns (result lines have 16 columns (15 + score)), got 15`);
+    assert.equal(
+      formatEvalError(r.left),
+      `${f}: line 1: expected 16 columns (result lines have 16 columns (15 + score)), got 15`,
+    );
   });
 
   it("the paper's convention: VOC AP@0.5 per class", () => {
@@ -81,7 +90,13 @@ describe('evaluateKittiFiles', () => {
         id: '0',
         gt: [
           { type: 'Car', truncation: 0, occlusion: 0, alpha: 0, bbox: [0, 0, 99, 99] as const },
-          { type: 'DontCare', truncation: -1, occlusion: -1, alpha: -10, bbox: [200, 0, 299, 99] as const },
+          {
+            type: 'DontCare',
+            truncation: -1,
+            occlusion: -1,
+            alpha: -10,
+            bbox: [200, 0, 299, 99] as const,
+          },
         ],
         dets: [
           { type: 'Car', alpha: 0, bbox: [0, 0, 99, 99] as const, score: 0.9 },

@@ -2,17 +2,28 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { type EvalError, evalError } from '../internal/EvalError.js';
+import { evalError, type KdEvalError } from '../internal/EvalError.js';
 import { readText, readTextIfExists } from '../internal/readText.js';
 import { type VocEvalResult, vocEvaluator } from '../voc/vocEvaluator.js';
 import { vocParams } from '../voc/vocTypes.js';
 import { type KittiEvalResult, kittiEvaluator } from './kittiEvaluator.js';
 import { parseKittiLabels, parseKittiResults } from './kittiLabelFile.js';
-import { KITTI_DIFFICULTIES, type KittiDifficulty, type KittiFrame, type KittiParams, kittiParams } from './kittiTypes.js';
+import {
+  KITTI_DIFFICULTIES,
+  type KittiDifficulty,
+  type KittiFrame,
+  type KittiParams,
+  kittiParams,
+} from './kittiTypes.js';
 
 /** `{<Class>: {easy: {ap11, ap40[, aos11, aos40]}, moderate: …, hard: …}}`, fractions 0–1, evaluated classes only. */
 export type KittiSummary = Readonly<
-  Record<string, Readonly<Record<KittiDifficulty, { ap11: number; ap40: number; aos11?: number; aos40?: number }>>>
+  Record<
+    string,
+    Readonly<
+      Record<KittiDifficulty, { ap11: number; ap40: number; aos11?: number; aos40?: number }>
+    >
+  >
 >;
 
 export const kittiSummary = (r: KittiEvalResult): KittiSummary =>
@@ -26,7 +37,11 @@ export const kittiSummary = (r: KittiEvalResult): KittiSummary =>
             const x = c.difficulties[d];
             return [
               d,
-              { ap11: x.ap11, ap40: x.ap40, ...(x.aos11 !== undefined ? { aos11: x.aos11, aos40: x.aos40 } : {}) },
+              {
+                ap11: x.ap11,
+                ap40: x.ap40,
+                ...(x.aos11 !== undefined ? { aos11: x.aos11, aos40: x.aos40 } : {}),
+              },
             ];
           }),
         ),
@@ -48,7 +63,10 @@ export interface KittiFilesOptions {
 const FRAME_ID = /^[A-Za-z0-9_-]+$/;
 
 /** Frame ids from a split file, or every label file's stem (sorted). */
-export const readKittiFrameIds = (labels: string, split?: string): TE.TaskEither<EvalError, string[]> =>
+export const readKittiFrameIds = (
+  labels: string,
+  split?: string,
+): TE.TaskEither<KdEvalError, string[]> =>
   split !== undefined
     ? TE.chain((text: string) => {
         const ids: string[] = [];
@@ -56,7 +74,8 @@ export const readKittiFrameIds = (labels: string, split?: string): TE.TaskEither
         for (let i = 0; i < lines.length; i++) {
           const id = lines[i]!.trim();
           if (id === '') continue;
-          if (!FRAME_ID.test(id)) return TE.left(evalError(split, `line ${i + 1}`, `bad frame id "${id}"`));
+          if (!FRAME_ID.test(id))
+            return TE.left(evalError(split, `line ${i + 1}`, `bad frame id "${id}"`));
           ids.push(id);
         }
         return TE.right(ids);
@@ -71,7 +90,9 @@ export const readKittiFrameIds = (labels: string, split?: string): TE.TaskEither
       );
 
 /** Reads labels and results of the listed frames. */
-export const readKittiFrames = (opts: KittiFilesOptions): TE.TaskEither<EvalError, KittiFrame[]> =>
+export const readKittiFrames = (
+  opts: KittiFilesOptions,
+): TE.TaskEither<KdEvalError, KittiFrame[]> =>
   TE.chain((ids: string[]) => async () => {
     const frames: KittiFrame[] = [];
     for (const id of ids) {
@@ -84,7 +105,13 @@ export const readKittiFrames = (opts: KittiFilesOptions): TE.TaskEither<EvalErro
       const rt = await readTextIfExists(rf)();
       if (E.isLeft(rt)) return rt;
       if (rt.right === undefined && opts.missingResults !== 'empty') {
-        return E.left(evalError(rf, '', 'results file not found (every evaluated frame needs one, even if empty)'));
+        return E.left(
+          evalError(
+            rf,
+            '',
+            'results file not found (every evaluated frame needs one, even if empty)',
+          ),
+        );
       }
       const dets = parseKittiResults(rf, rt.right ?? '');
       if (E.isLeft(dets)) return dets;
@@ -99,7 +126,9 @@ export interface KittiFilesOutput {
 }
 
 /** The devkit's 2D evaluation on a labels folder and a results folder. */
-export const evaluateKittiFiles = (opts: KittiFilesOptions): TE.TaskEither<EvalError, KittiFilesOutput> =>
+export const evaluateKittiFiles = (
+  opts: KittiFilesOptions,
+): TE.TaskEither<KdEvalError, KittiFilesOutput> =>
   TE.map((frames: KittiFrame[]) => {
     let s = kittiEvaluator.empty(opts.params ?? kittiParams());
     for (const f of frames) s = kittiEvaluator.update(s, f, f.dets);
@@ -121,7 +150,10 @@ export const kittiPascalMap = (
   for (const f of frames) {
     s = vocEvaluator.update(
       s,
-      { imageId: f.id, objects: f.gt.map((g) => ({ name: g.type, bbox: g.bbox, difficult: false })) },
+      {
+        imageId: f.id,
+        objects: f.gt.map((g) => ({ name: g.type, bbox: g.bbox, difficult: false })),
+      },
       f.dets.map((d) => ({ imageId: f.id, className: d.type, score: d.score, bbox: d.bbox })),
     );
   }

@@ -1,13 +1,16 @@
 import type { KittiSummary } from './evaluateKittiFiles.js';
 
-const pct = (v: number | undefined): string => (v === undefined ? '' : (v * 100).toFixed(4).padStart(9));
+const pct = (v: number | undefined): string =>
+  v === undefined ? '' : (v * 100).toFixed(4).padStart(9);
 
 /**
  * A table like the devkit's summary lines (`car_detection AP: easy moderate hard`, in %),
  * with AP|R11 and AP|R40, and AOS when orientations were present.
  */
 export const formatKittiTable = (s: KittiSummary): string => {
-  const lines = [`${'class'.padEnd(12)} ${'metric'.padEnd(8)} ${'easy'.padStart(9)} ${'moderate'.padStart(9)} ${'hard'.padStart(9)}`];
+  const lines = [
+    `${'class'.padEnd(12)} ${'metric'.padEnd(8)} ${'easy'.padStart(9)} ${'moderate'.padStart(9)} ${'hard'.padStart(9)}`,
+  ];
   for (const [name, d] of Object.entries(s)) {
     const row = (metric: string, key: 'ap11' | 'ap40' | 'aos11' | 'aos40') =>
       `${name.padEnd(12)} ${metric.padEnd(8)} ${pct(d.easy[key])} ${pct(d.moderate[key])} ${pct(d.hard[key])}`;

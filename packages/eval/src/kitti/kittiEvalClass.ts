@@ -1,4 +1,4 @@
-import type { KittiBox, KittiDetection, KittiFrame, KittiObject, KittiParams } from './kittiTypes.js';
+import type { KittiBox, KittiFrame, KittiObject, KittiParams } from './kittiTypes.js';
 
 /**
  * A line-by-line port of the KITTI devkit's 2D evaluation (evaluate_object.cpp: cleanData,
@@ -86,7 +86,8 @@ const computeStatistics = (
   const delta: number[] = [];
   const assigned = new Uint8Array(det.length);
   const ignoredThreshold = new Uint8Array(det.length);
-  if (computeFp) for (let i = 0; i < det.length; i++) if (det[i]!.score < thresh) ignoredThreshold[i] = 1;
+  if (computeFp)
+    for (let i = 0; i < det.length; i++) if (det[i]!.score < thresh) ignoredThreshold[i] = 1;
   for (let i = 0; i < gt.length; i++) {
     if (c.ignoredGt[i] === -1) continue;
     let detIdx = -1;
@@ -111,14 +112,22 @@ const computeStatistics = (
         detIdx = j;
         validDetection = 1;
         assignedIgnoredDet = false;
-      } else if (computeFp && overlap > minOverlap && validDetection === NO_DETECTION && c.ignoredDet[j] === 1) {
+      } else if (
+        computeFp &&
+        overlap > minOverlap &&
+        validDetection === NO_DETECTION &&
+        c.ignoredDet[j] === 1
+      ) {
         detIdx = j;
         validDetection = 1;
         assignedIgnoredDet = true;
       }
     }
     if (validDetection === NO_DETECTION && c.ignoredGt[i] === 0) stat.fn++;
-    else if (validDetection !== NO_DETECTION && (c.ignoredGt[i] === 1 || c.ignoredDet[detIdx] === 1)) {
+    else if (
+      validDetection !== NO_DETECTION &&
+      (c.ignoredGt[i] === 1 || c.ignoredDet[detIdx] === 1)
+    ) {
       assigned[detIdx] = 1;
     } else if (validDetection !== NO_DETECTION) {
       stat.tp++;
@@ -129,7 +138,8 @@ const computeStatistics = (
   }
   if (computeFp) {
     for (let i = 0; i < det.length; i++) {
-      if (!(assigned[i] || c.ignoredDet[i] === -1 || c.ignoredDet[i] === 1 || ignoredThreshold[i])) stat.fp++;
+      if (!(assigned[i] || c.ignoredDet[i] === -1 || c.ignoredDet[i] === 1 || ignoredThreshold[i]))
+        stat.fp++;
     }
     let nstuff = 0;
     for (const dc of c.dc) {

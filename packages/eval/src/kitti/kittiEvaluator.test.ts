@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as E from 'fp-ts/lib/Either.js';
-import { type KittiGolden, num } from '../test-util-golden.js';
 import { assertClose, loadFixture } from '../test-util.js';
+import { type KittiGolden, num } from '../test-util-golden.js';
 import { kittiEvaluator } from './kittiEvaluator.js';
 import { parseKittiLabels, parseKittiResults } from './kittiLabelFile.js';
 import { KITTI_DIFFICULTIES, kittiParams } from './kittiTypes.js';
@@ -46,13 +46,19 @@ describe('KITTI 2D evaluation vs the devkit evaluate_object.cpp', () => {
 
 describe('KITTI label/result lines', () => {
   it('rejects a results line with 15 columns, naming file and line', () => {
-    const r = parseKittiResults('000001.txt', 'Car -1 -1 0 1 2 3 4 -1 -1 -1 -1000 -1000 -1000 -10 0.9\nCar -1 -1 0 1 2 3 4 -1 -1 -1 -1000 -1000 -1000 -10\n');
+    const r = parseKittiResults(
+      '000001.txt',
+      'Car -1 -1 0 1 2 3 4 -1 -1 -1 -1000 -1000 -1000 -10 0.9\nCar -1 -1 0 1 2 3 4 -1 -1 -1 -1000 -1000 -1000 -10\n',
+    );
     assert.ok(E.isLeft(r));
     assert.equal(r.left.where, 'line 2');
     assert.match(r.left.message, /expected 16 columns/);
   });
   it('rejects NaN scores and tracking-format lines', () => {
-    const nan = parseKittiResults('a.txt', 'Car -1 -1 0 1 2 3 4 -1 -1 -1 -1000 -1000 -1000 -10 nan');
+    const nan = parseKittiResults(
+      'a.txt',
+      'Car -1 -1 0 1 2 3 4 -1 -1 -1 -1000 -1000 -1000 -10 nan',
+    );
     assert.ok(E.isLeft(nan));
     assert.match(nan.left.message, /score/);
     const trk = parseKittiLabels('b.txt', '0 1 Car 0 0 -1.5 1 2 3 4 1 1 1 1 1 1 0');
@@ -60,7 +66,15 @@ describe('KITTI label/result lines', () => {
     assert.match(trk.left.message, /expected 15 columns/);
   });
   it('reads integer-formatted numbers, trailing blank lines and DontCare-only files', () => {
-    const r = parseKittiLabels('c.txt', 'DontCare -1 -1 -10 503 169 590 190 -1 -1 -1 -1000 -1000 -1000 -10\n\n\n');
-    assert.deepEqual(r, E.right([{ type: 'DontCare', truncation: -1, occlusion: -1, alpha: -10, bbox: [503, 169, 590, 190] }]));
+    const r = parseKittiLabels(
+      'c.txt',
+      'DontCare -1 -1 -10 503 169 590 190 -1 -1 -1 -1000 -1000 -1000 -10\n\n\n',
+    );
+    assert.deepEqual(
+      r,
+      E.right([
+        { type: 'DontCare', truncation: -1, occlusion: -1, alpha: -10, bbox: [503, 169, 590, 190] },
+      ]),
+    );
   });
 });

@@ -47,7 +47,11 @@ export interface KittiEvalResult {
   readonly classes: readonly KittiClassResult[];
 }
 
-export const kittiEmpty = (params: KittiParams): KittiEvalState => ({ params, frames: [], ids: new Set() });
+export const kittiEmpty = (params: KittiParams): KittiEvalState => ({
+  params,
+  frames: [],
+  ids: new Set(),
+});
 
 /** Adds one frame's labels and detections. @throws Error when the frame was already added */
 export const kittiUpdate = (

@@ -1,17 +1,31 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { type EvalError, evalError } from '../internal/EvalError.js';
+import { evalError, type KdEvalError } from '../internal/EvalError.js';
 import type { KittiDetection, KittiObject } from './kittiTypes.js';
 
 const COLS = [
-  'type', 'truncated', 'occluded', 'alpha', 'left', 'top', 'right', 'bottom',
-  'height', 'width', 'length', 'x', 'y', 'z', 'rotation_y', 'score',
+  'type',
+  'truncated',
+  'occluded',
+  'alpha',
+  'left',
+  'top',
+  'right',
+  'bottom',
+  'height',
+  'width',
+  'length',
+  'x',
+  'y',
+  'z',
+  'rotation_y',
+  'score',
 ];
 
 const parseLines = (
   file: string,
   text: string,
   nCols: 15 | 16,
-): E.Either<EvalError, { type: string; nums: number[] }[]> => {
+): E.Either<KdEvalError, { type: string; nums: number[] }[]> => {
   const out: { type: string; nums: number[] }[] = [];
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
@@ -20,19 +34,28 @@ const parseLines = (
     const where = `line ${i + 1}`;
     const f = line.split(/\s+/);
     if (f.length !== nCols) {
-      const what = nCols === 15 ? 'label lines have 15 columns' : 'result lines have 16 columns (15 + score)';
+      const what =
+        nCols === 15 ? 'label lines have 15 columns' : 'result lines have 16 columns (15 + score)';
       return E.left(evalError(file, where, `expected ${nCols} columns (${what}), got ${f.length}`));
     }
     const nums: number[] = [];
     for (let j = 1; j < nCols; j++) {
       const v = Number(f[j]);
       if (!Number.isFinite(v)) {
-        return E.left(evalError(file, where, `column ${j + 1} (${COLS[j]}) must be a finite number, got "${f[j]}"`));
+        return E.left(
+          evalError(
+            file,
+            where,
+            `column ${j + 1} (${COLS[j]}) must be a finite number, got "${f[j]}"`,
+          ),
+        );
       }
       nums.push(v);
     }
     if (nCols === 15 && !Number.isInteger(nums[1])) {
-      return E.left(evalError(file, where, `column 3 (occluded) must be an integer, got "${f[2]}"`));
+      return E.left(
+        evalError(file, where, `column 3 (occluded) must be an integer, got "${f[2]}"`),
+      );
     }
     out.push({ type: f[0]!, nums });
   }
@@ -40,7 +63,10 @@ const parseLines = (
 };
 
 /** Parses a `label_2/*.txt` file (15 columns a line; blank lines skipped). */
-export const parseKittiLabels = (file: string, text: string): E.Either<EvalError, KittiObject[]> =>
+export const parseKittiLabels = (
+  file: string,
+  text: string,
+): E.Either<KdEvalError, KittiObject[]> =>
   E.map((rows: { type: string; nums: number[] }[]) =>
     rows.map(({ type, nums: n }) => ({
       type,
@@ -52,7 +78,10 @@ export const parseKittiLabels = (file: string, text: string): E.Either<EvalError
   )(parseLines(file, text, 15));
 
 /** Parses a results file (16 columns a line: the label columns + score). */
-export const parseKittiResults = (file: string, text: string): E.Either<EvalError, KittiDetection[]> =>
+export const parseKittiResults = (
+  file: string,
+  text: string,
+): E.Either<KdEvalError, KittiDetection[]> =>
   E.map((rows: { type: string; nums: number[] }[]) =>
     rows.map(({ type, nums: n }) => ({
       type,

@@ -6,8 +6,8 @@ import { after, describe, it } from 'node:test';
 import * as E from 'fp-ts/lib/Either.js';
 import { formatEvalError } from '../internal/EvalError.js';
 import { assertClose, loadFixture } from '../test-util.js';
-import { evaluateVocFiles } from './evaluateVocFiles.js';
 import { num, type VocGolden, type VocGoldenCase } from '../test-util-golden.js';
+import { evaluateVocFiles } from './evaluateVocFiles.js';
 import { parseVocXml } from './vocXml.js';
 
 const golden = loadFixture<VocGolden>('voc-golden.json');
@@ -26,8 +26,12 @@ const writeDevkit = (c: VocGoldenCase, dir: string): void => {
   mkdirSync(join(dir, 'Annotations'), { recursive: true });
   mkdirSync(join(dir, 'ImageSets', 'Main'), { recursive: true });
   mkdirSync(join(dir, 'results'), { recursive: true });
-  for (const im of c.images) writeFileSync(join(dir, 'Annotations', `${im.id}.xml`), xml(im.objects));
-  writeFileSync(join(dir, 'ImageSets', 'Main', 'test.txt'), c.images.map((i) => `${i.id}\n`).join(''));
+  for (const im of c.images)
+    writeFileSync(join(dir, 'Annotations', `${im.id}.xml`), xml(im.objects));
+  writeFileSync(
+    join(dir, 'ImageSets', 'Main', 'test.txt'),
+    c.images.map((i) => `${i.id}\n`).join(''),
+  );
   for (const cls of c.classes) {
     writeFileSync(
       join(dir, 'results', `comp4_det_test_${cls}.txt`),
@@ -42,7 +46,12 @@ describe('evaluateVocFiles', () => {
       const dir = join(root, c.name);
       writeDevkit(c, dir);
       for (const metric of ['07', '2010'] as const) {
-        const r = await evaluateVocFiles({ devkit: dir, split: 'test', dets: join(dir, 'results'), metric })();
+        const r = await evaluateVocFiles({
+          devkit: dir,
+          split: 'test',
+          dets: join(dir, 'results'),
+          metric,
+        })();
         if (E.isLeft(r)) assert.fail(formatEvalError(r.left));
         const exp = c.expected[metric];
         assert.deepEqual(Object.keys(r.right.summary.perClass), [...c.classes].sort());
@@ -69,7 +78,11 @@ describe('evaluateVocFiles', () => {
     ];
     for (const [text, re] of cases) {
       writeFileSync(f, text);
-      const r = await evaluateVocFiles({ devkit: dir, split: 'test', dets: join(dir, 'results') })();
+      const r = await evaluateVocFiles({
+        devkit: dir,
+        split: 'test',
+        dets: join(dir, 'results'),
+      })();
       assert.ok(E.isLeft(r));
       assert.match(formatEvalError(r.left), re);
       assert.ok(r.left.file.endsWith(`comp4_det_test_${c.classes[0]}.txt`));
@@ -85,13 +98,19 @@ describe('parseVocXml', () => {
         <name> person </name><part><name>head</name><bndbox><xmin>3</xmin><ymin>3</ymin><xmax>4</xmax><ymax>4</ymax></bndbox></part>
        </object><object><name>dog</name><difficult>1</difficult><bndbox><xmin>5</xmin><ymin>6</ymin><xmax>7</xmax><ymax>8</ymax></bndbox></object></annotation>`,
     );
-    assert.deepEqual(r, E.right([
-      { name: 'person', bbox: [1, 2.5, 10, 20], difficult: false },
-      { name: 'dog', bbox: [5, 6, 7, 8], difficult: true },
-    ]));
+    assert.deepEqual(
+      r,
+      E.right([
+        { name: 'person', bbox: [1, 2.5, 10, 20], difficult: false },
+        { name: 'dog', bbox: [5, 6, 7, 8], difficult: true },
+      ]),
+    );
   });
   it('an annotation without objects has none', () => {
-    assert.deepEqual(parseVocXml('a.xml', '<annotation><filename>x</filename></annotation>'), E.right([]));
+    assert.deepEqual(
+      parseVocXml('a.xml', '<annotation><filename>x</filename></annotation>'),
+      E.right([]),
+    );
   });
   it('names the element that is wrong', () => {
     const r = parseVocXml(

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { type EvalError, evalError } from '../internal/EvalError.js';
+import { evalError, type KdEvalError } from '../internal/EvalError.js';
 import { readText, readTextIfExists } from '../internal/readText.js';
 import { type VocEvalResult, vocAddDetections, vocEvaluator } from './vocEvaluator.js';
 import { parseVocResults } from './vocResultsFile.js';
@@ -43,7 +43,10 @@ export const vocSummary = (r: VocEvalResult): VocSummary => ({
 });
 
 /** Reads `ImageSets/Main/<split>.txt` (first token of each non-blank line). */
-export const readVocSplit = (devkit: string, split: string): TE.TaskEither<EvalError, string[]> => {
+export const readVocSplit = (
+  devkit: string,
+  split: string,
+): TE.TaskEither<KdEvalError, string[]> => {
   const file = join(devkit, 'ImageSets', 'Main', `${split}.txt`);
   return TE.map((text: string) =>
     text
@@ -54,13 +57,18 @@ export const readVocSplit = (devkit: string, split: string): TE.TaskEither<EvalE
 };
 
 /** Reads the split's annotations: one VocImageGt per image id, in split order. */
-export const readVocDevkit = (devkit: string, split: string): TE.TaskEither<EvalError, VocImageGt[]> =>
+export const readVocDevkit = (
+  devkit: string,
+  split: string,
+): TE.TaskEither<KdEvalError, VocImageGt[]> =>
   TE.chain((ids: string[]) => async () => {
     const seen = new Set<string>();
     const out: VocImageGt[] = [];
     for (const id of ids) {
       if (id.includes('/') || id.includes('\\') || id.startsWith('.')) {
-        return E.left(evalError(join(devkit, 'ImageSets', 'Main', `${split}.txt`), '', `bad image id "${id}"`));
+        return E.left(
+          evalError(join(devkit, 'ImageSets', 'Main', `${split}.txt`), '', `bad image id "${id}"`),
+        );
       }
       if (seen.has(id)) continue;
       seen.add(id);
@@ -78,11 +86,17 @@ export const readVocDevkit = (devkit: string, split: string): TE.TaskEither<Eval
  * The whole VOC evaluation from the files users have: devkit annotations + per-class results.
  * A missing results file for a class means no detections for it (with a warning).
  */
-export const evaluateVocFiles = (opts: VocFilesOptions): TE.TaskEither<EvalError, VocFilesOutput> =>
+export const evaluateVocFiles = (
+  opts: VocFilesOptions,
+): TE.TaskEither<KdEvalError, VocFilesOutput> =>
   TE.chain((images: VocImageGt[]) => async () => {
     const classes =
       opts.classes ?? [...new Set(images.flatMap((im) => im.objects.map((o) => o.name)))].sort();
-    const params = vocParams({ classes, metric: opts.metric ?? '2010', inclusive: opts.inclusive ?? false });
+    const params = vocParams({
+      classes,
+      metric: opts.metric ?? '2010',
+      inclusive: opts.inclusive ?? false,
+    });
     let state = vocEvaluator.empty(params);
     for (const im of images) state = vocEvaluator.update(state, im, []);
     const ids = new Set(images.map((im) => im.imageId));

@@ -7,5 +7,8 @@ it('formatVocTable prints py-faster-rcnn style lines', () => {
     formatVocTable({ mAP: 0.5, perClass: { cat: 0.75, dog: 0.25 } }, '07'),
     'VOC07 metric? Yes\nAP for cat = 0.7500\nAP for dog = 0.2500\nMean AP = 0.5000',
   );
-  assert.equal(formatVocTable({ mAP: Number.NaN, perClass: { sofa: Number.NaN } }), 'AP for sofa = nan\nMean AP = nan');
+  assert.equal(
+    formatVocTable({ mAP: Number.NaN, perClass: { sofa: Number.NaN } }),
+    'AP for sofa = nan\nMean AP = nan',
+  );
 });

@@ -41,7 +41,8 @@ export const vocAp = (rec: ArrayLike<number>, prec: ArrayLike<number>, use07: bo
   }
   const terms: number[] = [];
   for (let i = 0; i < n + 1; i++) {
-    if (mrec[i + 1] !== mrec[i]) terms.push(((mrec[i + 1] as number) - (mrec[i] as number)) * (mpre[i + 1] as number));
+    if (mrec[i + 1] !== mrec[i])
+      terms.push(((mrec[i + 1] as number) - (mrec[i] as number)) * (mpre[i + 1] as number));
   }
   return pairwiseSum(terms);
 };

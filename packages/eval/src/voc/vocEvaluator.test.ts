@@ -17,7 +17,11 @@ export const runVocGolden = (c: VocGoldenCase, params: VocParams) => {
       s,
       {
         imageId: im.id,
-        objects: im.objects.map(([name, a, b, cc, d, diff]) => ({ name, bbox: [a, b, cc, d], difficult: diff === 1 })),
+        objects: im.objects.map(([name, a, b, cc, d, diff]) => ({
+          name,
+          bbox: [a, b, cc, d],
+          difficult: diff === 1,
+        })),
       },
       [],
     );
@@ -43,7 +47,11 @@ describe('PASCAL VOC evaluation vs py-faster-rcnn voc_eval.py', () => {
       it(`${c.name} (${key})`, () => {
         const r = runVocGolden(
           c,
-          vocParams({ classes: c.classes, metric: key === '07' ? '07' : '2010', inclusive: key === '2010_inclusive' }),
+          vocParams({
+            classes: c.classes,
+            metric: key === '07' ? '07' : '2010',
+            inclusive: key === '2010_inclusive',
+          }),
         );
         const exp = c.expected[key];
         assertClose(
@@ -64,7 +72,10 @@ describe('PASCAL VOC evaluation vs py-faster-rcnn voc_eval.py', () => {
   it('numpy introsort order on ties differs from a stable sort', () => {
     const v = Array.from({ length: 40 }, (_, i) => -[0.5, 0.2, 0.5, 0.9][i % 4]!);
     const idx = [...npArgsortQuick(v)];
-    assert.deepEqual([...idx].sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => i));
+    assert.deepEqual(
+      [...idx].sort((a, b) => a - b),
+      Array.from({ length: 40 }, (_, i) => i),
+    );
     for (let i = 1; i < 40; i++) assert.ok(v[idx[i - 1]!]! <= v[idx[i]!]!);
   });
 });

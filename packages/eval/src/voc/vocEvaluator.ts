@@ -62,7 +62,10 @@ export const vocUpdate = (
 };
 
 /** Adds detections alone (e.g. a whole per-class results file); their images must be added too. */
-export const vocAddDetections = (state: VocEvalState, dets: readonly VocDetection[]): VocEvalState => {
+export const vocAddDetections = (
+  state: VocEvalState,
+  dets: readonly VocDetection[],
+): VocEvalState => {
   for (const d of dets) state.dets.get(d.className)?.push(d);
   return state;
 };
@@ -103,7 +106,8 @@ export const vocEvalClass = (state: VocEvalState, className: string): VocClassRe
   for (let d = 0; d < nd; d++) {
     const det = dets[order[d] as number] as VocDetection;
     const R = recs.get(det.imageId);
-    if (R === undefined) throw new Error(`detection for image ${det.imageId}, which is not in the split`);
+    if (R === undefined)
+      throw new Error(`detection for image ${det.imageId}, which is not in the split`);
     const bb = det.bbox;
     let ovmax = Number.NEGATIVE_INFINITY;
     let jmax = 0;
@@ -118,7 +122,9 @@ export const vocEvalClass = (state: VocEvalState, className: string): VocClassRe
         const ih = Math.max(iymax - iymin + 1, 0);
         const inters = iw * ih;
         const uni =
-          (bb[2] - bb[0] + 1) * (bb[3] - bb[1] + 1) + (g[2] - g[0] + 1) * (g[3] - g[1] + 1) - inters;
+          (bb[2] - bb[0] + 1) * (bb[3] - bb[1] + 1) +
+          (g[2] - g[0] + 1) * (g[3] - g[1] + 1) -
+          inters;
         const ov = inters / uni;
         // np.argmax: first maximum
         if (j === 0 || ov > ovmax) {
@@ -147,7 +153,13 @@ export const vocEvalClass = (state: VocEvalState, className: string): VocClassRe
     recall[i] = ctp / npos;
     precision[i] = ctp / Math.max(ctp + cfp, EPS64);
   }
-  return { className, ap: vocAp(recall, precision, params.metric === '07'), npos, recall, precision };
+  return {
+    className,
+    ap: vocAp(recall, precision, params.metric === '07'),
+    npos,
+    recall,
+    precision,
+  };
 };
 
 export const vocCompute = (state: VocEvalState): VocEvalResult => {

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { type EvalError, evalError } from '../internal/EvalError.js';
+import { evalError, type KdEvalError } from '../internal/EvalError.js';
 import type { VocDetection } from './vocTypes.js';
 
 /**
@@ -11,7 +11,7 @@ export const parseVocResults = (
   text: string,
   className: string,
   imageIds: ReadonlySet<string>,
-): E.Either<EvalError, VocDetection[]> => {
+): E.Either<KdEvalError, VocDetection[]> => {
   const out: VocDetection[] = [];
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
@@ -20,7 +20,9 @@ export const parseVocResults = (
     const where = `line ${i + 1}`;
     const f = line.split(/\s+/);
     if (f.length !== 6) {
-      return E.left(evalError(file, where, `expected 6 columns "image_id score x1 y1 x2 y2", got ${f.length}`));
+      return E.left(
+        evalError(file, where, `expected 6 columns "image_id score x1 y1 x2 y2", got ${f.length}`),
+      );
     }
     const imageId = f[0] as string;
     const nums = f.slice(1).map(Number);

@@ -3,11 +3,16 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { NumberFromString } from '../internal/codecs.js';
 import { decodeWith } from '../internal/decodeJson.js';
-import { type EvalError, evalError } from '../internal/EvalError.js';
+import { evalError, type KdEvalError } from '../internal/EvalError.js';
 import type { VocObject } from './vocTypes.js';
 
 const BndboxC = t.type(
-  { xmin: NumberFromString, ymin: NumberFromString, xmax: NumberFromString, ymax: NumberFromString },
+  {
+    xmin: NumberFromString,
+    ymin: NumberFromString,
+    xmax: NumberFromString,
+    ymax: NumberFromString,
+  },
   'bndbox',
 );
 const ObjectC = t.intersection(
@@ -34,14 +39,18 @@ const parser = new XMLParser({
  * `difficult` (missing = 0). Coordinates stay as written (1-based inclusive; floats allowed).
  * Documents with a DOCTYPE are refused.
  */
-export const parseVocXml = (file: string, text: string): E.Either<EvalError, VocObject[]> => {
+export const parseVocXml = (file: string, text: string): E.Either<KdEvalError, VocObject[]> => {
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
     return E.left(evalError(file, '', 'DOCTYPE/ENTITY declarations are not allowed in VOC XML'));
   }
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     return E.left(
-      evalError(file, `line ${valid.err.line} column ${valid.err.col}`, `malformed XML: ${valid.err.msg}`),
+      evalError(
+        file,
+        `line ${valid.err.line} column ${valid.err.col}`,
+        `malformed XML: ${valid.err.msg}`,
+      ),
     );
   }
   const doc = parser.parse(text) as unknown;
@@ -52,7 +61,7 @@ export const parseVocXml = (file: string, text: string): E.Either<EvalError, Voc
       difficult: (o.difficult ?? 0) !== 0,
     })),
   )(
-    E.mapLeft((e: EvalError) => ({ ...e, where: e.where.replace(/^\$\.?/, '') || 'root' }))(
+    E.mapLeft((e: KdEvalError) => ({ ...e, where: e.where.replace(/^\$\.?/, '') || 'root' }))(
       decodeWith(AnnotationC, file, doc),
     ),
   );
