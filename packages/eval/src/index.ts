@@ -81,6 +81,8 @@ export {
   type KittiParams,
   kittiParams,
 } from './kitti/kittiTypes.js';
+// what `kd eval coco|voc|kitti` prints
+export { type CliText, runCocoEvalCli, runKittiEvalCli, runVocEvalCli } from './runEvalCli.js';
 export {
   evaluateVocFiles,
   readVocDevkit,
