@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
@@ -25,7 +26,7 @@ export interface VocFilesOptions {
   readonly metric?: '07' | '2010';
   /** IoU ≥ 0.5 (MATLAB devkit) instead of > 0.5 (voc_eval.py) */
   readonly inclusive?: boolean;
-  /** default: the sorted class names found in the split's annotations */
+  /** default: the sorted union of the GT class names and the classes with a results file */
   readonly classes?: readonly string[];
   /** results file prefix, default `comp4_det_` */
   readonly prefix?: string;
@@ -41,6 +42,23 @@ export const vocSummary = (r: VocEvalResult): VocSummary => ({
   mAP: r.mAP,
   perClass: Object.fromEntries(r.perClass.map((c) => [c.className, c.ap])),
 });
+
+/** The sorted union of the class names in the split's GT and the classes that have a results file. */
+const defaultClasses = async (
+  images: readonly VocImageGt[],
+  opts: VocFilesOptions,
+): Promise<string[]> => {
+  const names = new Set(images.flatMap((im) => im.objects.map((o) => o.name)));
+  const head = `${opts.prefix ?? 'comp4_det_'}${opts.split}_`;
+  try {
+    for (const f of await readdir(opts.dets)) {
+      if (f.startsWith(head) && f.endsWith('.txt')) names.add(f.slice(head.length, -4));
+    }
+  } catch {
+    // a missing folder is reported per class below
+  }
+  return [...names].sort();
+};
 
 /** Reads `ImageSets/Main/<split>.txt` (first token of each non-blank line). */
 export const readVocSplit = (
@@ -90,8 +108,7 @@ export const evaluateVocFiles = (
   opts: VocFilesOptions,
 ): TE.TaskEither<KdEvalError, VocFilesOutput> =>
   TE.chain((images: VocImageGt[]) => async () => {
-    const classes =
-      opts.classes ?? [...new Set(images.flatMap((im) => im.objects.map((o) => o.name)))].sort();
+    const classes = opts.classes ?? (await defaultClasses(images, opts));
     const params = vocParams({
       classes,
       metric: opts.metric ?? '2010',
