@@ -93,23 +93,27 @@ const accumulateCategory = (
   const sel = new Int32Array(N);
   const rc = new Float64Array(N);
   const pr = new Float64Array(N);
+  // codes of this area range gathered in score order, so the T passes read memory linearly
+  const gathered = new Uint8Array(N * T);
   for (let a = 0; a < A; a++) {
     let npig = 0;
     for (let c = 0; c < nChunks; c++) npig += store.nPos[c * A + a] as number;
     if (npig === 0) continue;
+    for (let i = 0; i < N; i++) {
+      const base = ((ent[order[i] as number] as number) * A + a) * T;
+      gathered.set(codes.subarray(base, base + T), i * T);
+    }
     for (let m = 0; m < M; m++) {
       const maxDet = p.maxDets[m] as number;
       let nd = 0;
       for (let i = 0; i < N; i++) {
-        const o = order[i] as number;
-        if ((rank[o] as number) < maxDet) sel[nd++] = o;
+        if ((rank[order[i] as number] as number) < maxDet) sel[nd++] = i;
       }
       for (let t = 0; t < T; t++) {
         let tp = 0;
         let fp = 0;
         for (let i = 0; i < nd; i++) {
-          const o = sel[i] as number;
-          const code = codes[((ent[o] as number) * A + a) * T + t];
+          const code = gathered[(sel[i] as number) * T + t];
           if (code === DET_TP) tp++;
           else if (code !== DET_IGNORED) fp++;
           rc[i] = tp / npig;
@@ -134,7 +138,7 @@ const accumulateCategory = (
             break;
           }
           precision[at] = pr[pi] as number;
-          scoresOut[at] = sc[sel[pi] as number] as number;
+          scoresOut[at] = sc[order[sel[pi] as number] as number] as number;
         }
       }
     }
