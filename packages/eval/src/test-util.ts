@@ -9,7 +9,8 @@ export const packageRoot = (): string => {
   return dir;
 };
 
-export const fixturePath = (name: string): string => join(packageRoot(), 'fixtures', name);
+export const fixturePath = (name: string): string =>
+  join(process.env.KD_EVAL_FIXTURES_DIR ?? join(packageRoot(), 'fixtures'), name);
 
 export const loadFixture = <T>(name: string): T =>
   JSON.parse(readFileSync(fixturePath(name), 'utf8')) as T;

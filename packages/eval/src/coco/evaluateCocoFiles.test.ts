@@ -118,3 +118,23 @@ describe('evaluateCocoFiles', () => {
     assert.equal(r.right.summary.AP, 0);
   });
 });
+
+describe('GT validation messages', () => {
+  it('names the union a bad iscrowd should match', async () => {
+    const bad = join(dir, 'bad-crowd.json');
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        images: [{ id: 1 }],
+        annotations: [{ id: 1, image_id: 1, category_id: 1, bbox: [0, 0, 1, 1], iscrowd: 2 }],
+        categories: [{ id: 1 }],
+      }),
+    );
+    const r = await evalText('[]', bad);
+    assert.ok(E.isLeft(r));
+    assert.equal(
+      formatEvalError(r.left),
+      `${bad}: $.annotations[0].iscrowd: expected (0 | 1 | boolean), got 2`,
+    );
+  });
+});

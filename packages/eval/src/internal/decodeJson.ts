@@ -65,9 +65,16 @@ export const decodeWith = <A, O>(
   const r = codec.decode(value);
   if (E.isRight(r)) return E.right(r.right);
   const first = r.left[0] as t.ValidationError;
-  const last = first.context[first.context.length - 1] as t.ContextEntry;
-  const expected = first.message ?? `expected ${last.type.name}`;
-  return E.left(
-    evalError(file, jsonPath(first.context), `${expected}, got ${describe(first.value)}`),
-  );
+  // name the type at the failing path, not a member of a union/intersection below it
+  let named = first.context[first.context.length - 1] as t.ContextEntry;
+  for (let i = first.context.length - 1; i > 0; i--) {
+    const parentTag = (first.context[i - 1]!.type as { _tag?: string })._tag;
+    if (parentTag !== 'UnionType' && parentTag !== 'IntersectionType') {
+      named = first.context[i] as t.ContextEntry;
+      break;
+    }
+  }
+  const got = named.actual;
+  const expected = first.message ?? `expected ${named.type.name}`;
+  return E.left(evalError(file, jsonPath(first.context), `${expected}, got ${describe(got)}`));
 };
