@@ -14,8 +14,10 @@ interface Golden {
   cases: {
     name: string;
     useCats: boolean;
-    gt: unknown;
-    dets: unknown;
+    gt?: unknown;
+    dets?: unknown;
+    /** the useCats=0 variants reuse the data of the named case */
+    sameDataAs?: string;
     expected: {
       stats: number[];
       recall: number[];
@@ -30,7 +32,8 @@ interface Golden {
 const golden = loadFixture<Golden>('coco-golden.json');
 const TOL = 1e-9;
 
-const load = (c: Golden['cases'][number]) => {
+const load = (c0: Golden['cases'][number]) => {
+  const c = c0.sameDataAs ? golden.cases.find((x) => x.name === c0.sameDataAs)! : c0;
   const gtFile = decodeWith(CocoGtFileC, 'gt.json', c.gt);
   assert.ok(E.isRight(gtFile));
   const gt = cocoGtDataset(gtFile.right);
