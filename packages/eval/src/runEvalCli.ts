@@ -1,0 +1,61 @@
+import { pipe } from 'fp-ts/lib/function.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { evaluateCocoFiles } from './coco/evaluateCocoFiles.js';
+import { formatCocoTable } from './coco/formatCocoTable.js';
+import type { KdEvalError } from './internal/EvalError.js';
+import { evaluateKittiFiles, type KittiFilesOptions } from './kitti/evaluateKittiFiles.js';
+import { formatKittiTable } from './kitti/formatKittiTable.js';
+import { evaluateVocFiles, type VocFilesOptions } from './voc/evaluateVocFiles.js';
+import { formatVocTable } from './voc/formatVocTable.js';
+
+/**
+ * What `kd eval …` prints: the table (with warnings first, as `warning: …` lines) or, with
+ * `json`, the summary as JSON (NaN becomes null). Failures are KdEvalErrors for
+ * `formatEvalError`.
+ */
+export interface CliText {
+  readonly text: string;
+}
+
+const withWarnings = (warnings: readonly string[], body: string): string =>
+  [...warnings.map((w) => `warning: ${w}`), body].join('\n');
+
+/** `kd eval coco --gt instances.json --dets results.json [--json]` */
+export const runCocoEvalCli = (opts: {
+  readonly gt: string;
+  readonly dets: string;
+  readonly json?: boolean;
+  readonly useCats?: boolean;
+}): TE.TaskEither<KdEvalError, CliText> =>
+  pipe(
+    evaluateCocoFiles({ gt: opts.gt, dets: opts.dets, useCats: opts.useCats ?? true }),
+    TE.map((o) => ({
+      text: opts.json
+        ? JSON.stringify(o.summary, null, 2)
+        : withWarnings(o.warnings, formatCocoTable(o.summary)),
+    })),
+  );
+
+/** `kd eval voc --devkit VOCdevkit/VOC2007 --split test --dets DIR [--metric 07|2010] [--json]` */
+export const runVocEvalCli = (
+  opts: VocFilesOptions & { readonly json?: boolean },
+): TE.TaskEither<KdEvalError, CliText> =>
+  pipe(
+    evaluateVocFiles(opts),
+    TE.map((o) => ({
+      text: opts.json
+        ? JSON.stringify(o.summary, null, 2)
+        : withWarnings(o.warnings, formatVocTable(o.summary, opts.metric ?? '2010')),
+    })),
+  );
+
+/** `kd eval kitti --labels training/label_2 --results DIR [--split ids.txt] [--json]` */
+export const runKittiEvalCli = (
+  opts: KittiFilesOptions & { readonly json?: boolean },
+): TE.TaskEither<KdEvalError, CliText> =>
+  pipe(
+    evaluateKittiFiles(opts),
+    TE.map((o) => ({
+      text: opts.json ? JSON.stringify(o.summary, null, 2) : formatKittiTable(o.summary),
+    })),
+  );
