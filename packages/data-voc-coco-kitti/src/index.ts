@@ -1,1 +1,24 @@
-export {};
+export * from './core/sample.js';
+export * from './core/datasetDescriptor.js';
+export * from './core/problem.js';
+export * from './core/dataset.js';
+export * from './core/detection.js';
+export { resolveInside } from './core/resolveInside.js';
+export { checkBox } from './core/checkBox.js';
+export { createRng, type Rng } from './pipeline/createRng.js';
+export { shuffleSeeded } from './pipeline/shuffleSeeded.js';
+export type { RgbImage } from './image/rgbImage.js';
+export { vocAnnotationXml } from './voc/vocAnnotationXml.js';
+export { writeVoc, type WriteVocOptions } from './voc/writeVoc.js';
+export { writeCoco, cocoImageIds, type WriteCocoOptions } from './coco/writeCoco.js';
+export { cocoResultsJson, writeCocoResults } from './coco/cocoResultsJson.js';
+export { kittiLabelText } from './kitti/kittiLabelText.js';
+export { writeKitti, type WriteKittiOptions } from './kitti/writeKitti.js';
+export { kittiResultsText, writeKittiResults } from './kitti/kittiResultsText.js';
+export { SHAPE_CLASSES, DISTRACTOR_KINDS } from './synth/shapeSdf.js';
+export {
+  generateShapesDataset,
+  SHAPES_DEFAULTS,
+  type GenerateShapesOptions,
+  type GeneratedShapesDataset,
+} from './synth/generateShapesDataset.js';
