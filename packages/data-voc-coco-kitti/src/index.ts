@@ -22,3 +22,10 @@ export {
   type GenerateShapesOptions,
   type GeneratedShapesDataset,
 } from './synth/generateShapesDataset.js';
+export { readVoc, resolveVocYearDir, type ReadVocOptions } from './voc/readVoc.js';
+export { decodeVocAnnotation } from './voc/decodeVocAnnotation.js';
+export { readCoco, type ReadCocoOptions } from './coco/readCoco.js';
+export { readKitti, type ReadKittiOptions } from './kitti/readKitti.js';
+export { parseKittiLabel, KITTI_COLUMNS, KITTI_TYPES } from './kitti/parseKittiLabel.js';
+export { readImageSize, type ImageSize } from './image/readImageSize.js';
+export { parseXmlSafe } from './xml/parseXmlSafe.js';
