@@ -25,10 +25,21 @@ export interface ReadCocoOptions {
   readonly checkImages?: boolean;
 }
 
-interface PendingAnnotation {
-  readonly index: number;
-  readonly a: CocoAnnotation;
-  readonly seg: SegmentationSummary | undefined;
+/** An annotation kept between streaming and assembly: flat fields only, to keep memory small. */
+class PendingAnnotation {
+  constructor(
+    readonly index: number,
+    readonly id: string,
+    readonly imageId: string,
+    readonly categoryId: number,
+    readonly x: number,
+    readonly y: number,
+    readonly w: number,
+    readonly h: number,
+    readonly area: number,
+    readonly crowd: boolean,
+    readonly segKind: SegmentationSummary['kind'] | undefined,
+  ) {}
 }
 
 const exists = async (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
@@ -54,7 +65,7 @@ export const readCoco = async (o: ReadCocoOptions): Promise<ReadResult> => {
   }
   const images = new Map<string, { img: CocoImage; path: string; index: number }>();
   const imageOrder: string[] = [];
-  const pending: PendingAnnotation[] = [];
+  const pending: (PendingAnnotation | undefined)[] = [];
   const categories: CocoCategory[] = [];
   const categoryIndexInFile = new Map<number, number>();
   let missingArea = 0;
@@ -92,8 +103,12 @@ export const readCoco = async (o: ReadCocoOptions): Promise<ReadResult> => {
           const r = CocoAnnotation.decode(value);
           if (E.isLeft(r)) return report(section, index, r.left);
           const seg = (value as { segmentation?: SegmentationSummary }).segmentation;
-          pending.push({ index, a: r.right, seg });
-          if (r.right.area === undefined) {
+          const a: CocoAnnotation = r.right;
+          const [x, y, w, h] = a.bbox;
+          pending.push(
+            new PendingAnnotation(index, a.id, a.image_id, a.category_id, x, y, w, h, a.area ?? Number.NaN, a.iscrowd ?? false, seg?.kind),
+          );
+          if (a.area === undefined) {
             if (missingArea === 0) firstMissingArea = `annotations[${index}]`;
             missingArea += 1;
           }
@@ -131,37 +146,38 @@ export const readCoco = async (o: ReadCocoOptions): Promise<ReadResult> => {
   }
   const classOf = new Map(descriptor.categoryIds.map((id, i) => [id, i]));
   const objects = new Map<string, ObjectAnnotation[]>(imageOrder.map((id) => [id, []]));
-  for (const { index, a, seg } of pending) {
-    const where = `annotations[${index}]`;
-    const img = images.get(a.image_id);
+  for (let k = 0; k < pending.length; k++) {
+    const a = pending[k]!;
+    pending[k] = undefined; // release as we go: pending and samples never both whole
+    const where = `annotations[${a.index}]`;
+    const img = images.get(a.imageId);
     if (!img) {
-      log.objectProblem(file, `${where}.image_id`, `image id ${a.image_id} is not in images`, false);
+      log.objectProblem(file, `${where}.image_id`, `image id ${a.imageId} is not in images`, false);
       continue;
     }
-    const classIndex = classOf.get(a.category_id);
+    const classIndex = classOf.get(a.categoryId);
     if (classIndex === undefined) {
-      log.objectProblem(file, `${where}.category_id`, `category id ${a.category_id} is not in categories`, false);
+      log.objectProblem(file, `${where}.category_id`, `category id ${a.categoryId} is not in categories`, false);
       continue;
     }
-    const [x, y, w, h] = a.bbox;
+    const { x, y, w, h, crowd } = a;
     if (!(w > 0 && h > 0)) {
-      log.objectProblem(file, `${where}.bbox`, `bbox [${a.bbox.join(', ')}] has width or height <= 0; expected positive`, false);
+      log.objectProblem(file, `${where}.bbox`, `bbox [${[x, y, w, h].join(', ')}] has width or height <= 0; expected positive`, false);
       continue;
     }
-    const crowd = a.iscrowd ?? false;
-    if (crowd && seg && seg.kind !== 'rle' && seg.kind !== 'polygons') {
+    if (crowd && a.segKind !== undefined && a.segKind !== 'rle' && a.segKind !== 'polygons') {
       log.warn(file, `${where}.segmentation`, 'crowd annotation without an RLE or polygon segmentation');
     }
     const box = checkBox([x, y, x + w, y + h], img.img.width, img.img.height, log, file, `${where}.bbox`);
     if (box === undefined) continue;
-    objects.get(a.image_id)!.push({
+    objects.get(a.imageId)!.push({
       box,
       classIndex,
       difficult: false,
       crowd,
       truncated: 0,
       occluded: 0,
-      area: a.area ?? w * h,
+      area: Number.isNaN(a.area) ? w * h : a.area,
       annotationId: a.id,
     });
   }

@@ -1,5 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { parser } from 'stream-json';
+import { open } from 'node:fs/promises';
+import { getManyValues, isMany, none } from 'stream-chain/defs.js';
+import { jsonParser } from 'stream-json/parser.js';
 
 /** A JSON number kept as its exact decimal text (COCO ids may exceed 2^53). */
 export class NumberText {
@@ -50,17 +51,15 @@ type Frame = { container: unknown[] | Record<string, unknown>; key: string | und
  * @throws CocoStreamError on malformed/truncated JSON (with the byte offset) or oversized strings.
  */
 export const streamCocoElements = async (file: string, h: StreamCocoHandlers): Promise<Set<string>> => {
-  const input = createReadStream(file, { highWaterMark: 1 << 20 });
-  const tokens = parser.asStream({
+  const tokenize = jsonParser({
     packKeys: true,
     streamKeys: false,
     packStrings: false,
     streamStrings: true,
     packNumbers: true,
     streamNumbers: false,
-  });
-  input.on('error', (e) => tokens.destroy(e));
-  input.pipe(tokens);
+  }) as unknown as (buf: string | typeof none) => unknown;
+  let bytesRead = 0;
   const keys = new Set<string>();
   // depth of the document: 0 outside, 1 inside the top object, 2 inside a section array.
   let depth = 0;
@@ -75,7 +74,7 @@ export const streamCocoElements = async (file: string, h: StreamCocoHandlers): P
   let skipDepth = -1;
   let seg: { kind: SegmentationSummary['kind']; counts?: SegmentationSummary['counts'] } | undefined;
   let segKey: string | undefined;
-  const where = (): string => `byte ${input.bytesRead}`;
+  const where = (): string => `byte ${bytesRead}`;
 
   const attach = (v: unknown): void => {
     const top = stack[stack.length - 1];
@@ -87,8 +86,8 @@ export const streamCocoElements = async (file: string, h: StreamCocoHandlers): P
     else top.container[top.key!] = v;
   };
 
-  try {
-    for await (const tok of tokens as AsyncIterable<{ name: string; value?: unknown }>) {
+  const onToken = (tok: { name: string; value?: unknown }): void => {
+    {
       const name = tok.name;
       if (skipDepth >= 0) {
         // Inside a skipped value: only track depth (and the segmentation summary).
@@ -96,7 +95,7 @@ export const streamCocoElements = async (file: string, h: StreamCocoHandlers): P
           if (seg && skipDepth === 0 && seg.kind === 'other') seg.kind = name === 'startArray' ? 'polygons' : 'rle';
           if (seg && skipDepth === 1 && segKey === 'counts') seg.counts = name === 'startArray' ? 'list' : 'other';
           skipDepth += 1;
-          continue;
+          return;
         }
         if (name === 'endObject' || name === 'endArray') {
           skipDepth -= 1;
@@ -107,13 +106,13 @@ export const streamCocoElements = async (file: string, h: StreamCocoHandlers): P
               seg = undefined;
             }
           }
-          continue;
+          return;
         }
         if (name === 'keyValue') {
           segKey = tok.value as string;
-          continue;
+          return;
         }
-        if (name === 'stringChunk' || name === 'startString') continue;
+        if (name === 'stringChunk' || name === 'startString') return;
         // A scalar: at depth 0 the skipped value was just this scalar.
         if (seg && skipDepth === 1 && segKey === 'counts') seg.counts = name === 'endString' ? 'string' : 'other';
         if (skipDepth === 0) {
@@ -124,42 +123,42 @@ export const streamCocoElements = async (file: string, h: StreamCocoHandlers): P
             seg = undefined;
           }
         }
-        continue;
+        return;
       }
       if (depth === 0) {
         if (name !== 'startObject') throw new CocoStreamError('expected a JSON object at the top of the file', where());
         depth = 1;
-        continue;
+        return;
       }
       if (depth === 1) {
         if (name === 'keyValue') {
           topKey = tok.value as string;
           keys.add(topKey);
-          continue;
+          return;
         }
         if (name === 'endObject') {
           depth = 0;
-          continue;
+          return;
         }
         if (topKey !== undefined && SECTIONS.has(topKey)) {
           if (name === 'startArray') {
             section = topKey as CocoSection;
             index = -1;
             depth = 2;
-            continue;
+            return;
           }
           h.notArray(topKey as CocoSection, name.replace(/^start|Value$/g, '').toLowerCase());
         }
         // Any other top-level value (or a non-array section) is skipped.
         skipDepth = name === 'startObject' || name === 'startArray' ? 1 : name === 'startString' ? 0 : -1;
-        continue;
+        return;
       }
       // depth 2: inside a section array
       if (stack.length === 0 && str === undefined) {
         if (name === 'endArray') {
           depth = 1;
           section = undefined;
-          continue;
+          return;
         }
         index += 1;
       }
@@ -231,10 +230,30 @@ export const streamCocoElements = async (file: string, h: StreamCocoHandlers): P
           break;
       }
     }
+  };
+  const feed = (out: unknown): void => {
+    if (isMany(out)) for (const tok of getManyValues(out) as { name: string; value?: unknown }[]) onToken(tok);
+  };
+  // Read in 256 KiB pieces: the tokens of one piece are the most ever held at once.
+  const fh = await open(file, 'r');
+  try {
+    const buf = new Uint8Array(1 << 18);
+    // ignoreBOM false: a leading byte-order mark is dropped.
+    const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+    for (;;) {
+      const r = await fh.read(buf, 0, buf.length, null);
+      if (r.bytesRead === 0) break;
+      bytesRead += r.bytesRead;
+      feed(tokenize(decoder.decode(buf.subarray(0, r.bytesRead), { stream: true })));
+    }
+    const rest = decoder.decode();
+    if (rest) feed(tokenize(rest));
+    feed(tokenize(none));
   } catch (e) {
-    input.destroy();
     if (e instanceof CocoStreamError) throw e;
     throw new CocoStreamError(`malformed or truncated JSON: ${(e as Error).message}`, where());
+  } finally {
+    await fh.close();
   }
   if (depth !== 0) throw new CocoStreamError('the file ends inside the top-level object (truncated)', where());
   stack = [];
