@@ -40,3 +40,5 @@ export { prepareSample, type PreparedImage, type TransformOptions } from './pipe
 export { padBatch, type ImageBatch } from './pipeline/padBatch.js';
 export { toTensor } from './pipeline/toTensor.js';
 export { loadBatches, type Batch, type LoadBatchesOptions } from './pipeline/loadBatches.js';
+export { datasetStats, countSamples, type DatasetStats, type DatasetStatsOptions, type SizeBin } from './stats/datasetStats.js';
+export { formatStatsTable } from './stats/formatStatsTable.js';

@@ -17,7 +17,10 @@ export interface KittiParseContext {
   readonly file: string;
   readonly width: number;
   readonly height: number;
-  readonly classIndex: ReadonlyMap<string, number>;
+  /** Type to class index; grown when `discover` is set. */
+  readonly classIndex: Map<string, number>;
+  /** Every type but DontCare becomes a class. */
+  readonly discover?: boolean;
   readonly log: ProblemLog;
 }
 
@@ -82,6 +85,7 @@ export const parseKittiLabel = (
       else log.warn(file, at, `DontCare region [${left}, ${top}, ${right}, ${bottom}] is empty inside the image; dropped`);
       continue;
     }
+    if (ctx.discover && !ctx.classIndex.has(type)) ctx.classIndex.set(type, ctx.classIndex.size);
     const classIndex = ctx.classIndex.get(type);
     if (classIndex === undefined) {
       if (!KITTI_TYPES.includes(type)) {

@@ -7,6 +7,7 @@ import { ProblemLog, type ProblemPolicy } from '../core/problem.js';
 import type { Sample } from '../core/sample.js';
 import { readImageSize } from '../image/readImageSize.js';
 import { mapLimit } from '../internal/mapLimit.js';
+import { sortDiscovered } from '../internal/sortDiscovered.js';
 import { readBoundedText } from '../internal/readBoundedText.js';
 import { readSplitFile } from '../internal/readSplitFile.js';
 import { parseKittiLabel } from './parseKittiLabel.js';
@@ -18,8 +19,11 @@ export interface ReadKittiOptions {
   readonly split?: string;
   /** An explicit split file (one id per line), instead of `split`. */
   readonly splitFile?: string;
-  /** Types that are classes, in index order (default Car Van Truck Pedestrian Person_sitting Cyclist Tram Misc). */
-  readonly classes?: readonly string[];
+  /**
+   * Types that are classes, in index order (default Car Van Truck Pedestrian Person_sitting
+   * Cyclist Tram Misc), or `'discover'`: every type but DontCare, in sorted order.
+   */
+  readonly classes?: readonly string[] | 'discover';
   readonly policy?: ProblemPolicy;
   /** Largest label file accepted (default 1 MiB; real ones are < 2 kB). */
   readonly maxLabelBytes?: number;
@@ -35,7 +39,8 @@ const exists = async (p: string): Promise<boolean> => stat(p).then(() => true, (
 export const readKitti = async (o: ReadKittiOptions): Promise<ReadResult> => {
   const log = new ProblemLog(o.policy ?? 'fix');
   const root = path.resolve(o.root);
-  const classes = o.classes ?? KITTI_CLASSES;
+  const discover = o.classes === 'discover';
+  const classes: readonly string[] = o.classes === undefined || o.classes === 'discover' ? (discover ? [] : KITTI_CLASSES) : o.classes;
   const split = o.split ?? (o.splitFile ? path.basename(o.splitFile).replace(/\.txt$/, '') : 'all');
   const descriptor = contiguousDescriptor('kitti', root, split, classes);
   const labelDir = path.join(root, 'training', 'label_2');
@@ -75,9 +80,12 @@ export const readKitti = async (o: ReadKittiOptions): Promise<ReadResult> => {
       return undefined;
     }
     const { width, height } = size.right;
-    const parsed = parseKittiLabel(text.right, { file, width, height, classIndex, log });
+    const parsed = parseKittiLabel(text.right, { file, width, height, classIndex, discover, log });
     if (parsed === undefined) return undefined;
     return { id, path: imagePath, fileName: path.basename(imagePath), width, height, ...parsed };
   });
-  return finishRead(descriptor, samples.filter((s): s is Sample => s !== undefined), log);
+  const kept = samples.filter((s): s is Sample => s !== undefined);
+  if (!discover) return finishRead(descriptor, kept, log);
+  const sorted = sortDiscovered(classIndex, kept);
+  return finishRead({ ...descriptor, classNames: sorted.classNames, categoryIds: sorted.classNames.map((_, i) => i + 1) }, sorted.samples, log);
 };

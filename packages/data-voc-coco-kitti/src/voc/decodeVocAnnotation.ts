@@ -15,7 +15,10 @@ export interface VocDecodeContext {
   readonly file: string;
   /** `JPEGImages` folder that `<filename>` is relative to. */
   readonly imageDir: string;
-  readonly classIndex: ReadonlyMap<string, number>;
+  /** Class name to index; grown when `discover` is set. */
+  readonly classIndex: Map<string, number>;
+  /** Unknown names become new classes instead of problems. */
+  readonly discover?: boolean;
   readonly log: ProblemLog;
   /** Check that the image file exists (and read its size when `<size>` is 0 or missing). */
   readonly checkImages: boolean;
@@ -87,6 +90,7 @@ export const decodeVocAnnotation = async (xml: string, ctx: VocDecodeContext): P
       continue;
     }
     const v: VocObject = o.right;
+    if (ctx.discover && !ctx.classIndex.has(v.name)) ctx.classIndex.set(v.name, ctx.classIndex.size);
     const classIndex = ctx.classIndex.get(v.name);
     if (classIndex === undefined) {
       log.objectProblem(file, `${where}/name`, `unknown class ${JSON.stringify(v.name)}; expected one of the dataset's classes`, false);

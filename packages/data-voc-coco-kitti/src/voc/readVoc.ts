@@ -6,6 +6,7 @@ import { VOC_CLASSES, contiguousDescriptor } from '../core/datasetDescriptor.js'
 import { ProblemLog, type ProblemPolicy } from '../core/problem.js';
 import type { Sample } from '../core/sample.js';
 import { mapLimit } from '../internal/mapLimit.js';
+import { sortDiscovered } from '../internal/sortDiscovered.js';
 import { readBoundedText } from '../internal/readBoundedText.js';
 import { readSplitFile } from '../internal/readSplitFile.js';
 import { decodeVocAnnotation } from './decodeVocAnnotation.js';
@@ -17,8 +18,11 @@ export interface ReadVocOptions {
   readonly year?: string;
   /** Split file stem in `ImageSets/Main` (default `trainval`, else `train`). */
   readonly split?: string;
-  /** Class names, in index order (default the 20 VOC classes). */
-  readonly classes?: readonly string[];
+  /**
+   * Class names, in index order (default the 20 VOC classes), or `'discover'`: every `<name>`
+   * found is a class, indexed in sorted name order.
+   */
+  readonly classes?: readonly string[] | 'discover';
   readonly policy?: ProblemPolicy;
   /** Check every image file exists and its header size matches `<size>` (default true). */
   readonly checkImages?: boolean;
@@ -53,7 +57,8 @@ export const resolveVocYearDir = async (root: string, year?: string): Promise<E.
  */
 export const readVoc = async (o: ReadVocOptions): Promise<ReadResult> => {
   const log = new ProblemLog(o.policy ?? 'fix');
-  const classes = o.classes ?? VOC_CLASSES;
+  const discover = o.classes === 'discover';
+  const classes: readonly string[] = o.classes === undefined || o.classes === 'discover' ? (discover ? [] : VOC_CLASSES) : o.classes;
   const yearDir = await resolveVocYearDir(o.root, o.year);
   const split = o.split ?? ((await exists(path.join(E.isRight(yearDir) ? yearDir.right : '', 'ImageSets', 'Main', 'trainval.txt'))) ? 'trainval' : 'train');
   const descriptor = contiguousDescriptor('voc', E.isRight(yearDir) ? yearDir.right : path.resolve(o.root), split, classes);
@@ -90,9 +95,13 @@ export const readVoc = async (o: ReadVocOptions): Promise<ReadResult> => {
       file,
       imageDir: path.join(dir, 'JPEGImages'),
       classIndex,
+      discover,
       log,
       checkImages: o.checkImages ?? true,
     });
   });
-  return finishRead(descriptor, samples.filter((s): s is Sample => s !== undefined), log);
+  const kept = samples.filter((s): s is Sample => s !== undefined);
+  if (!discover) return finishRead(descriptor, kept, log);
+  const sorted = sortDiscovered(classIndex, kept);
+  return finishRead({ ...descriptor, classNames: sorted.classNames, categoryIds: sorted.classNames.map((_, i) => i + 1) }, sorted.samples, log);
 };

@@ -39,6 +39,15 @@ export const parseXmlSafe = (
   }
   const v = XMLValidator.validate(text);
   if (v !== true) {
+    const unclosed = /^Invalid '\[(.*)\]' found/s.exec(v.err.msg);
+    if (unclosed) {
+      const names = unclosed[1]!.split(',').map((n) => `<${n.trim().replace(/^"|"$/g, '')}>`);
+      const lines = text.split('\n');
+      return E.left({
+        where: `line ${lines.length}, column ${lines[lines.length - 1]!.length + 1}`,
+        message: `malformed or truncated XML: the document ends with ${names.join(' ')} still open; expected every element closed`,
+      });
+    }
     return E.left({
       where: `line ${v.err.line}, column ${v.err.col}`,
       message: `malformed or truncated XML: ${v.err.msg}`,
