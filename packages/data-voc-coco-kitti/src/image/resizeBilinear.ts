@@ -25,31 +25,48 @@ const axisTaps = (inSize: number, outSize: number): { i0: Int32Array; i1: Int32A
  * Bilinear resize of an `[H, W, C]` image to `[outHeight, outWidth, C]` with PyTorch's
  * `interpolate(mode='bilinear', align_corners=False)` sampling (half-pixel centres, source
  * index clamped at 0, no antialiasing). Pure, float32 output.
+ *
+ * Computed separably — each needed input row is interpolated horizontally once, then rows are
+ * blended vertically — which is PyTorch's own expression
+ * `h0 * (w0 * a + w1 * b) + h1 * (w0 * c + w1 * d)` with the inner sums shared.
  */
 export const resizeBilinear = (img: RgbImage, outHeight: number, outWidth: number): RgbImage<Float32Array> => {
   const { height: H, width: W, channels: C, data } = img;
   const out = new Float32Array(outHeight * outWidth * C);
   const ys = axisTaps(H, outHeight);
   const xs = axisTaps(W, outWidth);
+  const rowLen = outWidth * C;
+  // Horizontally interpolated input rows, computed once each.
+  const rows = new Map<number, Float32Array>();
+  const hrow = (r: number): Float32Array => {
+    let row = rows.get(r);
+    if (row) return row;
+    row = new Float32Array(rowLen);
+    const base = r * W * C;
+    for (let x = 0; x < outWidth; x++) {
+      const a = base + xs.i0[x]! * C;
+      const b = base + xs.i1[x]! * C;
+      const wa = xs.w0[x]!;
+      const wb = xs.w1[x]!;
+      const o = x * C;
+      for (let ch = 0; ch < C; ch++) row[o + ch] = wa * data[a + ch]! + wb * data[b + ch]!;
+    }
+    rows.set(r, row);
+    return row;
+  };
+  let lastRow = -1;
   for (let y = 0; y < outHeight; y++) {
-    const r0 = ys.i0[y]! * W;
-    const r1 = ys.i1[y]! * W;
+    const r0 = hrow(ys.i0[y]!);
+    const r1 = hrow(ys.i1[y]!);
+    // Rows above the current source row are no longer needed (sources only move down).
+    if (ys.i0[y]! !== lastRow) {
+      for (const k of rows.keys()) if (k < ys.i0[y]!) rows.delete(k);
+      lastRow = ys.i0[y]!;
+    }
     const wy0 = ys.w0[y]!;
     const wy1 = ys.w1[y]!;
-    for (let x = 0; x < outWidth; x++) {
-      const c0 = xs.i0[x]!;
-      const c1 = xs.i1[x]!;
-      const wx0 = xs.w0[x]!;
-      const wx1 = xs.w1[x]!;
-      const a = (r0 + c0) * C;
-      const b = (r0 + c1) * C;
-      const c = (r1 + c0) * C;
-      const d = (r1 + c1) * C;
-      const o = (y * outWidth + x) * C;
-      for (let ch = 0; ch < C; ch++) {
-        out[o + ch] = wy0 * (wx0 * data[a + ch]! + wx1 * data[b + ch]!) + wy1 * (wx0 * data[c + ch]! + wx1 * data[d + ch]!);
-      }
-    }
+    const o = y * rowLen;
+    for (let i = 0; i < rowLen; i++) out[o + i] = wy0 * r0[i]! + wy1 * r1[i]!;
   }
   return { data: out, height: outHeight, width: outWidth, channels: C };
 };
