@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectSameShape, expectShape } from './internal/shapes.js';
 import { nonDifferentiable } from './internal/nonDifferentiable.js';
 import { maskedMean } from './internal/rowSum.js';
+import { expectSameShape, expectShape } from './internal/shapes.js';
 import type { Labels } from './labels.js';
 import { type Normalization, normalizer } from './normalization.js';
 import { stopGradient } from './stopGradient.js';
@@ -37,7 +37,12 @@ export function boundedRegressionLoss(
   options: BoundedRegressionOptions = {},
 ): tf.Scalar {
   expectShape('boundedRegressionLoss studentDeltas', studentDeltas, [null, 4], '[K, 4] deltas');
-  expectSameShape('boundedRegressionLoss studentDeltas', studentDeltas, 'teacherDeltas', teacherDeltas);
+  expectSameShape(
+    'boundedRegressionLoss studentDeltas',
+    studentDeltas,
+    'teacherDeltas',
+    teacherDeltas,
+  );
   expectSameShape('boundedRegressionLoss studentDeltas', studentDeltas, 'targets', targets);
   expectShape('boundedRegressionLoss labels', labels, [studentDeltas.shape[0]], '[K] labels');
   const margin = options.margin ?? 0;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectSameShape, expectShape } from './internal/shapes.js';
 import { maskedMean } from './internal/rowSum.js';
+import { expectSameShape, expectShape } from './internal/shapes.js';
 import type { Labels } from './labels.js';
 import { type Normalization, normalizer, positiveMask } from './normalization.js';
 import { type SmoothL1Options, smoothL1 } from './smoothL1.js';

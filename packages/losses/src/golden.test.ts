@@ -3,9 +3,9 @@ import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { boundedRegressionLoss } from './boundedRegressionLoss.js';
 import { boxRegressionLoss } from './boxRegressionLoss.js';
-import type { DistillContext } from './distillContext.js';
 import { distillationClassificationLoss } from './distillationClassificationLoss.js';
 import { distillationRegressionLoss } from './distillationRegressionLoss.js';
+import type { DistillContext } from './distillContext.js';
 import { hintLoss } from './hintLoss.js';
 import { paperObjective } from './presets/paperObjective.js';
 import { selectClassDeltas } from './selectClassDeltas.js';
@@ -43,7 +43,12 @@ function lossFn(c: Case, x: Record<string, tf.Tensor>): (...d: tf.Tensor[]) => t
       return (d) => boxRegressionLoss(d as T2, x.targets as T2, x.labels as T1, o);
     case 'boxRegressionLossClassSpecific':
       return (d) =>
-        boxRegressionLoss(selectClassDeltas(d as T2, x.labels as T1), x.targets as T2, x.labels as T1, o);
+        boxRegressionLoss(
+          selectClassDeltas(d as T2, x.labels as T1),
+          x.targets as T2,
+          x.labels as T1,
+          o,
+        );
     case 'softCrossEntropy':
       return (s) =>
         softCrossEntropy(s as T2, x.teacher as T2, {
@@ -53,14 +58,16 @@ function lossFn(c: Case, x: Record<string, tf.Tensor>): (...d: tf.Tensor[]) => t
     case 'distillationClassificationLoss':
       return (s) => distillationClassificationLoss(s as T2, x.teacher as T2, x.labels as T1, o);
     case 'boundedRegressionLoss':
-      return (s) => boundedRegressionLoss(s as T2, x.teacher as T2, x.targets as T2, x.labels as T1, o);
+      return (s) =>
+        boundedRegressionLoss(s as T2, x.teacher as T2, x.targets as T2, x.labels as T1, o);
     case 'distillationRegressionLoss':
       return (s) =>
         distillationRegressionLoss(s as T2, x.teacher as T2, x.targets as T2, x.labels as T1, o);
     case 'teacherL2Loss':
       return (s) => teacherL2Loss(s as T2, x.teacher as T2, x.labels as T1, o);
     case 'hintLoss':
-      return (s) => hintLoss(s!, x.teacher!, { ...o, ...(x.mask === undefined ? {} : { mask: x.mask }) });
+      return (s) =>
+        hintLoss(s!, x.teacher!, { ...o, ...(x.mask === undefined ? {} : { mask: x.mask }) });
     default:
       throw new Error(`unknown fixture function ${c.fn}`);
   }

@@ -38,7 +38,9 @@ export function hintLoss(
 ): tf.Scalar {
   expectSameShape('hintLoss student', student, 'teacher', teacher);
   if (student.rank < 2) {
-    throw new Error(`hintLoss: features need a batch axis, got shape [${student.shape.join(', ')}]`);
+    throw new Error(
+      `hintLoss: features need a batch axis, got shape [${student.shape.join(', ')}]`,
+    );
   }
   const reduction = options.reduction ?? 'mean';
   const mask = options.mask;

@@ -1,33 +1,14 @@
-export { BACKGROUND_LABEL, IGNORE_LABEL, type Labels } from './labels.js';
-export {
-  type Normalization,
-  normalizer,
-  positiveMask,
-  sampledMask,
-} from './normalization.js';
-export { stopGradient } from './stopGradient.js';
-export { type SmoothL1Options, smoothL1, smoothL1Beta } from './smoothL1.js';
-export { type SoftmaxCrossEntropyOptions, softmaxCrossEntropy } from './softmaxCrossEntropy.js';
-export {
-  type SigmoidCrossEntropyOptions,
-  sigmoidCrossEntropy,
-  twoClassLogits,
-} from './sigmoidCrossEntropy.js';
+export { type BoundedRegressionOptions, boundedRegressionLoss } from './boundedRegressionLoss.js';
 export { type BoxRegressionLossOptions, boxRegressionLoss } from './boxRegressionLoss.js';
-export { selectClassDeltas } from './selectClassDeltas.js';
 export { classColumnWeights } from './classColumnWeights.js';
-export { type SoftCrossEntropyOptions, softCrossEntropy } from './softCrossEntropy.js';
 export {
   type DistillationClassificationOptions,
   distillationClassificationLoss,
 } from './distillationClassificationLoss.js';
-export { type BoundedRegressionOptions, boundedRegressionLoss } from './boundedRegressionLoss.js';
-export { type TeacherL2Options, teacherL2Loss } from './teacherL2Loss.js';
 export {
   type DistillationRegressionOptions,
   distillationRegressionLoss,
 } from './distillationRegressionLoss.js';
-export { type HintLossOptions, type HintReduction, hintLoss } from './hintLoss.js';
 export type {
   DetectionContext,
   DetectionTargets,
@@ -35,6 +16,41 @@ export type {
   HeadOutputs,
   StudentOutputs,
 } from './distillContext.js';
+export { type HintLossOptions, type HintReduction, hintLoss } from './hintLoss.js';
+export { BACKGROUND_LABEL, IGNORE_LABEL, type Labels } from './labels.js';
+export {
+  type Normalization,
+  normalizer,
+  positiveMask,
+  sampledMask,
+} from './normalization.js';
+export { type AblationRow, ablationRows, ablationStack } from './presets/ablationStack.js';
+export {
+  decodePaperObjectiveConfig,
+  PaperObjectiveConfig,
+  ScheduleSpec,
+  scheduleFromSpec,
+} from './presets/objectiveConfig.js';
+export {
+  fasterRcnnObjective,
+  type PaperObjectiveOptions,
+  paperObjective,
+} from './presets/paperObjective.js';
+export { selectClassDeltas } from './selectClassDeltas.js';
+export {
+  type SigmoidCrossEntropyOptions,
+  sigmoidCrossEntropy,
+  twoClassLogits,
+} from './sigmoidCrossEntropy.js';
+export { type SmoothL1Options, smoothL1, smoothL1Beta } from './smoothL1.js';
+export { type SoftCrossEntropyOptions, softCrossEntropy } from './softCrossEntropy.js';
+export { type SoftmaxCrossEntropyOptions, softmaxCrossEntropy } from './softmaxCrossEntropy.js';
+export {
+  type LossStack,
+  type LossStackResult,
+  lossStack,
+  type WeightedTerm,
+} from './stack/lossStack.js';
 export { type LossTerm, lossTerm } from './stack/lossTerm.js';
 export {
   asSchedule,
@@ -46,28 +62,12 @@ export {
   type Schedule,
   stepwise,
 } from './stack/schedule.js';
-export {
-  type LossStack,
-  type LossStackResult,
-  lossStack,
-  type WeightedTerm,
-} from './stack/lossStack.js';
 export { stackGradients } from './stack/stackGradients.js';
-export type { Head } from './terms/headParts.js';
+export { stopGradient } from './stopGradient.js';
+export { type TeacherL2Options, teacherL2Loss } from './teacherL2Loss.js';
+export { boundedRegressionTerm, teacherL2Term } from './terms/boundedRegressionTerm.js';
 export { classificationTerm } from './terms/classificationTerm.js';
+export type { Head } from './terms/headParts.js';
+export { type HintTermOptions, hintTerm } from './terms/hintTerm.js';
 export { defaultSmoothL1, regressionTerm } from './terms/regressionTerm.js';
 export { type SoftTargetTermOptions, softTargetTerm } from './terms/softTargetTerm.js';
-export { boundedRegressionTerm, teacherL2Term } from './terms/boundedRegressionTerm.js';
-export { type HintTermOptions, hintTerm } from './terms/hintTerm.js';
-export {
-  fasterRcnnObjective,
-  type PaperObjectiveOptions,
-  paperObjective,
-} from './presets/paperObjective.js';
-export { type AblationRow, ablationRows, ablationStack } from './presets/ablationStack.js';
-export {
-  decodePaperObjectiveConfig,
-  PaperObjectiveConfig,
-  ScheduleSpec,
-  scheduleFromSpec,
-} from './presets/objectiveConfig.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectShape } from './internal/shapes.js';
 import { nonDifferentiable } from './internal/nonDifferentiable.js';
+import { expectShape } from './internal/shapes.js';
 import type { Labels } from './labels.js';
 
 /**

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectShape } from './internal/shapes.js';
 import { maskedMean } from './internal/rowSum.js';
+import { expectShape } from './internal/shapes.js';
 import type { Labels } from './labels.js';
 import { type Normalization, normalizer, positiveMask, sampledMask } from './normalization.js';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectSameShape, expectShape } from './internal/shapes.js';
 import { maskedMean } from './internal/rowSum.js';
+import { expectSameShape, expectShape } from './internal/shapes.js';
 import type { Labels } from './labels.js';
 import { type Normalization, normalizer, sampledMask } from './normalization.js';
 import { stopGradient } from './stopGradient.js';
@@ -64,7 +64,12 @@ export function softCrossEntropy(
     let perRow = tf.neg(tf.sum(tf.mul(weighted, logPs), 1)) as tf.Tensor1D;
     if (options.scaleByTemperatureSquared === true) perRow = tf.mul(perRow, t * t);
     if (labels === undefined) {
-      const divisor = typeof normalization === 'object' ? normalization.divideBy : normalization === 'sum' ? 1 : Math.max(k, 1);
+      const divisor =
+        typeof normalization === 'object'
+          ? normalization.divideBy
+          : normalization === 'sum'
+            ? 1
+            : Math.max(k, 1);
       return tf.div(tf.sum(perRow), divisor) as tf.Scalar;
     }
     return maskedMean(perRow, sampledMask(labels), normalizer(labels, normalization));

@@ -7,8 +7,7 @@ export function expectShape(
   expected: readonly (number | null)[],
   meaning: string,
 ): void {
-  const ok =
-    t.rank === expected.length && expected.every((d, i) => d === null || d === t.shape[i]);
+  const ok = t.rank === expected.length && expected.every((d, i) => d === null || d === t.shape[i]);
   if (!ok) {
     const exp = `[${expected.map((d) => (d === null ? '*' : String(d))).join(', ')}]`;
     throw new Error(`${what}: expected shape ${exp} (${meaning}), got [${t.shape.join(', ')}]`);

@@ -21,7 +21,15 @@ import {
  *   `Hints-A`: + γ·hint on the adapted features;
  * - `full`: the paper objective (`paperObjective`).
  */
-export type AblationRow = 'baseline' | 'CLS' | 'CLS-W' | 'L2' | 'L2-B' | 'Hints' | 'Hints-A' | 'full';
+export type AblationRow =
+  | 'baseline'
+  | 'CLS'
+  | 'CLS-W'
+  | 'L2'
+  | 'L2-B'
+  | 'Hints'
+  | 'Hints-A'
+  | 'full';
 
 export const ablationRows: readonly AblationRow[] = [
   'baseline',
@@ -49,7 +57,11 @@ export function ablationStack(
         ...softTerms(options, row === 'CLS' ? 'uniform' : 'paper'),
       ]);
     case 'L2': {
-      const w = product(options.lambda ?? 1, options.nu ?? 0.5, asSchedule(options.distillWeight ?? 1));
+      const w = product(
+        options.lambda ?? 1,
+        options.nu ?? 0.5,
+        asSchedule(options.distillWeight ?? 1),
+      );
       return lossStack<DistillContext>([
         ...detectionTerms(options, 1),
         { term: teacherL2Term('rpn'), weight: w },

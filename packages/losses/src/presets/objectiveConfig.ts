@@ -5,10 +5,18 @@ import type { Schedule } from '../stack/schedule.js';
 import { constant, cosineWarmup, linear, stepwise } from '../stack/schedule.js';
 import type { PaperObjectiveOptions } from './paperObjective.js';
 
-const NonNegative = t.refinement(t.number, (n) => Number.isFinite(n) && n >= 0, 'NonNegativeNumber');
+const NonNegative = t.refinement(
+  t.number,
+  (n) => Number.isFinite(n) && n >= 0,
+  'NonNegativeNumber',
+);
 const Positive = t.refinement(t.number, (n) => Number.isFinite(n) && n > 0, 'PositiveNumber');
 const Unit = t.refinement(t.number, (n) => n >= 0 && n <= 1, 'NumberIn[0,1]');
-const StepIndex = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0, 'NonNegativeInteger');
+const StepIndex = t.refinement(
+  t.number,
+  (n) => Number.isInteger(n) && n >= 0,
+  'NonNegativeInteger',
+);
 
 /** JSON form of a `Schedule`: a number (constant) or `{ type: 'linear' | 'step' | 'cosineWarmup', … }`. */
 export const ScheduleSpec = t.union([
@@ -85,9 +93,7 @@ export function decodePaperObjectiveConfig(
     PaperObjectiveConfig.decode(json),
     E.mapLeft((errors) =>
       errors.map((err) => {
-        const keys = err.context
-          .map((c) => c.key)
-          .filter((k) => k !== '' && !/^\d+$/.test(k));
+        const keys = err.context.map((c) => c.key).filter((k) => k !== '' && !/^\d+$/.test(k));
         const last = err.context[err.context.length - 1];
         return `${source}: at ${[path, ...keys].join('.')}: expected ${last?.type.name ?? 'value'}, got ${JSON.stringify(err.value)}`;
       }),

@@ -60,9 +60,15 @@ export function detectionTerms(
   const lambda = o.lambda ?? 1;
   return [
     { term: classificationTerm('rpn'), weight: clsWeight },
-    { term: regressionTerm('rpn', o.rpnSmoothL1 ? { smoothL1: o.rpnSmoothL1 } : {}), weight: lambda },
+    {
+      term: regressionTerm('rpn', o.rpnSmoothL1 ? { smoothL1: o.rpnSmoothL1 } : {}),
+      weight: lambda,
+    },
     { term: classificationTerm('rcn'), weight: clsWeight },
-    { term: regressionTerm('rcn', o.rcnSmoothL1 ? { smoothL1: o.rcnSmoothL1 } : {}), weight: lambda },
+    {
+      term: regressionTerm('rcn', o.rcnSmoothL1 ? { smoothL1: o.rcnSmoothL1 } : {}),
+      weight: lambda,
+    },
   ];
 }
 

@@ -81,7 +81,9 @@ export function lossStack<Ctx>(terms: readonly WeightedTerm<Ctx>[]): LossStack<C
         }
         for (const k of got) {
           if (out[k]!.rank !== 0) {
-            throw new Error(`lossStack: term '${k}' returned shape [${out[k]!.shape}], not a scalar`);
+            throw new Error(
+              `lossStack: term '${k}' returned shape [${out[k]!.shape}], not a scalar`,
+            );
           }
         }
       });
@@ -98,7 +100,10 @@ export function lossStack<Ctx>(terms: readonly WeightedTerm<Ctx>[]): LossStack<C
   };
   const describe = () =>
     terms
-      .map((t, i) => `${t.term.keys.join('+')}  ×${schedules[i]!.describe}  ${t.term.description ?? ''}`)
+      .map(
+        (t, i) =>
+          `${t.term.keys.join('+')}  ×${schedules[i]!.describe}  ${t.term.description ?? ''}`,
+      )
       .join('\n');
   return { terms, keys, weightsAt, evaluate, describe };
 }

@@ -54,7 +54,7 @@ export function stepwise(o: {
 }): Schedule {
   finite('stepwise initial', o.initial);
   const changes = [...o.changes].sort((a, b) => a.step - b.step);
-  changes.forEach((c) => finite(`stepwise value at step ${c.step}`, c.value));
+  for (const c of changes) finite(`stepwise value at step ${c.step}`, c.value);
   return {
     at: (step) => {
       let v = o.initial;

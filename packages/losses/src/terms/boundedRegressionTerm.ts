@@ -43,7 +43,12 @@ export function teacherL2Term(
     compute: ({ student, teacher, targets }) => {
       const labels = labelsOf(targets, head);
       const value = tf.tidy(() =>
-        teacherL2Loss(deltas4(student, head, labels), deltas4(teacher, head, labels), labels, options),
+        teacherL2Loss(
+          deltas4(student, head, labels),
+          deltas4(teacher, head, labels),
+          labels,
+          options,
+        ),
       );
       return { [key]: value };
     },
