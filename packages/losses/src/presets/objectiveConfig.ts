@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
+import { formatDecodeErrors } from '../internal/formatDecodeError.js';
 import type { Schedule } from '../stack/schedule.js';
 import { constant, cosineWarmup, linear, stepwise } from '../stack/schedule.js';
 import type { PaperObjectiveOptions } from './paperObjective.js';
@@ -91,13 +92,7 @@ export function decodePaperObjectiveConfig(
 ): E.Either<readonly string[], PaperObjectiveOptions> {
   return pipe(
     PaperObjectiveConfig.decode(json),
-    E.mapLeft((errors) =>
-      errors.map((err) => {
-        const keys = err.context.map((c) => c.key).filter((k) => k !== '' && !/^\d+$/.test(k));
-        const last = err.context[err.context.length - 1];
-        return `${source}: at ${[path, ...keys].join('.')}: expected ${last?.type.name ?? 'value'}, got ${JSON.stringify(err.value)}`;
-      }),
-    ),
+    E.mapLeft((errors) => formatDecodeErrors(errors, source, path)),
     E.map((c) => {
       const { mu, distillWeight, ...rest } = c;
       return {
