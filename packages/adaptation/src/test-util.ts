@@ -5,13 +5,23 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
 // tfjs-core's ESM gradient registrations cannot be imported from Node; tfjs-layers' CJS bundle
 // registers all of them.
 import '@tensorflow/tfjs-layers';
 
-export async function useCpu(): Promise<void> {
+/** Backends every golden test runs on (wasm ships its binary in the npm package: works offline). */
+export const testBackends = ['cpu', 'wasm'] as const;
+export type TestBackend = (typeof testBackends)[number];
+
+export async function useBackend(name: TestBackend): Promise<void> {
   tf.enableProdMode();
-  await tf.setBackend('cpu');
+  const ok = await tf.setBackend(name);
+  if (!ok) throw new Error(`backend ${name} failed to initialise`);
+}
+
+export async function useCpu(): Promise<void> {
+  await useBackend('cpu');
 }
 
 function packageRoot(): string {

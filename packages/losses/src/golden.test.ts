@@ -13,7 +13,14 @@ import { sigmoidCrossEntropy } from './sigmoidCrossEntropy.js';
 import { softCrossEntropy } from './softCrossEntropy.js';
 import { softmaxCrossEntropy } from './softmaxCrossEntropy.js';
 import { teacherL2Loss } from './teacherL2Loss.js';
-import { assertClose, type FixtureTensor, fromFixture, loadFixture, useCpu } from './test-util.js';
+import {
+  assertClose,
+  type FixtureTensor,
+  fromFixture,
+  loadFixture,
+  testBackends,
+  useBackend,
+} from './test-util.js';
 
 interface Case {
   name: string;
@@ -103,43 +110,45 @@ function context(x: Record<string, tf.Tensor>, student: Record<string, tf.Tensor
 
 const { cases } = loadFixture<{ cases: Case[] }>('losses-golden.json');
 
-describe('golden values and gradients vs PyTorch 1.13 (float64)', () => {
-  before(useCpu);
-  for (const c of cases) {
-    test(c.name, () => {
-      const before = tf.memory().numTensors;
-      const x: Record<string, tf.Tensor> = {};
-      for (const [k, v] of Object.entries(c.inputs)) x[k] = fromFixture(v);
-      const gradKeys = Object.keys(c.expected.grads);
-      let f: (...d: tf.Tensor[]) => tf.Scalar;
-      let components: Record<string, number> | undefined;
-      if (c.fn === 'paperObjective') {
-        const stack = paperObjective(c.options);
-        f = (...d) => {
-          const student = Object.fromEntries(gradKeys.map((k, i) => [k, d[i]!]));
-          const r = stack.evaluate(context(x, student));
-          components = Object.fromEntries(
-            Object.entries(r.components).map(([k, v]) => [k, v.dataSync()[0]!]),
-          );
-          tf.dispose(r.components);
-          return r.total;
-        };
-      } else {
-        f = lossFn(c, x);
-      }
-      const { value, grads } = tf.valueAndGrads(f)(gradKeys.map((k) => x[k]!));
-      assertClose(value.dataSync(), [c.expected.value], `${c.name} value`);
-      gradKeys.forEach((k, i) => {
-        assert.deepEqual(grads[i]!.shape, c.expected.grads[k]!.shape);
-        assertClose(grads[i]!.dataSync(), c.expected.grads[k]!.data, `${c.name} d/d${k}`);
-      });
-      if (c.expected.components !== undefined) {
-        for (const [k, v] of Object.entries(c.expected.components)) {
-          assertClose([components![k]!], [v], `${c.name} component ${k}`);
+for (const backend of testBackends) {
+  describe(`golden values and gradients vs PyTorch 1.13 (float64), ${backend}`, () => {
+    before(() => useBackend(backend));
+    for (const c of cases) {
+      test(c.name, () => {
+        const before = tf.memory().numTensors;
+        const x: Record<string, tf.Tensor> = {};
+        for (const [k, v] of Object.entries(c.inputs)) x[k] = fromFixture(v);
+        const gradKeys = Object.keys(c.expected.grads);
+        let f: (...d: tf.Tensor[]) => tf.Scalar;
+        let components: Record<string, number> | undefined;
+        if (c.fn === 'paperObjective') {
+          const stack = paperObjective(c.options);
+          f = (...d) => {
+            const student = Object.fromEntries(gradKeys.map((k, i) => [k, d[i]!]));
+            const r = stack.evaluate(context(x, student));
+            components = Object.fromEntries(
+              Object.entries(r.components).map(([k, v]) => [k, v.dataSync()[0]!]),
+            );
+            tf.dispose(r.components);
+            return r.total;
+          };
+        } else {
+          f = lossFn(c, x);
         }
-      }
-      tf.dispose([value, grads, x]);
-      assert.equal(tf.memory().numTensors, before, 'tensors leaked');
-    });
-  }
-});
+        const { value, grads } = tf.valueAndGrads(f)(gradKeys.map((k) => x[k]!));
+        assertClose(value.dataSync(), [c.expected.value], `${c.name} value`);
+        gradKeys.forEach((k, i) => {
+          assert.deepEqual(grads[i]!.shape, c.expected.grads[k]!.shape);
+          assertClose(grads[i]!.dataSync(), c.expected.grads[k]!.data, `${c.name} d/d${k}`);
+        });
+        if (c.expected.components !== undefined) {
+          for (const [k, v] of Object.entries(c.expected.components)) {
+            assertClose([components![k]!], [v], `${c.name} component ${k}`);
+          }
+        }
+        tf.dispose([value, grads, x]);
+        assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+      });
+    }
+  });
+}

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { nonDifferentiable } from './internal/nonDifferentiable.js';
+import { oneHotFloat } from './internal/oneHotFloat.js';
 import { expectShape } from './internal/shapes.js';
 import type { Labels } from './labels.js';
 
@@ -26,10 +27,7 @@ export function selectClassDeltas(deltas: tf.Tensor2D, labels: Labels): tf.Tenso
   const classes = width / 4;
   return tf.tidy(() => {
     const pick = nonDifferentiable([labels], (l) =>
-      tf.reshape(
-        tf.oneHot(tf.cast(tf.maximum(l as tf.Tensor1D, 0), 'int32'), classes, 1, 0, 'float32'),
-        [k, classes, 1],
-      ),
+      tf.reshape(oneHotFloat(tf.maximum(l as tf.Tensor1D, 0), classes), [k, classes, 1]),
     );
     return tf.sum(tf.mul(tf.reshape(deltas, [k, classes, 4]), pick), 1) as tf.Tensor2D;
   });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { oneHotFloat } from './internal/oneHotFloat.js';
 import { maskedMean } from './internal/rowSum.js';
 import { expectShape } from './internal/shapes.js';
 import type { Labels } from './labels.js';
@@ -31,7 +32,7 @@ export function softmaxCrossEntropy(
   return tf.tidy(() => {
     const numClasses = logits.shape[1];
     // oneHot of −1 is an all-zero row, so ignored rows drop out of the sum by themselves.
-    const oneHot = tf.oneHot(tf.cast(labels, 'int32'), numClasses, 1, 0, 'float32');
+    const oneHot = oneHotFloat(labels, numClasses);
     const perRow = tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1)) as tf.Tensor1D;
     return maskedMean(
       perRow,
