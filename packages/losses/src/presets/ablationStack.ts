@@ -4,6 +4,7 @@ import { asSchedule, product } from '../stack/schedule.js';
 import { teacherL2Term } from '../terms/boundedRegressionTerm.js';
 import {
   boundTerms,
+  checkOptions,
   detectionTerms,
   hintEntry,
   type PaperObjectiveOptions,
@@ -47,6 +48,7 @@ export function ablationStack(
   row: AblationRow,
   options: PaperObjectiveOptions = {},
 ): LossStack<DistillContext> {
+  checkOptions(options);
   switch (row) {
     case 'baseline':
       return lossStack<DistillContext>(detectionTerms(options, 1));

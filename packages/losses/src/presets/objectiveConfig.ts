@@ -19,9 +19,7 @@ const StepIndex = t.refinement(
   'NonNegativeInteger',
 );
 
-/** JSON form of a `Schedule`: a number (constant) or `{ type: 'linear' | 'step' | 'cosineWarmup', … }`. */
-export const ScheduleSpec = t.union([
-  t.number,
+const ScheduleObjectSpec = t.union([
   t.intersection([
     t.type({ type: t.literal('linear'), from: t.number, to: t.number, endStep: StepIndex }),
     t.partial({ startStep: StepIndex }),
@@ -36,6 +34,9 @@ export const ScheduleSpec = t.union([
     t.partial({ from: t.number, startStep: StepIndex }),
   ]),
 ]);
+
+/** JSON form of a `Schedule`: a number (constant) or `{ type: 'linear' | 'step' | 'cosineWarmup', … }`. */
+export const ScheduleSpec = t.union([t.number, ScheduleObjectSpec]);
 export type ScheduleSpec = t.TypeOf<typeof ScheduleSpec>;
 
 /** Builds the schedule a `ScheduleSpec` describes. */
@@ -64,7 +65,7 @@ export const PaperObjectiveConfig = t.exact(
   t.partial({
     lambda: NonNegative,
     gamma: NonNegative,
-    mu: t.union([Unit, ScheduleSpec]),
+    mu: t.union([Unit, ScheduleObjectSpec]),
     temperature: Positive,
     scaleByTemperatureSquared: t.boolean,
     backgroundWeight: NonNegative,
@@ -75,7 +76,7 @@ export const PaperObjectiveConfig = t.exact(
     rcnSmoothL1: SmoothL1,
     hintDistance: t.union([t.literal('l2'), t.literal('l1')]),
     hintReduction: t.union([t.literal('mean'), t.literal('sum'), t.literal('perImage')]),
-    distillWeight: ScheduleSpec,
+    distillWeight: t.union([NonNegative, ScheduleObjectSpec]),
   }),
 );
 export type PaperObjectiveConfig = t.TypeOf<typeof PaperObjectiveConfig>;

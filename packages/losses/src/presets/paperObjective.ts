@@ -87,12 +87,29 @@ export function detectionTerms(
  * (d = `distillWeight`, default 1.) Needs `student.adaptedFeatures` and `teacher.features`.
  */
 export function paperObjective(options: PaperObjectiveOptions = {}): LossStack<DistillContext> {
+  checkOptions(options);
   return lossStack<DistillContext>([
     ...detectionTerms(options, options.mu ?? 0.5),
     ...softTerms(options, 'paper'),
     ...boundTerms(options),
     hintEntry(options, 'adapted'),
   ]);
+}
+
+/** @internal rejects out-of-range constants before any training step runs. */
+export function checkOptions(o: PaperObjectiveOptions): void {
+  if (typeof o.mu === 'number' && !(o.mu >= 0 && o.mu <= 1)) {
+    throw new Error(`paper objective: mu must be in [0, 1], got ${o.mu}`);
+  }
+  for (const k of ['lambda', 'gamma', 'nu', 'margin', 'backgroundWeight'] as const) {
+    const v = o[k];
+    if (v !== undefined && !(v >= 0 && Number.isFinite(v))) {
+      throw new Error(`paper objective: ${k} must be a finite number ≥ 0, got ${v}`);
+    }
+  }
+  if (o.temperature !== undefined && !(o.temperature > 0 && Number.isFinite(o.temperature))) {
+    throw new Error(`paper objective: temperature must be > 0, got ${o.temperature}`);
+  }
 }
 
 const d = (o: PaperObjectiveOptions): Schedule => asSchedule(o.distillWeight ?? 1);
