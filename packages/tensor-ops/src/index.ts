@@ -1,36 +1,49 @@
+export {
+  type GenerateAnchorsOptions,
+  generateAnchors,
+  generateAnchorsHost,
+} from './anchors/generateAnchors.js';
+export { type GridAnchorsOptions, gridAnchors } from './anchors/gridAnchors.js';
 export * from './backend/index.js';
-export { boxIou, type BoxIouOptions } from './boxes/boxIou.js';
 export { boxArea } from './boxes/boxArea.js';
-export { clipBoxes } from './boxes/clipBoxes.js';
-export { removeSmallBoxes, removeSmallBoxesHost } from './boxes/removeSmallBoxes.js';
-export { boxConvert, type BoxFormat } from './boxes/boxConvert.js';
 export {
   type BoxCodingConvention,
   type BoxCodingWeights,
   DEFAULT_BBOX_XFORM_CLIP,
 } from './boxes/boxCoding.js';
-export { encodeBoxes, type EncodeBoxesOptions } from './boxes/encodeBoxes.js';
-export { decodeBoxes, type DecodeBoxesOptions } from './boxes/decodeBoxes.js';
-export { generateAnchors, generateAnchorsHost, type GenerateAnchorsOptions } from './anchors/generateAnchors.js';
-export { gridAnchors, type GridAnchorsOptions } from './anchors/gridAnchors.js';
-export { nms, type NmsOptions, type HostOrTensorBoxes, type HostOrTensorScores } from './nms/nms.js';
-export { nmsHost } from './nms/nmsHost.js';
-export { batchedNms, type BatchedNmsOptions } from './nms/batchedNms.js';
-export { softNms, softNmsHost, type SoftNmsOptions, type SoftNmsResult } from './nms/softNms.js';
+export { type BoxFormat, boxConvert } from './boxes/boxConvert.js';
+export { type BoxIouOptions, boxIou } from './boxes/boxIou.js';
+export { clipBoxes } from './boxes/clipBoxes.js';
+export { type DecodeBoxesOptions, decodeBoxes } from './boxes/decodeBoxes.js';
+export { type EncodeBoxesOptions, encodeBoxes } from './boxes/encodeBoxes.js';
+export { removeSmallBoxes, removeSmallBoxesHost } from './boxes/removeSmallBoxes.js';
 export {
-  roiAlign,
-  type RoiAlignOptions,
-  type RoiBoxes,
-  type RoiBatchIndices,
-} from './roi/roiAlign.js';
-export { roiPool, type RoiPoolOptions } from './roi/roiPool.js';
-export {
-  matchBoxes,
-  matchBoxesHost,
   BELOW_LOW_THRESHOLD,
   BETWEEN_THRESHOLDS,
-  type MatchBoxesOptions,
   type HostMatrix,
+  type MatchBoxesOptions,
+  matchBoxes,
+  matchBoxesHost,
 } from './matching/matchBoxes.js';
-export { sampleBalanced, type SampleBalancedOptions, type BalancedSample } from './matching/sampleBalanced.js';
-export { createRng, sampleWithoutReplacement, type Rng } from './random/createRng.js';
+export {
+  type BalancedSample,
+  type SampleBalancedOptions,
+  sampleBalanced,
+} from './matching/sampleBalanced.js';
+export { type BatchedNmsOptions, batchedNms } from './nms/batchedNms.js';
+export {
+  type HostOrTensorBoxes,
+  type HostOrTensorScores,
+  type NmsOptions,
+  nms,
+} from './nms/nms.js';
+export { nmsHost } from './nms/nmsHost.js';
+export { type SoftNmsOptions, type SoftNmsResult, softNms, softNmsHost } from './nms/softNms.js';
+export { createRng, type Rng, sampleWithoutReplacement } from './random/createRng.js';
+export {
+  type RoiAlignOptions,
+  type RoiBatchIndices,
+  type RoiBoxes,
+  roiAlign,
+} from './roi/roiAlign.js';
+export { type RoiPoolOptions, roiPool } from './roi/roiPool.js';

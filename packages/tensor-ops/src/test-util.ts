@@ -27,8 +27,18 @@ export function fixture(name: string): any {
 }
 
 /** Elementwise `|a - e| <= atol + rtol * |e|`, NaN matching NaN; reports the first mismatch. */
-export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol = 1e-4, atol = 1e-5, what = ''): void {
-  assert.equal(actual.length, expected.length, `${what}: length ${actual.length} != ${expected.length}`);
+export function assertClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  rtol = 1e-4,
+  atol = 1e-5,
+  what = '',
+): void {
+  assert.equal(
+    actual.length,
+    expected.length,
+    `${what}: length ${actual.length} != ${expected.length}`,
+  );
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i]!;
     const e = expected[i]!;
@@ -77,7 +87,9 @@ export function finiteDifferenceError(
       const xm = Float32Array.from(x0);
       xp[i]! += eps;
       xm[i]! -= eps;
-      const fd = (loss(tf.tensor(xp, shape)).dataSync()[0]! - loss(tf.tensor(xm, shape)).dataSync()[0]!) / (2 * eps);
+      const fd =
+        (loss(tf.tensor(xp, shape)).dataSync()[0]! - loss(tf.tensor(xm, shape)).dataSync()[0]!) /
+        (2 * eps);
       err = Math.max(err, Math.abs(g[i]! - fd) / Math.max(Math.abs(fd), 1e-3));
     }
     return err;

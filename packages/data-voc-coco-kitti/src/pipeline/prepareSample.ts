@@ -55,11 +55,16 @@ export const prepareSample = async (
   o: TransformOptions,
   flip: boolean,
 ): Promise<E.Either<string, PreparedImage>> => {
-  const decoded = await decodeImageFile(sample.path, o.maxPixels !== undefined ? { maxPixels: o.maxPixels } : {});
+  const decoded = await decodeImageFile(
+    sample.path,
+    o.maxPixels !== undefined ? { maxPixels: o.maxPixels } : {},
+  );
   if (E.isLeft(decoded)) return decoded;
   let img: RgbImage = decoded.right;
   if (img.width !== sample.width || img.height !== sample.height) {
-    return E.left(`${sample.path}: decoded ${img.width}x${img.height}, annotation says ${sample.width}x${sample.height}`);
+    return E.left(
+      `${sample.path}: decoded ${img.width}x${img.height}, annotation says ${sample.width}x${sample.height}`,
+    );
   }
   const W = img.width;
   const tr = (b: BoxXyxy): BoxXyxy => (flip ? flipBoxHorizontal(b, W) : b);

@@ -31,13 +31,22 @@ test('gridAnchors equals the py-faster-rcnn shifts, ordered (y, x, anchor)', asy
   await noLeak(() => {
     const g = fx.grid;
     const base = generateAnchors();
-    const all = gridAnchors(base, { featHeight: g.featHeight, featWidth: g.featWidth, stride: g.stride });
+    const all = gridAnchors(base, {
+      featHeight: g.featHeight,
+      featWidth: g.featWidth,
+      stride: g.stride,
+    });
     assert.deepEqual(all.shape, [g.featHeight * g.featWidth * 9, 4]);
     assert.deepEqual(Array.from(all.dataSync()), g.anchors);
     // row (y * W + x) * A + a: cell (y=2, x=1), anchor 4
     const row = (2 * g.featWidth + 1) * 9 + 4;
     const b4 = Array.from(base.dataSync()).slice(16, 20);
-    assert.deepEqual(Array.from(all.dataSync()).slice(row * 4, row * 4 + 4), [b4[0]! + 16, b4[1]! + 32, b4[2]! + 16, b4[3]! + 32]);
+    assert.deepEqual(Array.from(all.dataSync()).slice(row * 4, row * 4 + 4), [
+      b4[0]! + 16,
+      b4[1]! + 32,
+      b4[2]! + 16,
+      b4[3]! + 32,
+    ]);
     tf.dispose([base, all]);
   });
 });

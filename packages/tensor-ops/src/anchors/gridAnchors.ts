@@ -20,7 +20,8 @@ export interface GridAnchorsOptions {
  */
 export function gridAnchors(base: tf.Tensor2D, options: GridAnchorsOptions): tf.Tensor2D {
   const { featHeight: h, featWidth: w } = options;
-  const [sy, sx] = typeof options.stride === 'number' ? [options.stride, options.stride] : options.stride;
+  const [sy, sx] =
+    typeof options.stride === 'number' ? [options.stride, options.stride] : options.stride;
   const shifts = new Float32Array(h * w * 4);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {

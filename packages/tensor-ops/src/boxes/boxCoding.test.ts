@@ -39,7 +39,12 @@ test('decode(encode(x)) is the identity for torchvision and detectron convention
     const ref = tf.tensor2d(fx.reference, [12, 4]);
     for (const convention of ['torchvision', 'detectron'] as const) {
       const w = [10, 10, 5, 5] as const;
-      const round = tf.tidy(() => decodeBoxes(encodeBoxes(ref, props, { weights: w, convention }), props, { weights: w, convention }));
+      const round = tf.tidy(() =>
+        decodeBoxes(encodeBoxes(ref, props, { weights: w, convention }), props, {
+          weights: w,
+          convention,
+        }),
+      );
       assertClose(round.dataSync(), fx.reference, 1e-4, 1e-3, convention);
       round.dispose();
     }

@@ -14,7 +14,12 @@ export type BoxFormat = 'xyxy' | 'xywh' | 'cxcywh';
 export function boxConvert(boxes: tf.Tensor2D, inFmt: BoxFormat, outFmt: BoxFormat): tf.Tensor2D {
   if (inFmt === outFmt) return tf.clone(boxes);
   return tf.tidy(() => {
-    const [a, b, c, d] = tf.unstack(boxes, 1) as [tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+    const [a, b, c, d] = tf.unstack(boxes, 1) as [
+      tf.Tensor1D,
+      tf.Tensor1D,
+      tf.Tensor1D,
+      tf.Tensor1D,
+    ];
     let x1: tf.Tensor1D;
     let y1: tf.Tensor1D;
     let x2: tf.Tensor1D;

@@ -22,9 +22,19 @@ export interface BoxIouOptions {
 export function boxIou(a: tf.Tensor2D, b: tf.Tensor2D, options: BoxIouOptions = {}): tf.Tensor2D {
   const one = options.plusOne ? 1 : 0;
   return tf.tidy(() => {
-    const [ax1, ay1, ax2, ay2] = tf.split(a, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    const [ax1, ay1, ax2, ay2] = tf.split(a, 4, 1) as [
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+    ];
     const bt = tf.transpose(b);
-    const [bx1, by1, bx2, by2] = tf.split(bt, 4, 0) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+    const [bx1, by1, bx2, by2] = tf.split(bt, 4, 0) as [
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+      tf.Tensor2D,
+    ];
     // tfjs' Maximum/Minimum gradients do not reduce broadcast dimensions: broadcast explicitly.
     const nm = [a.shape[0], b.shape[0]];
     const full = (t: tf.Tensor) => tf.broadcastTo(t, nm);

@@ -65,7 +65,10 @@ test('removeSmallBoxes keeps the torchvision indices', async () => {
   await noLeak(async () => {
     const s = t2(fx.small);
     assert.deepEqual(Array.from(await removeSmallBoxes(s, fx.smallMin)), fx.smallKeep);
-    assert.deepEqual(Array.from(await removeSmallBoxes(s, fx.smallMin, { plusOne: true })), fx.smallKeepPlusOne);
+    assert.deepEqual(
+      Array.from(await removeSmallBoxes(s, fx.smallMin, { plusOne: true })),
+      fx.smallKeepPlusOne,
+    );
     s.dispose();
   });
 });

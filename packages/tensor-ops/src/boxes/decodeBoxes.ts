@@ -36,7 +36,8 @@ export function decodeBoxes(
   const convention = options.convention ?? 'torchvision';
   const [wx, wy, ww, wh] = options.weights ?? [1, 1, 1, 1];
   const clip =
-    options.clipDwDh ?? (convention === 'py-faster-rcnn' ? Number.POSITIVE_INFINITY : DEFAULT_BBOX_XFORM_CLIP);
+    options.clipDwDh ??
+    (convention === 'py-faster-rcnn' ? Number.POSITIVE_INFINITY : DEFAULT_BBOX_XFORM_CLIP);
   const one = widthOffset(convention);
   const x2Shift = convention === 'detectron' ? 1 : 0;
   const [n, fourK] = deltas.shape;
@@ -47,7 +48,10 @@ export function decodeBoxes(
     const h = one ? tf.add(tf.sub(y2!, y1!), one) : tf.sub(y2!, y1!);
     const cx = tf.add(x1!, tf.mul(w, 0.5));
     const cy = tf.add(y1!, tf.mul(h, 0.5));
-    const [dx0, dy0, dw0, dh0] = tf.unstack(tf.reshape(deltas, [n, fourK / 4, 4]), 2) as tf.Tensor2D[];
+    const [dx0, dy0, dw0, dh0] = tf.unstack(
+      tf.reshape(deltas, [n, fourK / 4, 4]),
+      2,
+    ) as tf.Tensor2D[];
     const dx = tf.div(dx0!, wx);
     const dy = tf.div(dy0!, wy);
     let dw = tf.div(dw0!, ww);

@@ -8,7 +8,8 @@ export interface EncodeBoxesOptions {
   readonly convention?: BoxCodingConvention;
 }
 
-const cols = (t: tf.Tensor2D) => tf.unstack(t, 1) as [tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+const cols = (t: tf.Tensor2D) =>
+  tf.unstack(t, 1) as [tf.Tensor1D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
 
 /**
  * Regression targets that turn each proposal into its reference box, as torchvision

@@ -1,7 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 /** Host values of a tensor (async read) or the array itself. */
-export async function hostFloat32(x: tf.Tensor | Float32Array | readonly number[]): Promise<Float32Array> {
+export async function hostFloat32(
+  x: tf.Tensor | Float32Array | readonly number[],
+): Promise<Float32Array> {
   if (x instanceof Float32Array) return x;
   if (Array.isArray(x)) return Float32Array.from(x as readonly number[]);
   const d = await (x as tf.Tensor).data();
@@ -23,7 +25,9 @@ export function hostInt32Sync(x: tf.Tensor | Int32Array | readonly number[]): In
   return d instanceof Int32Array ? d : Int32Array.from(d as ArrayLike<number>);
 }
 
-export async function hostInt32(x: tf.Tensor | Int32Array | readonly number[]): Promise<Int32Array> {
+export async function hostInt32(
+  x: tf.Tensor | Int32Array | readonly number[],
+): Promise<Int32Array> {
   if (x instanceof Int32Array) return x;
   if (Array.isArray(x)) return Int32Array.from(x as readonly number[]);
   const d = await (x as tf.Tensor).data();

@@ -38,16 +38,23 @@ export interface HostMatrix {
  * @param iou `[G, M]` IoU of ground truth (rows) with predictions (columns), e.g. `boxIou(gt, anchors)`.
  * @returns `[M]` matched ground-truth index or a negative outcome constant.
  */
-export async function matchBoxes(iou: tf.Tensor2D | HostMatrix, options: MatchBoxesOptions): Promise<Int32Array> {
+export async function matchBoxes(
+  iou: tf.Tensor2D | HostMatrix,
+  options: MatchBoxesOptions,
+): Promise<Int32Array> {
   if ('data' in iou && 'rows' in iou) return matchBoxesHost(iou, options);
   const t = iou as tf.Tensor2D;
-  return matchBoxesHost({ data: await hostFloat32(t), rows: t.shape[0], cols: t.shape[1] }, options);
+  return matchBoxesHost(
+    { data: await hostFloat32(t), rows: t.shape[0], cols: t.shape[1] },
+    options,
+  );
 }
 
 /** Host version of {@link matchBoxes}. */
 export function matchBoxesHost(iou: HostMatrix, options: MatchBoxesOptions): Int32Array {
   const { highThreshold: high, lowThreshold: low } = options;
-  if (!(low <= high)) throw new Error(`matchBoxes: lowThreshold ${low} must be <= highThreshold ${high}`);
+  if (!(low <= high))
+    throw new Error(`matchBoxes: lowThreshold ${low} must be <= highThreshold ${high}`);
   const { data, rows: G, cols: M } = iou;
   const matches = new Int32Array(M).fill(BELOW_LOW_THRESHOLD);
   if (G === 0) return matches;

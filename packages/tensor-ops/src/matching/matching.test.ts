@@ -13,7 +13,11 @@ for (const c of fx.cases) {
   test(`matchBoxes equals torchvision Matcher(${c.high}, ${c.low}, ${c.allow})`, async () => {
     await noLeak(async () => {
       const iou = tf.tensor2d(fx.iou, [fx.rows, fx.cols]);
-      const m = await matchBoxes(iou, { highThreshold: c.high, lowThreshold: c.low, allowLowQualityMatches: c.allow });
+      const m = await matchBoxes(iou, {
+        highThreshold: c.high,
+        lowThreshold: c.low,
+        allowLowQualityMatches: c.allow,
+      });
       assert.deepEqual(Array.from(m), c.matches);
       iou.dispose();
     });
@@ -23,11 +27,23 @@ for (const c of fx.cases) {
 test('matchBoxes: hand-checked low-quality rule, named outcomes, no ground truth', async () => {
   // gt0 best IoU 0.4 at pred 1 (tie with pred 2); pred 2's own best gt is gt1 (0.45)
   const iou = { data: [0.1, 0.4, 0.4, 0.0, 0.0, 0.2, 0.45, 0.8], rows: 2, cols: 4 };
-  const m = await matchBoxes(iou, { highThreshold: 0.7, lowThreshold: 0.3, allowLowQualityMatches: true });
+  const m = await matchBoxes(iou, {
+    highThreshold: 0.7,
+    lowThreshold: 0.3,
+    allowLowQualityMatches: true,
+  });
   assert.deepEqual(Array.from(m), [BELOW_LOW_THRESHOLD, 0, 1, 1]);
   const m2 = await matchBoxes(iou, { highThreshold: 0.7, lowThreshold: 0.3 });
-  assert.deepEqual(Array.from(m2), [BELOW_LOW_THRESHOLD, BETWEEN_THRESHOLDS, BETWEEN_THRESHOLDS, 1]);
-  const none = await matchBoxes({ data: [], rows: 0, cols: 3 }, { highThreshold: 0.7, lowThreshold: 0.3 });
+  assert.deepEqual(Array.from(m2), [
+    BELOW_LOW_THRESHOLD,
+    BETWEEN_THRESHOLDS,
+    BETWEEN_THRESHOLDS,
+    1,
+  ]);
+  const none = await matchBoxes(
+    { data: [], rows: 0, cols: 3 },
+    { highThreshold: 0.7, lowThreshold: 0.3 },
+  );
   assert.deepEqual(Array.from(none), [-1, -1, -1]);
   await assert.rejects(matchBoxes(iou, { highThreshold: 0.3, lowThreshold: 0.7 }), /lowThreshold/);
 });
@@ -49,7 +65,10 @@ test('sampleBalanced: counts, classes, determinism by seed', () => {
   const few = sampleBalanced(labels, { batchSizePerImage: 16, positiveFraction: 0.25, seed: 1 });
   assert.equal(few.positive.length, 4);
   assert.equal(few.negative.length, 12);
-  assert.throws(() => sampleBalanced(labels, { batchSizePerImage: 4, positiveFraction: 0.5 }), /seed/);
+  assert.throws(
+    () => sampleBalanced(labels, { batchSizePerImage: 4, positiveFraction: 0.5 }),
+    /seed/,
+  );
 });
 
 test('createRng: reproducible, uniform-looking, resumable from state', () => {

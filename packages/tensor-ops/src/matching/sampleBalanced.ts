@@ -24,9 +24,13 @@ export interface BalancedSample {
  *
  * @param labels `[M]` per anchor/proposal: `>= 1` positive, `0` negative, `< 0` ignored.
  */
-export function sampleBalanced(labels: ArrayLike<number>, options: SampleBalancedOptions): BalancedSample {
+export function sampleBalanced(
+  labels: ArrayLike<number>,
+  options: SampleBalancedOptions,
+): BalancedSample {
   const rng = options.rng ?? (options.seed !== undefined ? createRng(options.seed) : undefined);
-  if (!rng) throw new Error('sampleBalanced: pass a seed or an rng (randomness is always explicit)');
+  if (!rng)
+    throw new Error('sampleBalanced: pass a seed or an rng (randomness is always explicit)');
   const pos: number[] = [];
   const neg: number[] = [];
   for (let i = 0; i < labels.length; i++) {
@@ -34,7 +38,10 @@ export function sampleBalanced(labels: ArrayLike<number>, options: SampleBalance
     if (l >= 1) pos.push(i);
     else if (l === 0) neg.push(i);
   }
-  const numPos = Math.min(pos.length, Math.floor(options.batchSizePerImage * options.positiveFraction));
+  const numPos = Math.min(
+    pos.length,
+    Math.floor(options.batchSizePerImage * options.positiveFraction),
+  );
   const numNeg = Math.min(neg.length, options.batchSizePerImage - numPos);
   const p = sampleWithoutReplacement(Int32Array.from(pos), numPos, rng).sort();
   const n = sampleWithoutReplacement(Int32Array.from(neg), numNeg, rng).sort();

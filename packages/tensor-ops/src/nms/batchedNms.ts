@@ -27,9 +27,15 @@ export async function batchedNms(
   iouThreshold: number,
   options: BatchedNmsOptions = {},
 ): Promise<Int32Array> {
-  const [b, s, c] = await Promise.all([hostFloat32(boxes), hostFloat32(scores), hostInt32(classIds)]);
+  const [b, s, c] = await Promise.all([
+    hostFloat32(boxes),
+    hostFloat32(scores),
+    hostInt32(classIds),
+  ]);
   if (b.length !== 4 * s.length || c.length !== s.length) {
-    throw new Error(`batchedNms: expected boxes [N, 4], scores [N], classIds [N]; got ${b.length / 4}, ${s.length}, ${c.length}`);
+    throw new Error(
+      `batchedNms: expected boxes [N, 4], scores [N], classIds [N]; got ${b.length / 4}, ${s.length}, ${c.length}`,
+    );
   }
   const groups = new Map<number, number[]>();
   for (let i = 0; i < c.length; i++) {
@@ -39,7 +45,14 @@ export async function batchedNms(
   }
   const kept: number[] = [];
   for (const members of groups.values()) {
-    const k = nmsHost(b, s, iouThreshold, options.maxOutput, options.scoreThreshold, Int32Array.from(members));
+    const k = nmsHost(
+      b,
+      s,
+      iouThreshold,
+      options.maxOutput,
+      options.scoreThreshold,
+      Int32Array.from(members),
+    );
     for (const i of k) kept.push(i);
   }
   kept.sort((x, y) => s[y]! - s[x]! || x - y);

@@ -17,9 +17,17 @@ for (const c of fx.cases) {
       const scores = tf.tensor1d(c.scores);
       assert.deepEqual(Array.from(await nms(boxes, scores, c.iouThreshold)), c.keep);
       const cls = tf.tensor1d(c.classIds, 'int32');
-      assert.deepEqual(Array.from(await batchedNms(boxes, scores, cls, c.iouThreshold)), c.batchedKeep);
+      assert.deepEqual(
+        Array.from(await batchedNms(boxes, scores, cls, c.iouThreshold)),
+        c.batchedKeep,
+      );
       // host arrays give the same result; maxOutput truncates the same order
-      const host = await nms(Float32Array.from(c.boxes), Float32Array.from(c.scores), c.iouThreshold, { maxOutput: 10 });
+      const host = await nms(
+        Float32Array.from(c.boxes),
+        Float32Array.from(c.scores),
+        c.iouThreshold,
+        { maxOutput: 10 },
+      );
       assert.deepEqual(Array.from(host), c.keep.slice(0, 10));
       tf.dispose([boxes, scores, cls]);
     });
@@ -48,9 +56,14 @@ for (const c of fx.soft.cases) {
     });
     assert.deepEqual(Array.from(r.indices), c.indices);
     assertClose(r.scores, c.scores, 1e-5, 1e-7, 'scores');
-    const viaNms = await nms(Float32Array.from(fx.soft.boxes), Float32Array.from(fx.soft.scores), fx.soft.iouThreshold, {
-      soft: { method: c.method, sigma: fx.soft.sigma, plusOne: c.plusOne },
-    });
+    const viaNms = await nms(
+      Float32Array.from(fx.soft.boxes),
+      Float32Array.from(fx.soft.scores),
+      fx.soft.iouThreshold,
+      {
+        soft: { method: c.method, sigma: fx.soft.sigma, plusOne: c.plusOne },
+      },
+    );
     assert.deepEqual(Array.from(viaNms), c.indices);
   });
 }

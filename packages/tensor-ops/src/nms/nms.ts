@@ -45,7 +45,9 @@ export async function nms(
 ): Promise<Int32Array> {
   const [b, s] = await Promise.all([hostFloat32(boxes), hostFloat32(scores)]);
   if (b.length !== 4 * s.length) {
-    throw new Error(`nms: boxes must be [N, 4] and scores [N]; got ${b.length / 4} boxes and ${s.length} scores`);
+    throw new Error(
+      `nms: boxes must be [N, 4] and scores [N]; got ${b.length / 4} boxes and ${s.length} scores`,
+    );
   }
   if (options.soft) {
     return softNmsHost(b, s, {

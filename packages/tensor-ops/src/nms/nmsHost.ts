@@ -22,7 +22,8 @@ export function nmsHost(
   for (let t = 0; t < total; t++) {
     const i = candidates ? candidates[t]! : t;
     const s = scores[i]!;
-    if (s > scoreThreshold || (scoreThreshold === Number.NEGATIVE_INFINITY && !Number.isNaN(s))) pool.push(i);
+    if (s > scoreThreshold || (scoreThreshold === Number.NEGATIVE_INFINITY && !Number.isNaN(s)))
+      pool.push(i);
   }
   const order = Int32Array.from(pool);
   order.sort((a, b) => scores[b]! - scores[a]! || a - b);

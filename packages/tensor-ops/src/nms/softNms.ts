@@ -80,7 +80,8 @@ export function softNmsHost(
       const ih = Math.min(iy2, boxes[4 * j + 3]!) - Math.max(iy1, boxes[4 * j + 1]!) + one;
       let iou = 0;
       if (iw > 0 && ih > 0) {
-        const ja = (boxes[4 * j + 2]! - boxes[4 * j]! + one) * (boxes[4 * j + 3]! - boxes[4 * j + 1]! + one);
+        const ja =
+          (boxes[4 * j + 2]! - boxes[4 * j]! + one) * (boxes[4 * j + 3]! - boxes[4 * j + 1]! + one);
         iou = (iw * ih) / (ia + ja - iw * ih);
       }
       let weight = 1;

@@ -50,7 +50,9 @@ for (const backend of ['cpu', 'wasm'] as const) {
           assert.deepEqual(y.shape, [k, c.outputSize[0], c.outputSize[1], C]);
           assertClose(y.dataSync(), c.output, 1e-4, 1e-5, 'forward');
           const dy = tf.tensor4d(c.gradOutput, y.shape);
-          const g = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(run(c, x as tf.Tensor4D, rois, bi), dy)))(feat);
+          const g = tf.grad((x: tf.Tensor) =>
+            tf.sum(tf.mul(run(c, x as tf.Tensor4D, rois, bi), dy)),
+          )(feat);
           assertClose(g.dataSync(), c.gradInput, 1e-4, 1e-5, 'grad_input');
           tf.dispose([feat, rois, bi, y, dy, g]);
         });
@@ -62,11 +64,20 @@ for (const backend of ['cpu', 'wasm'] as const) {
 test('cpu: finite-difference gradients of roiAlign and roiPool with respect to the features', async () => {
   await useBackend('cpu');
   await noLeak(() => {
-    const x0 = Float32Array.from({ length: 1 * 5 * 6 * 2 }, (_, i) => Math.sin(i * 1.7) * 3 + i * 0.01);
+    const x0 = Float32Array.from(
+      { length: 1 * 5 * 6 * 2 },
+      (_, i) => Math.sin(i * 1.7) * 3 + i * 0.01,
+    );
     const rois = Float32Array.from([2, 3, 60, 50, -10, 8, 40, 90, 30, 30, 31, 31]);
     const bi = Int32Array.from([0, 0, 0]);
     const eA = finiteDifferenceError(
-      (x) => roiAlign(x as tf.Tensor4D, rois, bi, { outputSize: [2, 3], spatialScale: 1 / 16, samplingRatio: 0, aligned: true }),
+      (x) =>
+        roiAlign(x as tf.Tensor4D, rois, bi, {
+          outputSize: [2, 3],
+          spatialScale: 1 / 16,
+          samplingRatio: 0,
+          aligned: true,
+        }),
       x0,
       [1, 5, 6, 2],
     );
@@ -86,10 +97,17 @@ test('roiAlign: empty RoI list, bad batch index, host inputs', async () => {
   await useBackend('cpu');
   await noLeak(() => {
     const feat = tf.zeros([1, 4, 4, 2]) as tf.Tensor4D;
-    const y = roiAlign(feat, new Float32Array(0), new Int32Array(0), { outputSize: 2, spatialScale: 1 });
+    const y = roiAlign(feat, new Float32Array(0), new Int32Array(0), {
+      outputSize: 2,
+      spatialScale: 1,
+    });
     assert.deepEqual(y.shape, [0, 2, 2, 2]);
     assert.throws(
-      () => roiAlign(feat, Float32Array.from([0, 0, 1, 1]), Int32Array.from([3]), { outputSize: 2, spatialScale: 1 }),
+      () =>
+        roiAlign(feat, Float32Array.from([0, 0, 1, 1]), Int32Array.from([3]), {
+          outputSize: 2,
+          spatialScale: 1,
+        }),
       /batch index 3/,
     );
     tf.dispose([feat, y]);

@@ -53,7 +53,11 @@ class Growable {
  * @param rois `[K * 4]` x1,y1,x2,y2 in image coordinates.
  * @param batchIndices `[K]` image of each RoI (must be in `[0, batch)`).
  */
-export function roiAlignPlan(rois: ArrayLike<number>, batchIndices: ArrayLike<number>, g: RoiAlignGeometry): SparsePlan {
+export function roiAlignPlan(
+  rois: ArrayLike<number>,
+  batchIndices: ArrayLike<number>,
+  g: RoiAlignGeometry,
+): SparsePlan {
   const f = Math.fround;
   const { height: H, width: W, pooledHeight: PH, pooledWidth: PW } = g;
   const K = batchIndices.length;
@@ -139,11 +143,20 @@ export function roiAlignPlan(rois: ArrayLike<number>, batchIndices: ArrayLike<nu
       }
     }
   }
-  return { rows, rowPtr, cols: out.cols.subarray(0, out.length), vals: out.vals.subarray(0, out.length) };
+  return {
+    rows,
+    rowPtr,
+    cols: out.cols.subarray(0, out.length),
+    vals: out.vals.subarray(0, out.length),
+  };
 }
 
 /** `out[r, :] = Σ_e vals[e] * feat[cols[e], :]` for a `[rows, C]` output. */
-export function sparseRowsForward(plan: SparsePlan, feat: Float32Array, channels: number): Float32Array {
+export function sparseRowsForward(
+  plan: SparsePlan,
+  feat: Float32Array,
+  channels: number,
+): Float32Array {
   const C = channels;
   const out = new Float32Array(plan.rows * C);
   const { rowPtr, cols, vals } = plan;
@@ -159,7 +172,12 @@ export function sparseRowsForward(plan: SparsePlan, feat: Float32Array, channels
 }
 
 /** `grad[cols[e], :] += vals[e] * dy[r, :]`: the transpose of {@link sparseRowsForward}. */
-export function sparseRowsBackward(plan: SparsePlan, dy: Float32Array, channels: number, pixels: number): Float32Array {
+export function sparseRowsBackward(
+  plan: SparsePlan,
+  dy: Float32Array,
+  channels: number,
+  pixels: number,
+): Float32Array {
   const C = channels;
   const grad = new Float32Array(pixels * C);
   const { rowPtr, cols, vals } = plan;

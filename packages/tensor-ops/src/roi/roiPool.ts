@@ -39,7 +39,9 @@ export function roiPool(
   const r = hostFloat32Sync(rois);
   const bi = hostInt32Sync(batchIndices);
   if (r.length !== 4 * bi.length) {
-    throw new Error(`roiPool: rois must be [K, 4] and batchIndices [K]; got ${r.length / 4} and ${bi.length}`);
+    throw new Error(
+      `roiPool: rois must be [K, 4] and batchIndices [K]; got ${r.length / 4} and ${bi.length}`,
+    );
   }
   const K = bi.length;
   const scale = f(options.spatialScale);
