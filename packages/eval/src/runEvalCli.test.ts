@@ -94,4 +94,11 @@ it('KITTI --json is {Class: {easy: {ap11, ap40}, …}}', async () => {
   assert.equal(j.Car!.moderate!.ap11, 1 / 11);
   assert.equal(j.Car!.moderate!.ap40, 0);
   assert.equal(j.Car!.hard!.ap11, 1 / 11);
+  const paper = await runKittiEvalCli({ labels, results, json: true, pascal: true })();
+  if (E.isLeft(paper)) assert.fail(formatEvalError(paper.left));
+  // the paper's convention: no difficulty filter, VOC AP at IoU 0.5 (no GT and no detections: AP 0)
+  assert.deepEqual(JSON.parse(paper.right.text), {
+    mAP: null,
+    perClass: { Car: 1, Pedestrian: 0, Cyclist: 0 },
+  });
 });

@@ -3,9 +3,14 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { evaluateCocoFiles } from './coco/evaluateCocoFiles.js';
 import { formatCocoTable } from './coco/formatCocoTable.js';
 import type { KdEvalError } from './internal/EvalError.js';
-import { evaluateKittiFiles, type KittiFilesOptions } from './kitti/evaluateKittiFiles.js';
+import {
+  evaluateKittiFiles,
+  type KittiFilesOptions,
+  kittiPascalMap,
+  readKittiFrames,
+} from './kitti/evaluateKittiFiles.js';
 import { formatKittiTable } from './kitti/formatKittiTable.js';
-import { evaluateVocFiles, type VocFilesOptions } from './voc/evaluateVocFiles.js';
+import { evaluateVocFiles, type VocFilesOptions, vocSummary } from './voc/evaluateVocFiles.js';
 import { formatVocTable } from './voc/formatVocTable.js';
 
 /**
@@ -49,13 +54,35 @@ export const runVocEvalCli = (
     })),
   );
 
-/** `kd eval kitti --labels training/label_2 --results DIR [--split ids.txt] [--json]` */
+/**
+ * `kd eval kitti --labels training/label_2 --results DIR [--split ids.txt] [--json]`; with
+ * `pascal: true`, the paper's convention (VOC AP@0.5 per class) instead of the devkit's.
+ */
 export const runKittiEvalCli = (
-  opts: KittiFilesOptions & { readonly json?: boolean },
+  opts: KittiFilesOptions & {
+    readonly json?: boolean;
+    readonly pascal?: boolean;
+    readonly metric?: '07' | '2010';
+  },
 ): TE.TaskEither<KdEvalError, CliText> =>
-  pipe(
-    evaluateKittiFiles(opts),
-    TE.map((o) => ({
-      text: opts.json ? JSON.stringify(o.summary, null, 2) : formatKittiTable(o.summary),
-    })),
-  );
+  opts.pascal
+    ? pipe(
+        readKittiFrames(opts),
+        TE.map((frames) => {
+          const s = vocSummary(
+            kittiPascalMap(frames, {
+              metric: opts.metric ?? '2010',
+              ...(opts.params ? { classes: opts.params.classes.map((c) => c.name) } : {}),
+            }),
+          );
+          return {
+            text: opts.json ? JSON.stringify(s, null, 2) : formatVocTable(s, opts.metric ?? '2010'),
+          };
+        }),
+      )
+    : pipe(
+        evaluateKittiFiles(opts),
+        TE.map((o) => ({
+          text: opts.json ? JSON.stringify(o.summary, null, 2) : formatKittiTable(o.summary),
+        })),
+      );

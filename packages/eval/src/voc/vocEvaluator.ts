@@ -41,8 +41,11 @@ export const vocEmpty = (params: VocParams): VocEvalState => ({
 });
 
 /**
- * Adds one image of the split: its GT and its detections (file order; classes outside
- * `params.classes` are ignored).
+ * Adds one image of the split: its GT and its detections (classes outside `params.classes` are
+ * ignored). Detections keep the order they arrive in: update order, then array order. That is
+ * the order of files written image by image, as py-faster-rcnn writes them. With tied scores
+ * this order decides the result, so to reproduce an existing results file use
+ * `vocAddDetections` with its lines in file order.
  * @throws Error when the image was already added or a detection names another image
  */
 export const vocUpdate = (
