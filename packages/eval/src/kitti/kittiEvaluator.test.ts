@@ -78,3 +78,37 @@ describe('KITTI label/result lines', () => {
     );
   });
 });
+
+describe('KITTI reducer', () => {
+  it('merging two halves equals one pass', () => {
+    const c = golden.cases[0]!;
+    const frames = c.frames.map((f) => {
+      const gt = parseKittiLabels('l', f.gt.join('\n'));
+      const det = parseKittiResults('r', f.det.join('\n'));
+      assert.ok(E.isRight(gt) && E.isRight(det));
+      return { id: f.id, gt: gt.right, dets: det.right };
+    });
+    const run = (fs: typeof frames) => {
+      let s = kittiEvaluator.empty(kittiParams());
+      for (const f of fs) s = kittiEvaluator.update(s, f, f.dets);
+      return s;
+    };
+    const half = Math.floor(frames.length / 2);
+    const merged = kittiEvaluator.compute(
+      kittiEvaluator.merge(run(frames.slice(0, half)), run(frames.slice(half))),
+    );
+    const whole = kittiEvaluator.compute(run(frames));
+    for (let k = 0; k < whole.classes.length; k++) {
+      for (const d of KITTI_DIFFICULTIES) {
+        assert.deepEqual(
+          merged.classes[k]!.difficulties[d].precision,
+          whole.classes[k]!.difficulties[d].precision,
+        );
+      }
+    }
+    assert.throws(
+      () => kittiEvaluator.merge(run(frames.slice(0, 2)), run(frames.slice(1, 3))),
+      /already/,
+    );
+  });
+});

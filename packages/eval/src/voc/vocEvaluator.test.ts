@@ -79,3 +79,49 @@ describe('PASCAL VOC evaluation vs py-faster-rcnn voc_eval.py', () => {
     for (let i = 1; i < 40; i++) assert.ok(v[idx[i - 1]!]! <= v[idx[i]!]!);
   });
 });
+
+describe('VOC reducer', () => {
+  it('merging two halves equals one pass when detections stream image by image', () => {
+    const c = golden.cases[1]!;
+    const params = vocParams({ classes: c.classes });
+    const dets = (id: string): VocDetection[] =>
+      c.classes.flatMap((cls) =>
+        (c.dets[cls] ?? [])
+          .filter((r) => r[0] === id)
+          .map(([imageId, score, x1, y1, x2, y2]) => ({
+            imageId,
+            className: cls,
+            score,
+            bbox: [x1, y1, x2, y2] as const,
+          })),
+      );
+    const run = (ims: VocGoldenCase['images']) => {
+      let s = vocEvaluator.empty(params);
+      for (const im of ims) {
+        s = vocEvaluator.update(
+          s,
+          {
+            imageId: im.id,
+            objects: im.objects.map(([name, a, b, cc, d, diff]) => ({
+              name,
+              bbox: [a, b, cc, d],
+              difficult: diff === 1,
+            })),
+          },
+          dets(im.id),
+        );
+      }
+      return s;
+    };
+    const half = Math.floor(c.images.length / 2);
+    const merged = vocEvaluator.compute(
+      vocEvaluator.merge(run(c.images.slice(0, half)), run(c.images.slice(half))),
+    );
+    const whole = vocEvaluator.compute(run(c.images));
+    assert.deepEqual(
+      merged.perClass.map((p) => p.ap),
+      whole.perClass.map((p) => p.ap),
+    );
+    assert.ok(whole.mAP > 0);
+  });
+});
