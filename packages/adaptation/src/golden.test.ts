@@ -31,12 +31,7 @@ for (const backend of testBackends) {
   describe(`golden values and gradients vs PyTorch 1.13 (float64), ${backend}`, () => {
     before(() => useBackend(backend));
     for (const c of cases) {
-      test(c.name, {
-        skip:
-          backend === 'wasm' && (c.kind === 'conv' || c.kind === 'pairing')
-            ? 'stock wasm lacks Conv2DBackpropFilter'
-            : false,
-      }, () => {
+      test(c.name, () => {
         const before = tf.memory().numTensors;
         const x: Record<string, tf.Tensor> = {};
         for (const [k, v] of Object.entries(c.inputs)) x[k] = t(v);

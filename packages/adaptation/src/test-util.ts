@@ -3,21 +3,16 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
-// tfjs-core's ESM gradient registrations cannot be imported from Node; tfjs-layers' CJS bundle
-// registers all of them.
-import '@tensorflow/tfjs-layers';
 
 /** Backends every golden test runs on (wasm ships its binary in the npm package: works offline). */
 export const testBackends = ['cpu', 'wasm'] as const;
 export type TestBackend = (typeof testBackends)[number];
 
+/** Selects a backend through @kd/tensor-ops (gradients and wasm training kernels registered). */
 export async function useBackend(name: TestBackend): Promise<void> {
-  tf.enableProdMode();
-  const ok = await tf.setBackend(name);
-  if (!ok) throw new Error(`backend ${name} failed to initialise`);
+  await initBackend({ backend: name });
 }
 
 export async function useCpu(): Promise<void> {

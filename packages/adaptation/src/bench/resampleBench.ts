@@ -1,13 +1,11 @@
 // Benchmark: hint adaptation for a low-res student (conv1x1 256→512 + bilinear ×2), value+grad.
 // Run: pnpm --filter @kd/adaptation bench  (node dist/bench/resampleBench.js)
+import { initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
-import '@tensorflow/tfjs-layers';
 import { resample } from '../resample.js';
 
-async function run(backend: string): Promise<void> {
-  await tf.setBackend(backend);
+async function run(backend: 'wasm' | 'cpu'): Promise<void> {
+  await initBackend({ backend });
   const x = tf.randomNormal([2, 19, 25, 512], 0, 1, 'float32', 1) as tf.Tensor4D;
   const g = tf.randomNormal([2, 38, 50, 512], 0, 1, 'float32', 2);
   const time = (name: string, f: () => tf.Tensor) => {
@@ -33,5 +31,4 @@ async function run(backend: string): Promise<void> {
   tf.dispose([x, g]);
 }
 
-tf.enableProdMode();
-for (const b of ['wasm', 'cpu']) await run(b);
+for (const b of ['wasm', 'cpu'] as const) await run(b);

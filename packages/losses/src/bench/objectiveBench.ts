@@ -1,9 +1,7 @@
 // Benchmark: the paper objective's value and gradients at training-batch sizes.
 // Run: pnpm --filter @kd/losses bench  (node dist/bench/objectiveBench.js)
+import { initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
-import '@tensorflow/tfjs-layers';
 import type { DistillContext } from '../distillContext.js';
 import { paperObjective } from '../presets/paperObjective.js';
 
@@ -18,8 +16,8 @@ function labels(k: number, classes: number, seed: number): tf.Tensor1D {
   ) as tf.Tensor1D;
 }
 
-async function run(backend: string): Promise<void> {
-  await tf.setBackend(backend);
+async function run(backend: 'wasm' | 'cpu'): Promise<void> {
+  await initBackend({ backend });
   const r = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
   const ctx: DistillContext = {
     student: {
@@ -86,5 +84,4 @@ async function run(backend: string): Promise<void> {
   tf.dispose(ctx as unknown as tf.TensorContainer);
 }
 
-tf.enableProdMode();
-for (const b of ['wasm', 'cpu']) await run(b);
+for (const b of ['wasm', 'cpu'] as const) await run(b);
