@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerInfo } from './commands/info.js';
+import { registerTrain } from './commands/train.js';
 import { kdVersion } from './version.js';
 
 /** Builds the `kd` program; each command lives in its own module under commands/. */
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerInfo(program);
+  registerTrain(program);
   return program;
 }
 

@@ -17,6 +17,7 @@ export interface NamedTensor {
 const FORMAT = 'kd-faster-rcnn-checkpoint';
 const MODEL_PREFIX = 'model/';
 const OPTIMIZER_PREFIX = 'optimizer/';
+const EXTRA_PREFIX = 'extra/';
 
 /** What a checkpoint records besides the weights. */
 export const CheckpointMetadataCodec = t.type({
@@ -38,6 +39,8 @@ export interface SaveCheckpointOptions {
   /** Saved with its slots (momentum…) so training resumes exactly. */
   readonly optimizer?: tf.Optimizer;
   readonly extra?: unknown;
+  /** More tensors to save with the model (e.g. adaptation layers trained alongside it). */
+  readonly extraWeights?: Readonly<Record<string, tf.Tensor>>;
 }
 
 /**
@@ -56,6 +59,8 @@ export async function saveCheckpoint(
     for (const w of await options.optimizer.getWeights())
       named.push({ name: OPTIMIZER_PREFIX + w.name, tensor: w.tensor });
   }
+  for (const [name, tensor] of Object.entries(options.extraWeights ?? {}))
+    named.push({ name: EXTRA_PREFIX + name, tensor });
   const { data, specs } = await tf.io.encodeWeights(named);
   const metadata: CheckpointMetadata = {
     kdFormat: FORMAT,
@@ -80,6 +85,8 @@ export interface LoadedCheckpoint {
   readonly weights: Record<string, tf.Tensor>;
   /** Optimiser slots by name, for `optimizer.setWeights`. Owned by the caller. */
   readonly optimizerWeights: NamedTensor[];
+  /** The `extraWeights` saved with the model, by name. Owned by the caller. */
+  readonly extraWeights: Record<string, tf.Tensor>;
 }
 
 /** Reads and validates a checkpoint folder written by {@link saveCheckpoint}. */
@@ -96,17 +103,20 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   const decoded = tf.io.decodeWeights(artifacts.weightData!, artifacts.weightSpecs!);
   const weights: Record<string, tf.Tensor> = {};
   const optimizerWeights: NamedTensor[] = [];
+  const extraWeights: Record<string, tf.Tensor> = {};
   for (const [name, tensor] of Object.entries(decoded)) {
     if (name.startsWith(MODEL_PREFIX)) weights[name.slice(MODEL_PREFIX.length)] = tensor;
     else if (name.startsWith(OPTIMIZER_PREFIX))
       optimizerWeights.push({ name: name.slice(OPTIMIZER_PREFIX.length), tensor });
+    else if (name.startsWith(EXTRA_PREFIX)) extraWeights[name.slice(EXTRA_PREFIX.length)] = tensor;
     else tensor.dispose();
   }
-  return { config: config.right, metadata: meta.right, weights, optimizerWeights };
+  return { config: config.right, metadata: meta.right, weights, optimizerWeights, extraWeights };
 }
 
 /**
- * Builds a model from a checkpoint. With `frozen` (a teacher) the optimiser state is dropped; the
+ * Builds a model from a checkpoint (the caller owns and disposes `checkpoint.extraWeights` and
+ * `checkpoint.optimizerWeights`, e.g. through {@link restoreOptimizer}). With `frozen` (a teacher) the optimiser state is dropped; the
  * model is used through `predict` / `forwardOnRows`, which never update batch-norm statistics.
  */
 export async function loadFasterRcnn(

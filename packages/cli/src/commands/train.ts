@@ -1,0 +1,78 @@
+import { basename, join } from 'node:path';
+import { initBackend } from '@kd/tensor-ops';
+import type { Command } from 'commander';
+import * as E from 'fp-ts/lib/Either.js';
+import { readRunConfig } from '../pipeline/runConfig.js';
+import { runTraining } from '../pipeline/runTraining.js';
+import { PRESET_NAMES, presetConfig } from '../presets/presets.js';
+
+interface TrainCliOptions {
+  readonly config?: string;
+  readonly preset?: string;
+  readonly run?: string;
+  readonly json?: boolean;
+}
+
+async function trainAction(kind: 'train' | 'distill', opts: TrainCliOptions): Promise<void> {
+  if (!opts.config && !opts.preset)
+    throw new Error(`kd ${kind}: pass --config FILE or --preset NAME`);
+  const decoded = opts.config ? readRunConfig(opts.config) : presetConfig(opts.preset!);
+  if (E.isLeft(decoded)) throw new Error(decoded.left);
+  const config = decoded.right;
+  if (kind === 'distill' && !config.distill)
+    throw new Error(
+      `kd distill: ${opts.config ?? opts.preset} has no 'distill' section (use kd train for a plain detector)`,
+    );
+  if (kind === 'train' && config.distill)
+    throw new Error(
+      `kd train: ${opts.config ?? opts.preset} has a 'distill' section: use kd distill`,
+    );
+  await initBackend();
+  const name =
+    config.name ??
+    (opts.config ? basename(opts.config).replace(/\.(json|ya?ml)$/i, '') : opts.preset!);
+  const runDir = opts.run ?? join('runs', name);
+  const result = await runTraining({
+    config: { ...config, name },
+    runDir,
+    quiet: Boolean(opts.json),
+  });
+  const summary = {
+    run: result.runDir,
+    steps: result.steps,
+    completed: result.completed,
+    seconds: Math.round(result.seconds),
+    ...(result.scores
+      ? {
+          mAP50: result.scores.mAP50,
+          mAP: result.scores.mAP,
+          perClassAP50: result.scores.perClassAP50,
+        }
+      : {}),
+  };
+  if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  else if (result.scores) {
+    process.stdout.write(
+      `${name}: ${result.steps} steps in ${summary.seconds}s — mAP@0.5 ${(100 * result.scores.mAP50).toFixed(1)}, mAP@[.5:.95] ${(100 * result.scores.mAP).toFixed(1)} (${result.runDir})\n`,
+    );
+  }
+  result.model.dispose();
+  if (!result.completed) process.exitCode = 130;
+}
+
+export function registerTrain(program: Command): void {
+  for (const kind of ['train', 'distill'] as const) {
+    program
+      .command(kind)
+      .description(
+        kind === 'train'
+          ? 'train a detector (a teacher or a baseline student) from a run config'
+          : 'train a student from a frozen teacher with the configured distillation loss stack',
+      )
+      .option('--config <file>', 'run config (JSON or YAML)')
+      .option('--preset <name>', `a built-in config: ${PRESET_NAMES.join(', ')}`)
+      .option('--run <dir>', 'run folder (default runs/<name>); an existing one resumes')
+      .option('--json', 'print a JSON summary on stdout')
+      .action((opts: TrainCliOptions) => trainAction(kind, opts));
+  }
+}

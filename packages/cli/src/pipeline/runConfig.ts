@@ -1,0 +1,181 @@
+import { readFileSync } from 'node:fs';
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { parse as parseYaml } from 'yaml';
+
+const PosInt = t.refinement(t.number, (n) => Number.isInteger(n) && n > 0, 'PositiveInt');
+const NonNegInt = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0, 'NonNegativeInt');
+const Pos = t.refinement(t.number, (n) => n > 0 && Number.isFinite(n), 'Positive');
+const Fraction = t.refinement(t.number, (n) => n >= 0 && n <= 1, 'UnitInterval');
+
+/** Where the images come from. `shapes` is the embedded generated dataset. */
+export const DatasetConfigCodec = t.exact(
+  t.intersection([
+    t.type({ format: t.keyof({ shapes: null, voc: null, coco: null, kitti: null }) }),
+    t.partial({
+      /** Dataset root (VOC: the VOC20xx folder or one holding VOCdevkit; COCO: holds annotations/; KITTI: holds training/). */
+      root: t.string,
+      trainSplit: t.string,
+      testSplit: t.string,
+      /** Class names (VOC / KITTI). Default: the format's standard classes. */
+      classes: t.array(t.string),
+      /** Generated dataset: seed and sizes. */
+      seed: t.number,
+      trainImages: PosInt,
+      testImages: PosInt,
+      imageSize: PosInt,
+      /** Use only the first N training images (a small labelled set). */
+      limitTrain: PosInt,
+      limitTest: PosInt,
+    }),
+  ]),
+);
+
+/** One detector's architecture and input resolution. */
+export const ModelConfigCodec = t.exact(
+  t.intersection([
+    t.type({ detector: t.UnknownRecord }),
+    t.partial({
+      /** Shorter side of the input (Faster R-CNN resize) and cap on the longer side. */
+      minSize: PosInt,
+      maxSize: PosInt,
+    }),
+  ]),
+);
+
+export const OptimConfigCodec = t.exact(
+  t.intersection([
+    t.type({ steps: PosInt, batchSize: PosInt, lr: Pos }),
+    t.partial({
+      momentum: Fraction,
+      weightDecay: t.number,
+      warmupSteps: NonNegInt,
+      /** 'cosine' (default) or step decay at `milestones`. */
+      schedule: t.keyof({ cosine: null, step: null, constant: null }),
+      milestones: t.array(NonNegInt),
+      clipGradNorm: Pos,
+      flip: t.boolean,
+      seed: t.number,
+      checkpointEvery: PosInt,
+      evalEvery: PosInt,
+    }),
+  ]),
+);
+
+export const DistillConfigCodec = t.exact(
+  t.intersection([
+    t.type({
+      /** The frozen teacher's checkpoint folder. */
+      teacher: t.string,
+    }),
+    t.partial({
+      /** Teacher input resolution (shorter side); default the student's (same-resolution setting). */
+      teacherMinSize: PosInt,
+      teacherMaxSize: PosInt,
+      /** Options of `paperObjective` (@kd/losses): mu, temperature, backgroundWeight, nu, margin, gamma… */
+      objective: t.UnknownRecord,
+      /** One of the paper's ablation rows instead of the full objective. */
+      ablation: t.keyof({
+        baseline: null,
+        CLS: null,
+        'CLS-W': null,
+        L2: null,
+        'L2-B': null,
+        Hints: null,
+        'Hints-A': null,
+        full: null,
+      }),
+      hint: t.exact(
+        t.intersection([
+          t.type({ teacherLayer: t.string, studentLayer: t.string }),
+          t.partial({
+            adaptation: t.keyof({ conv1x1: null, conv3x3: null }),
+            normalize: t.keyof({ none: null, channelL2: null }),
+          }),
+        ]),
+      ),
+      /** Warm up every distillation weight from 0 over this many steps. */
+      distillWarmupSteps: NonNegInt,
+    }),
+  ]),
+);
+
+/** A `kd train` / `kd distill` run. */
+export const RunConfigCodec = t.exact(
+  t.intersection([
+    t.type({ dataset: DatasetConfigCodec, model: ModelConfigCodec, optim: OptimConfigCodec }),
+    t.partial({ name: t.string, distill: DistillConfigCodec }),
+  ]),
+);
+export type RunConfig = t.TypeOf<typeof RunConfigCodec>;
+
+function pathOf(e: t.ValidationError): string {
+  return e.context
+    .filter((c, i) => {
+      const parent = (e.context[i - 1]?.type as { _tag?: string } | undefined)?._tag;
+      return c.key !== '' && parent !== 'IntersectionType' && parent !== 'UnionType';
+    })
+    .map((c) => c.key)
+    .join('.');
+}
+
+function unknownKeys(value: unknown, codec: t.Mixed, path: string): string[] {
+  // Walk exact/intersection/partial/type codecs and report keys they do not declare.
+  const props = (c: t.Mixed): Record<string, t.Mixed> | undefined => {
+    const tag = (c as { _tag?: string })._tag;
+    if (tag === 'ExactType') return props((c as unknown as t.ExactC<t.HasProps>).type);
+    if (tag === 'InterfaceType' || tag === 'PartialType')
+      return (c as unknown as t.InterfaceType<t.Props>).props;
+    if (tag === 'IntersectionType') {
+      const all: Record<string, t.Mixed> = {};
+      for (const m of (c as unknown as t.IntersectionType<t.Mixed[]>).types)
+        Object.assign(all, props(m) ?? {});
+      return all;
+    }
+    return undefined;
+  };
+  const p = props(codec);
+  if (!p || typeof value !== 'object' || value === null || Array.isArray(value)) return [];
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(value)) {
+    const here = path ? `${path}.${k}` : k;
+    const sub = p[k];
+    if (!sub) out.push(here);
+    else out.push(...unknownKeys(v, sub, here));
+  }
+  return out;
+}
+
+/** Decodes a run config; errors name the source, the JSON path and what was expected. */
+export function decodeRunConfig(value: unknown, source: string): E.Either<string, RunConfig> {
+  const unknown = unknownKeys(value, RunConfigCodec, '');
+  if (unknown.length) return E.left(`${source}: unknown key(s): ${unknown.join(', ')}`);
+  const r = RunConfigCodec.decode(value);
+  if (E.isLeft(r)) {
+    const lines = r.left.map(
+      (e) =>
+        `at ${pathOf(e) || '(root)'}: expected ${e.context.at(-1)?.type.name}, got ${JSON.stringify(e.value)}`,
+    );
+    return E.left(`${source}: invalid run config\n  ${[...new Set(lines)].join('\n  ')}`);
+  }
+  return E.right(r.right);
+}
+
+/** Reads a JSON or YAML config file and decodes it. */
+export function readRunConfig(file: string): E.Either<string, RunConfig> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    return E.left(`${file}: cannot read (${(err as Error).message})`);
+  }
+  let value: unknown;
+  try {
+    value = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+  } catch (err) {
+    return E.left(
+      `${file}: not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'} (${(err as Error).message})`,
+    );
+  }
+  return decodeRunConfig(value, file);
+}
