@@ -1,4 +1,6 @@
 import { Command, CommanderError } from 'commander';
+import { registerData } from './commands/data.js';
+import { registerEval } from './commands/eval.js';
 import { registerInfo } from './commands/info.js';
 import { kdVersion } from './version.js';
 
@@ -12,6 +14,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerInfo(program);
+  registerEval(program);
+  registerData(program);
   return program;
 }
 
