@@ -1,4 +1,6 @@
 import { Command, CommanderError } from 'commander';
+import { registerData } from './commands/data.js';
+import { registerEval } from './commands/eval.js';
 import { registerInfo } from './commands/info.js';
 import { registerTrain } from './commands/train.js';
 import { kdVersion } from './version.js';
@@ -14,6 +16,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerInfo(program);
   registerTrain(program);
+  registerEval(program);
+  registerData(program);
   return program;
 }
 

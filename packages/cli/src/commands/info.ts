@@ -1,5 +1,5 @@
 import { availableParallelism, cpus, totalmem } from 'node:os';
-import { type BackendInfo, initBackend } from '@kd/tensor-ops';
+import type { BackendInfo } from '@kd/tensor-ops';
 import type { Command } from 'commander';
 import { formatTable } from '../format/formatTable.js';
 import { kdVersion } from '../version.js';
@@ -79,6 +79,8 @@ export function registerInfo(program: Command): void {
     )
     .option('--json', 'print a JSON object instead of a table')
     .action(async (opts: { json?: boolean }) => {
+      // imported here: loading TensorFlow.js would slow down the start of every other command
+      const { initBackend } = await import('@kd/tensor-ops');
       const info = await initBackend();
       const report = buildInfoReport(info);
       process.stdout.write(

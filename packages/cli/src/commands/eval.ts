@@ -1,0 +1,139 @@
+import type { CliText, KdEvalError } from '@kd/eval';
+import { type Command, Option } from 'commander';
+import * as E from 'fp-ts/lib/Either.js';
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
+import { failCommand } from '../failCommand.js';
+
+/**
+ * `kd eval coco|voc|kitti`: thin wrappers over `@kd/eval`'s `run*EvalCli`, which read the
+ * standard files, validate them and return the official tools' table or the JSON summary.
+ * `@kd/eval` is imported when a subcommand runs, so that other commands start faster.
+ */
+export function registerEval(program: Command): void {
+  const evalCmd = program
+    .command('eval')
+    .description('detection metrics identical to pycocotools, the VOC devkit and the KITTI devkit');
+
+  evalCmd
+    .command('coco')
+    .description(
+      'COCO bbox evaluation (pycocotools COCOeval): the 12 statistics and AP per category',
+    )
+    .requiredOption('--gt <file>', 'ground truth, COCO instances JSON (instances_val2017.json)')
+    .requiredOption(
+      '--dets <file>',
+      'detections, COCO results JSON ([{image_id, category_id, bbox, score}])',
+    )
+    .option('--no-use-cats', 'match detections to GT of any category (COCOeval params.useCats = 0)')
+    .option(
+      '--json',
+      'print {AP, AP50, AP75, APs, APm, APl, AR1, AR10, AR100, ARs, ARm, ARl, perCategory}',
+    )
+    .action(async (opts: { gt: string; dets: string; useCats: boolean; json?: boolean }) => {
+      const { runCocoEvalCli } = await import('@kd/eval');
+      await printOrFail(
+        'eval coco',
+        runCocoEvalCli({ gt: opts.gt, dets: opts.dets, useCats: opts.useCats, json: !!opts.json }),
+      );
+    });
+
+  evalCmd
+    .command('voc')
+    .description("PASCAL VOC AP per class and mAP (py-faster-rcnn's voc_eval.py)")
+    .requiredOption('--devkit <dir>', 'VOCdevkit/VOC2007: holds Annotations/ and ImageSets/Main/')
+    .requiredOption('--split <name>', 'image set: ImageSets/Main/<name>.txt (e.g. test)')
+    .requiredOption(
+      '--dets <dir>',
+      'folder of comp4_det_<split>_<class>.txt files (image_id score x1 y1 x2 y2)',
+    )
+    .addOption(
+      new Option('--metric <metric>', 'VOC2007 11-point or VOC2010+ area under the PR curve')
+        .choices(['07', '2010'])
+        .default('2010'),
+    )
+    .option('--inclusive', "count IoU = 0.5 as a match (the MATLAB devkit's >=) instead of > 0.5")
+    .option(
+      '--json',
+      'print {mAP, perClass: {name: AP}} (null where a class has only difficult GT)',
+    )
+    .action(
+      async (opts: {
+        devkit: string;
+        split: string;
+        dets: string;
+        metric: '07' | '2010';
+        inclusive?: boolean;
+        json?: boolean;
+      }) => {
+        const { runVocEvalCli } = await import('@kd/eval');
+        await printOrFail(
+          'eval voc',
+          runVocEvalCli({
+            devkit: opts.devkit,
+            split: opts.split,
+            dets: opts.dets,
+            metric: opts.metric,
+            inclusive: !!opts.inclusive,
+            json: !!opts.json,
+          }),
+        );
+      },
+    );
+
+  evalCmd
+    .command('kitti')
+    .description(
+      "KITTI 2D AP (R11, R40) per class and difficulty, as the devkit's evaluate_object.cpp; or the paper's VOC-style mAP@0.5",
+    )
+    .requiredOption('--labels <dir>', 'ground truth: training/label_2 (15-column label files)')
+    .requiredOption('--results <dir>', 'detections: 16-column result files named like the labels')
+    .option('--split <file>', 'frame ids, one a line (default: every label file)')
+    .addOption(
+      new Option('--missing-results <what>', 'a frame without a results file')
+        .choices(['error', 'empty'])
+        .default('error'),
+    )
+    .option('--pascal', "the paper's convention: VOC AP at IoU 0.5 per class, no difficulty levels")
+    .addOption(
+      new Option('--metric <metric>', 'with --pascal: VOC2007 11-point or VOC2010+ area')
+        .choices(['07', '2010'])
+        .default('2010'),
+    )
+    .option(
+      '--json',
+      'print {Class: {easy: {ap11, ap40}, moderate: {…}, hard: {…}}}, or {mAP, perClass} with --pascal',
+    )
+    .action(
+      async (opts: {
+        labels: string;
+        results: string;
+        split?: string;
+        missingResults: 'error' | 'empty';
+        pascal?: boolean;
+        metric: '07' | '2010';
+        json?: boolean;
+      }) => {
+        const { runKittiEvalCli } = await import('@kd/eval');
+        await printOrFail(
+          'eval kitti',
+          runKittiEvalCli({
+            labels: opts.labels,
+            results: opts.results,
+            ...(opts.split !== undefined ? { split: opts.split } : {}),
+            missingResults: opts.missingResults,
+            pascal: !!opts.pascal,
+            metric: opts.metric,
+            json: !!opts.json,
+          }),
+        );
+      },
+    );
+}
+
+/** Prints the table or JSON, or fails with `file: where: message` (exit status 1). */
+async function printOrFail(command: string, run: TaskEither<KdEvalError, CliText>): Promise<void> {
+  const { formatEvalError } = await import('@kd/eval');
+  const r = await run();
+  if (E.isLeft(r)) failCommand(command, formatEvalError(r.left));
+  process.stdout.write(`${r.right.text}\n`);
+}

@@ -1,0 +1,10 @@
+import { CommanderError } from 'commander';
+
+/**
+ * Ends a command with exit status 1 after printing `kd <command>: <message>` on stderr. It throws
+ * a CommanderError so that `runKd` returns the status without printing a second message.
+ */
+export function failCommand(command: string, message: string): never {
+  process.stderr.write(`kd ${command}: ${message}\n`);
+  throw new CommanderError(1, 'kd.commandFailed', message);
+}
