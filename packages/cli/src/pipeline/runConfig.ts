@@ -113,7 +113,13 @@ function pathOf(e: t.ValidationError): string {
   return e.context
     .filter((c, i) => {
       const parent = (e.context[i - 1]?.type as { _tag?: string } | undefined)?._tag;
-      return c.key !== '' && parent !== 'IntersectionType' && parent !== 'UnionType';
+      // Members of intersections, unions and exact wrappers add numeric keys that are not in the file.
+      return (
+        c.key !== '' &&
+        parent !== 'IntersectionType' &&
+        parent !== 'UnionType' &&
+        parent !== 'ExactType'
+      );
     })
     .map((c) => c.key)
     .join('.');

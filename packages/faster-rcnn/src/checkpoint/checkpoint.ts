@@ -55,13 +55,18 @@ export async function saveCheckpoint(
   const named: NamedTensor[] = model.params
     .entries()
     .map(([name, v]) => ({ name: MODEL_PREFIX + name, tensor: v }));
+  // getWeights() returns the slot variables plus a fresh `iter` scalar, which is ours to free.
+  const transient: tf.Tensor[] = [];
   if (options.optimizer) {
-    for (const w of await options.optimizer.getWeights())
+    for (const w of await options.optimizer.getWeights()) {
       named.push({ name: OPTIMIZER_PREFIX + w.name, tensor: w.tensor });
+      if (!(w.tensor instanceof tf.Variable)) transient.push(w.tensor);
+    }
   }
   for (const [name, tensor] of Object.entries(options.extraWeights ?? {}))
     named.push({ name: EXTRA_PREFIX + name, tensor });
   const { data, specs } = await tf.io.encodeWeights(named);
+  tf.dispose(transient);
   const metadata: CheckpointMetadata = {
     kdFormat: FORMAT,
     version: 1,
