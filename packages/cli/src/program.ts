@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerData } from './commands/data.js';
+import { registerDemo } from './commands/demo.js';
 import { registerEval } from './commands/eval.js';
 import { registerInfo } from './commands/info.js';
 import { registerTrain } from './commands/train.js';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerInfo(program);
   registerTrain(program);
+  registerDemo(program);
   registerEval(program);
   registerData(program);
   return program;

@@ -1,0 +1,135 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { initBackend } from '@kd/tensor-ops';
+import type { Command } from 'commander';
+import * as E from 'fp-ts/lib/Either.js';
+import { formatTable } from '../format/formatTable.js';
+import { loadDataset } from '../pipeline/loadDataset.js';
+import { prepareSplit } from '../pipeline/preparedSplit.js';
+import type { RunConfig } from '../pipeline/runConfig.js';
+import { runTraining } from '../pipeline/runTraining.js';
+import { presetConfig } from '../presets/presets.js';
+
+interface DemoOptions {
+  readonly run: string;
+  readonly teacher?: string;
+  readonly steps?: string;
+  readonly jsonOut?: string;
+  readonly seed?: string;
+}
+
+function preset(name: string): RunConfig {
+  const r = presetConfig(name);
+  if (E.isLeft(r)) throw new Error(r.left);
+  return r.right;
+}
+
+/**
+ * `kd demo`: on the embedded shapes dataset, loads the shipped teacher (or trains it with the
+ * `shapes-teacher` preset when none is found), trains the student baseline and the distilled
+ * student with the same budget and seed, evaluates all three and prints the table.
+ */
+async function demo(opts: DemoOptions): Promise<void> {
+  const started = Date.now();
+  await initBackend();
+  const runDir = opts.run;
+  mkdirSync(runDir, { recursive: true });
+  const teacherPreset = preset('shapes-teacher');
+  const dataset = await loadDataset(teacherPreset.dataset);
+  const size = teacherPreset.dataset.imageSize ?? 128;
+  const maxSize = Math.round(size * (1333 / 800));
+  const train = await prepareSplit(dataset.train, { minSize: size, maxSize });
+  const test = await prepareSplit(dataset.test, { minSize: size, maxSize });
+  const data = { dataset, train, test };
+
+  let teacherCheckpoint = opts.teacher;
+  if (!teacherCheckpoint || !existsSync(join(teacherCheckpoint, 'model.json'))) {
+    process.stderr.write(
+      `no teacher checkpoint at ${teacherCheckpoint ?? '(none given)'}: training one with the shapes-teacher preset (${teacherPreset.optim.steps} steps; long on a CPU)\n`,
+    );
+    const t = await runTraining({ config: teacherPreset, runDir: join(runDir, 'teacher'), data });
+    t.model.dispose();
+    const { latestCheckpoint } = await import('@kd/faster-rcnn');
+    teacherCheckpoint = latestCheckpoint(join(runDir, 'teacher', 'checkpoints'));
+    if (!teacherCheckpoint) throw new Error('teacher training produced no checkpoint');
+  }
+  const steps = opts.steps ? Number(opts.steps) : undefined;
+  const seed = opts.seed ? Number(opts.seed) : undefined;
+  const withBudget = (c: RunConfig): RunConfig => ({
+    ...c,
+    optim: { ...c.optim, ...(steps ? { steps } : {}), ...(seed !== undefined ? { seed } : {}) },
+  });
+  const baselineCfg = withBudget(preset('shapes-student'));
+  const distillPreset = preset('shapes-distill');
+  const distillCfg = withBudget({
+    ...distillPreset,
+    distill: { ...distillPreset.distill!, teacher: teacherCheckpoint },
+  });
+
+  // The teacher is scored through the same evaluation path as the students.
+  const { loadFasterRcnn } = await import('@kd/faster-rcnn');
+  const { evaluateDetector } = await import('../pipeline/evaluateDetector.js');
+  const { model: teacher, checkpoint } = await loadFasterRcnn(teacherCheckpoint);
+  checkpoint.optimizerWeights.forEach((w) => w.tensor.dispose());
+  Object.values(checkpoint.extraWeights).forEach((t) => t.dispose());
+  const teacherScores = (
+    await evaluateDetector(teacher, test.samples, test.images, dataset.classNames)
+  ).scores;
+  teacher.dispose();
+
+  const baseline = await runTraining({
+    config: baselineCfg,
+    runDir: join(runDir, 'baseline'),
+    data,
+  });
+  baseline.model.dispose();
+  const distilled = await runTraining({
+    config: distillCfg,
+    runDir: join(runDir, 'distilled'),
+    data,
+  });
+  distilled.model.dispose();
+  const seconds = Math.round((Date.now() - started) / 1000);
+  const pct = (v: number | undefined) => (v === undefined ? '—' : (100 * v).toFixed(1));
+  const rows = [
+    ['teacher', teacherScores.mAP50, teacherScores.mAP],
+    ['student baseline', baseline.scores?.mAP50, baseline.scores?.mAP],
+    ['student distilled', distilled.scores?.mAP50, distilled.scores?.mAP],
+  ] as const;
+  process.stdout.write(
+    `\n${formatTable(
+      ['model', 'mAP@0.5', 'mAP@[.5:.95]'],
+      rows.map(([n, a, b]) => [n, pct(a), pct(b)]),
+      { alignRight: [1, 2] },
+    )}\n\n${baselineCfg.optim.steps} student steps each, seed ${baselineCfg.optim.seed ?? 0}; ${seconds}s in all; runs in ${runDir}\n`,
+  );
+  const summary = {
+    teacher: { mAP50: teacherScores.mAP50, mAP: teacherScores.mAP },
+    baseline: { mAP50: baseline.scores?.mAP50 ?? null, mAP: baseline.scores?.mAP ?? null },
+    distilled: { mAP50: distilled.scores?.mAP50 ?? null, mAP: distilled.scores?.mAP ?? null },
+    seconds,
+  };
+  writeFileSync(join(runDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  if (opts.jsonOut) writeFileSync(opts.jsonOut, `${JSON.stringify(summary, null, 2)}\n`);
+}
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description(
+      'the distillation demo on the embedded dataset: teacher, student baseline and distilled student, evaluated side by side',
+    )
+    .option('--run <dir>', 'folder for the three runs', 'runs/demo')
+    .option(
+      '--teacher <dir>',
+      'teacher checkpoint folder (trained with the shapes-teacher preset when missing)',
+      'models/shapes-teacher',
+    )
+    .option('--steps <n>', 'student training steps (same for baseline and distilled)')
+    .option('--seed <n>', 'seed of both student runs')
+    .option(
+      '--json-out <file>',
+      'write {teacher, baseline, distilled: {mAP50, mAP}, seconds} to this file',
+    )
+    .action((opts: DemoOptions) => demo(opts));
+}
