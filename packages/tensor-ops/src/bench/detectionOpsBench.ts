@@ -105,10 +105,15 @@ async function main(): Promise<void> {
     const bi = new Int32Array(c.k);
     const opts = { outputSize: c.outputSize, spatialScale: c.spatialScale, samplingRatio: c.samplingRatio, aligned: c.aligned };
     const dy = tf.randomNormal([c.k, 7, 7, FEAT[3]], 0, 1, 'float32', 2);
-    const fwd = await medianMs(() => tf.tidy(() => roiAlign(feat, c.rois, bi, opts).dataSync()));
-    const fwdBwd = await medianMs(() =>
-      tf.tidy(() => tf.grad((x: tf.Tensor) => tf.sum(tf.mul(roiAlign(x as tf.Tensor4D, c.rois, bi, opts), dy)))(feat).dataSync()),
-    );
+    // Read the result back (so lazy backends finish) outside tf.tidy: tidy walks whatever its
+    // callback returns, and walking a multi-megabyte typed array takes seconds.
+    const readAndDispose = (t: tf.Tensor): void => {
+      t.dataSync();
+      t.dispose();
+    };
+    const fwd = await medianMs(() => readAndDispose(roiAlign(feat, c.rois, bi, opts)));
+    const grad = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(roiAlign(x as tf.Tensor4D, c.rois, bi, opts), dy)));
+    const fwdBwd = await medianMs(() => readAndDispose(grad(feat)));
     dy.dispose();
     const sr = c.samplingRatio > 0 ? `sr ${c.samplingRatio}` : 'sr adaptive';
     rows.push({ op: `RoIAlign fwd      ${c.k} RoIs, ${sr}`, ours: fwd });
