@@ -4,9 +4,8 @@
  * on CPU (2 threads) in the same run when `/usr/bin/python3 -c "import torchvision"` works.
  * Prints a table of medians and ratios (ours / torchvision; < 1 means we are faster).
  *
- * Usage: `pnpm --filter @kd/tensor-ops bench` (KD_BACKEND=cpu|wasm to choose; BENCH_RUNS=n).
+ * Usage: `pnpm --filter @kd/tensor-ops bench` (KD_BACKEND=cpu|wasm to choose; KD_BENCH_RUNS=n).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,14 +15,18 @@ import { initBackend } from '../backend/initBackend.js';
 import { nms } from '../nms/nms.js';
 import { createRng, type Rng } from '../random/createRng.js';
 import { roiAlign } from '../roi/roiAlign.js';
+import { REFERENCE_PYTHON, runReference, torchAvailable } from './runReference.js';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const PY = '/usr/bin/python3';
+const RUNS = Number(process.env.KD_BENCH_RUNS ?? 5);
 const FEAT: [number, number, number, number] = [1, 38, 50, 512];
 const IMG_H = 38 * 16;
 const IMG_W = 50 * 16;
 
-async function medianMs(fn: () => unknown | Promise<unknown>, warmup = 1, runs = RUNS): Promise<number> {
+async function medianMs(
+  fn: () => unknown | Promise<unknown>,
+  warmup = 1,
+  runs = RUNS,
+): Promise<number> {
   for (let i = 0; i < warmup; i++) await fn();
   const t: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -52,7 +55,12 @@ function randomRois(k: number, rng: Rng): Float32Array {
 function randomDetections(n: number, rng: Rng): { boxes: Float32Array; scores: Float32Array } {
   const boxes = new Float32Array(n * 4);
   const objects = Math.max(1, Math.floor(n / 60));
-  const centres = Array.from({ length: objects }, () => [rng.next() * IMG_W, rng.next() * IMG_H, 20 + rng.next() * 300, 20 + rng.next() * 300]);
+  const centres = Array.from({ length: objects }, () => [
+    rng.next() * IMG_W,
+    rng.next() * IMG_H,
+    20 + rng.next() * 300,
+    20 + rng.next() * 300,
+  ]);
   for (let i = 0; i < n; i++) {
     let cx: number;
     let cy: number;
@@ -95,15 +103,31 @@ async function main(): Promise<void> {
   const feat = tf.randomNormal(FEAT, 0, 1, 'float32', 1) as tf.Tensor4D;
   const roiCases = [128, 512].flatMap((k) => {
     const rois = randomRois(k, rng);
-    return [2, 0].map((samplingRatio) => ({ k, rois, samplingRatio, outputSize: 7, spatialScale: 1 / 16, aligned: false }));
+    return [2, 0].map((samplingRatio) => ({
+      k,
+      rois,
+      samplingRatio,
+      outputSize: 7,
+      spatialScale: 1 / 16,
+      aligned: false,
+    }));
   });
-  const nmsCases = [6000, 20000].map((n) => ({ n, ...randomDetections(n, rng), iouThreshold: 0.7 }));
+  const nmsCases = [6000, 20000].map((n) => ({
+    n,
+    ...randomDetections(n, rng),
+    iouThreshold: 0.7,
+  }));
 
   const rows: Row[] = [];
   const oursKeep: Int32Array[] = [];
   for (const c of roiCases) {
     const bi = new Int32Array(c.k);
-    const opts = { outputSize: c.outputSize, spatialScale: c.spatialScale, samplingRatio: c.samplingRatio, aligned: c.aligned };
+    const opts = {
+      outputSize: c.outputSize,
+      spatialScale: c.spatialScale,
+      samplingRatio: c.samplingRatio,
+      aligned: c.aligned,
+    };
     const dy = tf.randomNormal([c.k, 7, 7, FEAT[3]], 0, 1, 'float32', 2);
     // Read the result back (so lazy backends finish) outside tf.tidy: tidy walks whatever its
     // callback returns, and walking a multi-megabyte typed array takes seconds.
@@ -112,7 +136,9 @@ async function main(): Promise<void> {
       t.dispose();
     };
     const fwd = await medianMs(() => readAndDispose(roiAlign(feat, c.rois, bi, opts)));
-    const grad = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(roiAlign(x as tf.Tensor4D, c.rois, bi, opts), dy)));
+    const grad = tf.grad((x: tf.Tensor) =>
+      tf.sum(tf.mul(roiAlign(x as tf.Tensor4D, c.rois, bi, opts), dy)),
+    );
     const fwdBwd = await medianMs(() => readAndDispose(grad(feat)));
     dy.dispose();
     const sr = c.samplingRatio > 0 ? `sr ${c.samplingRatio}` : 'sr adaptive';
@@ -123,7 +149,10 @@ async function main(): Promise<void> {
     const b = tf.tensor2d(c.boxes, [c.n, 4]);
     const s = tf.tensor1d(c.scores);
     oursKeep.push(await nms(b, s, c.iouThreshold));
-    rows.push({ op: `NMS ${c.n} boxes, IoU ${c.iouThreshold}`, ours: await medianMs(() => nms(b, s, c.iouThreshold)) });
+    rows.push({
+      op: `NMS ${c.n} boxes, IoU ${c.iouThreshold}`,
+      ours: await medianMs(() => nms(b, s, c.iouThreshold)),
+    });
     tf.dispose([b, s]);
   }
   feat.dispose();
@@ -137,24 +166,39 @@ async function main(): Promise<void> {
       JSON.stringify({
         featureShape: FEAT,
         roiAlign: roiCases.map((c) => ({ ...c, rois: Array.from(c.rois) })),
-        nms: nmsCases.map((c) => ({ boxes: Array.from(c.boxes), scores: Array.from(c.scores), iouThreshold: c.iouThreshold })),
+        nms: nmsCases.map((c) => ({
+          boxes: Array.from(c.boxes),
+          scores: Array.from(c.scores),
+          iouThreshold: c.iouThreshold,
+        })),
       }),
     );
-    const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'detection_ops_reference.py');
-    const py = spawnSync(PY, [script, input, '2', String(RUNS)], { encoding: 'utf8', maxBuffer: 1 << 28 });
-    if (py.status !== 0) {
-      refNote = `torchvision reference not run: ${(py.stderr || py.error?.message || '').trim().split('\n').pop()}`;
+    const script = join(
+      dirname(fileURLToPath(import.meta.url)),
+      '..',
+      '..',
+      'bench',
+      'detection_ops_reference.py',
+    );
+    if (!torchAvailable()) {
+      refNote = `torchvision reference not run: ${REFERENCE_PYTHON} cannot import torch`;
     } else {
-      const ref = JSON.parse(py.stdout);
+      const ref = runReference<{
+        torch: string;
+        threads: number;
+        roiAlign: { fwd: number; fwdBwd: number }[];
+        nms: { ms: number; keep: number[] }[];
+      }>(script, [input, '2', String(RUNS)]);
       refNote = `torchvision CPU, torch ${ref.torch}, ${ref.threads} threads`;
-      ref.roiAlign.forEach((r: { fwd: number; fwdBwd: number }, i: number) => {
+      ref.roiAlign.forEach((r, i) => {
         rows[2 * i]!.ref = r.fwd;
         rows[2 * i + 1]!.ref = r.fwdBwd;
       });
-      ref.nms.forEach((r: { ms: number; keep: number[] }, i: number) => {
+      ref.nms.forEach((r, i) => {
         const row = rows[roiCases.length * 2 + i]!;
         row.ref = r.ms;
-        const same = r.keep.length === oursKeep[i]!.length && r.keep.every((v, j) => v === oursKeep[i]![j]);
+        const same =
+          r.keep.length === oursKeep[i]!.length && r.keep.every((v, j) => v === oursKeep[i]![j]);
         row.note = `${oursKeep[i]!.length} kept, ${same ? 'same keep list as torchvision' : 'KEEP LIST DIFFERS'}`;
       });
     }
@@ -162,7 +206,9 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  console.log(`\n@kd/tensor-ops detection ops — backend ${info.name}, ${RUNS} runs, median ms; reference: ${refNote}`);
+  console.log(
+    `\n@kd/tensor-ops detection ops — backend ${info.name}, ${RUNS} runs, median ms; reference: ${refNote}`,
+  );
   console.log('RoIAlign: 38x50x512 map, 7x7 output, spatial scale 1/16, aligned false');
   const head = ['op', 'ours (ms)', 'torchvision (ms)', 'ours / tv', 'note'];
   const body = rows.map((r) => [

@@ -72,7 +72,14 @@ const newAxis = (n: number): AxisSamples => ({
  * Sample coordinates along one axis for every (bin, grid step), as the C++ kernel computes them
  * (y and x are independent, so the 2-D grid is their outer product).
  */
-function axisSamples(out: AxisSamples, start: number, bin: number, pooled: number, grid: number, size: number): void {
+function axisSamples(
+  out: AxisSamples,
+  start: number,
+  bin: number,
+  pooled: number,
+  grid: number,
+  size: number,
+): void {
   const f = Math.fround;
   for (let p = 0; p < pooled; p++) {
     for (let i = 0; i < grid; i++) {
@@ -83,6 +90,7 @@ function axisSamples(out: AxisSamples, start: number, bin: number, pooled: numbe
         continue;
       }
       out.valid[k] = 1;
+      // biome-ignore lint/complexity/useMathMinMax: mirrors the kernel's `if (y <= 0) y = 0`
       let y = v <= 0 ? 0 : v;
       let lo = Math.trunc(y);
       let hi: number;
