@@ -73,8 +73,11 @@ for (const c of fx.soft.cases) {
 function naiveNms(boxes: Float32Array, scores: Float32Array, t: number): number[] {
   const f = Math.fround;
   const n = scores.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b);
-  const area = (i: number) => f(f(boxes[4 * i + 2]! - boxes[4 * i]!) * f(boxes[4 * i + 3]! - boxes[4 * i + 1]!));
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => scores[b]! - scores[a]! || a - b,
+  );
+  const area = (i: number) =>
+    f(f(boxes[4 * i + 2]! - boxes[4 * i]!) * f(boxes[4 * i + 3]! - boxes[4 * i + 1]!));
   const sup = new Uint8Array(n);
   const keep: number[] = [];
   for (let a = 0; a < n; a++) {
@@ -84,8 +87,17 @@ function naiveNms(boxes: Float32Array, scores: Float32Array, t: number): number[
     for (let b = a + 1; b < n; b++) {
       const j = order[b]!;
       if (sup[j]) continue;
-      const w = Math.max(0, f(Math.min(boxes[4 * i + 2]!, boxes[4 * j + 2]!) - Math.max(boxes[4 * i]!, boxes[4 * j]!)));
-      const h = Math.max(0, f(Math.min(boxes[4 * i + 3]!, boxes[4 * j + 3]!) - Math.max(boxes[4 * i + 1]!, boxes[4 * j + 1]!)));
+      const w = Math.max(
+        0,
+        f(Math.min(boxes[4 * i + 2]!, boxes[4 * j + 2]!) - Math.max(boxes[4 * i]!, boxes[4 * j]!)),
+      );
+      const h = Math.max(
+        0,
+        f(
+          Math.min(boxes[4 * i + 3]!, boxes[4 * j + 3]!) -
+            Math.max(boxes[4 * i + 1]!, boxes[4 * j + 1]!),
+        ),
+      );
       const inter = f(w * h);
       if (f(inter / f(f(area(i) + area(j)) - inter)) > t) sup[j] = 1;
     }
@@ -107,7 +119,11 @@ test('nms equals the literal torchvision kernel on integer-grid boxes (exact-thr
     }
     const scores = Float32Array.from({ length: n }, (_, i) => (i * 7919) % n);
     for (const t of [0, 0.1, 0.25, 0.5, 0.6, 2 / 3, 0.75, 0.9, 0.99, 1]) {
-      assert.deepEqual(Array.from(await nms(boxes, scores, t)), naiveNms(boxes, scores, t), `n ${n}, IoU ${t}`);
+      assert.deepEqual(
+        Array.from(await nms(boxes, scores, t)),
+        naiveNms(boxes, scores, t),
+        `n ${n}, IoU ${t}`,
+      );
     }
   }
 });

@@ -71,7 +71,9 @@ export function nmsHost(
     // window (found by binary search in x1 order); the IoU test itself is unchanged, hence the
     // same keep list. The window gets a small margin for float32 rounding of the IoU.
     const ratio = (1 - iouThreshold) / iouThreshold + 1e-4;
-    const byX = Int32Array.from({ length: n }, (_, k) => k).sort((a, b) => x1[a]! - x1[b]! || a - b);
+    const byX = Int32Array.from({ length: n }, (_, k) => k).sort(
+      (a, b) => x1[a]! - x1[b]! || a - b,
+    );
     const xs = Float64Array.from(byX, (k) => x1[k]!);
     const lowerBound = (v: number): number => {
       let lo = 0;
@@ -115,7 +117,8 @@ export function nmsHost(
     const iy2 = y2[i]!;
     for (let j = i + 1; j < n; j++) {
       if (suppressed[j]) continue;
-      if (skipDisjoint && (x1[j]! >= ix2 || x2[j]! <= ix1 || y1[j]! >= iy2 || y2[j]! <= iy1)) continue;
+      if (skipDisjoint && (x1[j]! >= ix2 || x2[j]! <= ix1 || y1[j]! >= iy2 || y2[j]! <= iy1))
+        continue;
       suppress(i, j);
     }
   }
