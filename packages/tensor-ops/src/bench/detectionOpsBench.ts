@@ -22,22 +22,6 @@ const FEAT: [number, number, number, number] = [1, 38, 50, 512];
 const IMG_H = 38 * 16;
 const IMG_W = 50 * 16;
 
-async function medianMs(
-  fn: () => unknown | Promise<unknown>,
-  warmup = 1,
-  runs = RUNS,
-): Promise<number> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const t: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    t.push(performance.now() - t0);
-  }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(t.length / 2)]!;
-}
-
 /** Proposals-like RoIs: log-uniform sizes 16..400 px, inside the image. */
 function randomRois(k: number, rng: Rng): Float32Array {
   const r = new Float32Array(k * 4);
@@ -90,6 +74,13 @@ function randomDetections(n: number, rng: Rng): { boxes: Float32Array; scores: F
   return { boxes, scores };
 }
 
+interface RefResult {
+  torch: string;
+  threads: number;
+  roiAlign: { fwd: number; fwdBwd: number }[];
+  nms: { ms: number; keep: number[] }[];
+}
+
 interface Row {
   op: string;
   ours: number;
@@ -118,8 +109,15 @@ async function main(): Promise<void> {
     iouThreshold: 0.7,
   }));
 
-  const rows: Row[] = [];
-  const oursKeep: Int32Array[] = [];
+  // Each op as a closure timed once per round; rounds alternate with a torchvision round so that
+  // the load of a shared machine weighs on both sides alike. Medians over rounds.
+  const ops: { op: string; run: () => Promise<unknown> | unknown; cleanup?: () => void }[] = [];
+  // Read results back (so lazy backends finish) outside tf.tidy: tidy walks whatever its callback
+  // returns, and walking a multi-megabyte typed array takes seconds.
+  const readAndDispose = (t: tf.Tensor): void => {
+    t.dataSync();
+    t.dispose();
+  };
   for (const c of roiCases) {
     const bi = new Int32Array(c.k);
     const opts = {
@@ -129,85 +127,96 @@ async function main(): Promise<void> {
       aligned: c.aligned,
     };
     const dy = tf.randomNormal([c.k, 7, 7, FEAT[3]], 0, 1, 'float32', 2);
-    // Read the result back (so lazy backends finish) outside tf.tidy: tidy walks whatever its
-    // callback returns, and walking a multi-megabyte typed array takes seconds.
-    const readAndDispose = (t: tf.Tensor): void => {
-      t.dataSync();
-      t.dispose();
-    };
-    const fwd = await medianMs(() => readAndDispose(roiAlign(feat, c.rois, bi, opts)));
     const grad = tf.grad((x: tf.Tensor) =>
       tf.sum(tf.mul(roiAlign(x as tf.Tensor4D, c.rois, bi, opts), dy)),
     );
-    const fwdBwd = await medianMs(() => readAndDispose(grad(feat)));
-    dy.dispose();
     const sr = c.samplingRatio > 0 ? `sr ${c.samplingRatio}` : 'sr adaptive';
-    rows.push({ op: `RoIAlign fwd      ${c.k} RoIs, ${sr}`, ours: fwd });
-    rows.push({ op: `RoIAlign fwd+bwd  ${c.k} RoIs, ${sr}`, ours: fwdBwd });
+    ops.push({
+      op: `RoIAlign fwd      ${c.k} RoIs, ${sr}`,
+      run: () => readAndDispose(roiAlign(feat, c.rois, bi, opts)),
+    });
+    ops.push({
+      op: `RoIAlign fwd+bwd  ${c.k} RoIs, ${sr}`,
+      run: () => readAndDispose(grad(feat)),
+      cleanup: () => dy.dispose(),
+    });
   }
+  const oursKeep: Int32Array[] = [];
   for (const c of nmsCases) {
     const b = tf.tensor2d(c.boxes, [c.n, 4]);
     const s = tf.tensor1d(c.scores);
     oursKeep.push(await nms(b, s, c.iouThreshold));
-    rows.push({
+    ops.push({
       op: `NMS ${c.n} boxes, IoU ${c.iouThreshold}`,
-      ours: await medianMs(() => nms(b, s, c.iouThreshold)),
+      run: () => nms(b, s, c.iouThreshold),
+      cleanup: () => tf.dispose([b, s]),
     });
-    tf.dispose([b, s]);
   }
-  feat.dispose();
 
-  let refNote = '';
   const dir = mkdtempSync(join(tmpdir(), 'kd-bench-'));
+  const input = join(dir, 'inputs.json');
+  writeFileSync(
+    input,
+    JSON.stringify({
+      featureShape: FEAT,
+      roiAlign: roiCases.map((c) => ({ ...c, rois: Array.from(c.rois) })),
+      nms: nmsCases.map((c) => ({
+        boxes: Array.from(c.boxes),
+        scores: Array.from(c.scores),
+        iouThreshold: c.iouThreshold,
+      })),
+    }),
+  );
+  const script = join(
+    dirname(fileURLToPath(import.meta.url)),
+    '..',
+    '..',
+    'bench',
+    'detection_ops_reference.py',
+  );
+  const withTorch = torchAvailable();
+  let refNote = withTorch
+    ? ''
+    : `torchvision reference not run: ${REFERENCE_PYTHON} cannot import torch`;
+  const ours: number[][] = ops.map(() => []);
+  const refs: number[][] = ops.map(() => []);
+  let refKeep: number[][] = [];
   try {
-    const input = join(dir, 'inputs.json');
-    writeFileSync(
-      input,
-      JSON.stringify({
-        featureShape: FEAT,
-        roiAlign: roiCases.map((c) => ({ ...c, rois: Array.from(c.rois) })),
-        nms: nmsCases.map((c) => ({
-          boxes: Array.from(c.boxes),
-          scores: Array.from(c.scores),
-          iouThreshold: c.iouThreshold,
-        })),
-      }),
-    );
-    const script = join(
-      dirname(fileURLToPath(import.meta.url)),
-      '..',
-      '..',
-      'bench',
-      'detection_ops_reference.py',
-    );
-    if (!torchAvailable()) {
-      refNote = `torchvision reference not run: ${REFERENCE_PYTHON} cannot import torch`;
-    } else {
-      const ref = runReference<{
-        torch: string;
-        threads: number;
-        roiAlign: { fwd: number; fwdBwd: number }[];
-        nms: { ms: number; keep: number[] }[];
-      }>(script, [input, '2', String(RUNS)]);
+    for (const o of ops) await o.run(); // warm-up
+    for (let round = 0; round < RUNS; round++) {
+      for (const [i, o] of ops.entries()) {
+        const t0 = performance.now();
+        await o.run();
+        ours[i]!.push(performance.now() - t0);
+      }
+      if (!withTorch) continue;
+      const ref = runReference<RefResult>(script, [input, '2', '1']);
       refNote = `torchvision CPU, torch ${ref.torch}, ${ref.threads} threads`;
-      ref.roiAlign.forEach((r, i) => {
-        rows[2 * i]!.ref = r.fwd;
-        rows[2 * i + 1]!.ref = r.fwdBwd;
-      });
-      ref.nms.forEach((r, i) => {
-        const row = rows[roiCases.length * 2 + i]!;
-        row.ref = r.ms;
-        const same =
-          r.keep.length === oursKeep[i]!.length && r.keep.every((v, j) => v === oursKeep[i]![j]);
-        row.note = `${oursKeep[i]!.length} kept, ${same ? 'same keep list as torchvision' : 'KEEP LIST DIFFERS'}`;
-      });
+      const flat = [...ref.roiAlign.flatMap((r) => [r.fwd, r.fwdBwd]), ...ref.nms.map((r) => r.ms)];
+      flat.forEach((v, i) => refs[i]!.push(v));
+      refKeep = ref.nms.map((r) => r.keep);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    for (const o of ops) o.cleanup?.();
+    feat.dispose();
   }
+  const median = (xs: number[]): number | undefined =>
+    xs.length === 0 ? undefined : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const rows: Row[] = ops.map((o, i) => ({
+    op: o.op,
+    ours: median(ours[i]!)!,
+    ref: median(refs[i]!),
+  }));
+  oursKeep.forEach((k, i) => {
+    const row = rows[roiCases.length * 2 + i]!;
+    const r = refKeep[i];
+    const same = r !== undefined && r.length === k.length && r.every((v, j) => v === k[j]);
+    row.note = `${k.length} kept${r === undefined ? '' : same ? ', same keep list as torchvision' : ', KEEP LIST DIFFERS'}`;
+  });
 
   console.log(
-    `\n@kd/tensor-ops detection ops — backend ${info.name}, ${RUNS} runs, median ms; reference: ${refNote}`,
+    `\n@kd/tensor-ops detection ops — backend ${info.name}, median ms of ${RUNS} rounds, each timing every op of ours then of the reference; reference: ${refNote}`,
   );
   console.log('RoIAlign: 38x50x512 map, 7x7 output, spatial scale 1/16, aligned false');
   const head = ['op', 'ours (ms)', 'torchvision (ms)', 'ours / tv', 'note'];

@@ -225,29 +225,31 @@ export function sparseRowsForward(
   const C = channels;
   const out = new Float32Array(plan.rows * C);
   const { rowPtr, cols, vals } = plan;
-  // float64 accumulation, unrolled by 4, zeroed and copied with plain loops: measured ~2x faster
-  // in V8 than accumulating into the Float32Array or using fill()/set() across element types.
-  const acc = new Float64Array(C);
-  const C4 = C - (C % 4);
+  // Four entries (feature rows) per pass over the output row: a quarter of the read-modify-write
+  // traffic on `out`; measured ~1.5-2x faster in V8 than one entry per pass.
   for (let r = 0; r < plan.rows; r++) {
+    const o = r * C;
     const end = rowPtr[r + 1]!;
     let e = rowPtr[r]!;
-    if (e === end) continue;
-    for (let c = 0; c < C; c++) acc[c] = 0;
+    for (; e + 3 < end; e += 4) {
+      const w0 = vals[e]!;
+      const w1 = vals[e + 1]!;
+      const w2 = vals[e + 2]!;
+      const w3 = vals[e + 3]!;
+      const s0 = cols[e]! * C;
+      const s1 = cols[e + 1]! * C;
+      const s2 = cols[e + 2]! * C;
+      const s3 = cols[e + 3]! * C;
+      for (let c = 0; c < C; c++) {
+        out[o + c]! +=
+          w0 * feat[s0 + c]! + w1 * feat[s1 + c]! + w2 * feat[s2 + c]! + w3 * feat[s3 + c]!;
+      }
+    }
     for (; e < end; e++) {
       const w = vals[e]!;
       const src = cols[e]! * C;
-      let c = 0;
-      for (; c < C4; c += 4) {
-        acc[c]! += w * feat[src + c]!;
-        acc[c + 1]! += w * feat[src + c + 1]!;
-        acc[c + 2]! += w * feat[src + c + 2]!;
-        acc[c + 3]! += w * feat[src + c + 3]!;
-      }
-      for (; c < C; c++) acc[c]! += w * feat[src + c]!;
+      for (let c = 0; c < C; c++) out[o + c]! += w * feat[src + c]!;
     }
-    const o = r * C;
-    for (let c = 0; c < C; c++) out[o + c] = acc[c]!;
   }
   return out;
 }
@@ -262,21 +264,32 @@ export function sparseRowsBackward(
   const C = channels;
   const grad = new Float32Array(pixels * C);
   const { rowPtr, cols, vals } = plan;
-  const C4 = C - (C % 4);
+  // Four entries per pass: each `dy` value is loaded once for four scatters.
   for (let r = 0; r < plan.rows; r++) {
     const o = r * C;
     const end = rowPtr[r + 1]!;
-    for (let e = rowPtr[r]!; e < end; e++) {
+    let e = rowPtr[r]!;
+    for (; e + 3 < end; e += 4) {
+      const w0 = vals[e]!;
+      const w1 = vals[e + 1]!;
+      const w2 = vals[e + 2]!;
+      const w3 = vals[e + 3]!;
+      const d0 = cols[e]! * C;
+      const d1 = cols[e + 1]! * C;
+      const d2 = cols[e + 2]! * C;
+      const d3 = cols[e + 3]! * C;
+      for (let c = 0; c < C; c++) {
+        const g = dy[o + c]!;
+        grad[d0 + c]! += w0 * g;
+        grad[d1 + c]! += w1 * g;
+        grad[d2 + c]! += w2 * g;
+        grad[d3 + c]! += w3 * g;
+      }
+    }
+    for (; e < end; e++) {
       const w = vals[e]!;
       const dst = cols[e]! * C;
-      let c = 0;
-      for (; c < C4; c += 4) {
-        grad[dst + c]! += w * dy[o + c]!;
-        grad[dst + c + 1]! += w * dy[o + c + 1]!;
-        grad[dst + c + 2]! += w * dy[o + c + 2]!;
-        grad[dst + c + 3]! += w * dy[o + c + 3]!;
-      }
-      for (; c < C; c++) grad[dst + c]! += w * dy[o + c]!;
+      for (let c = 0; c < C; c++) grad[dst + c]! += w * dy[o + c]!;
     }
   }
   return grad;
