@@ -112,11 +112,13 @@ async function main(): Promise<void> {
   // Each op as a closure timed once per round; rounds alternate with a torchvision round so that
   // the load of a shared machine weighs on both sides alike. Medians over rounds.
   const ops: { op: string; run: () => Promise<unknown> | unknown; cleanup?: () => void }[] = [];
-  // Read results back (so lazy backends finish) outside tf.tidy: tidy walks whatever its callback
-  // returns, and walking a multi-megabyte typed array takes seconds.
+  // Finish the op by reading back one number (a sum), as torchvision's timing ends with a tensor
+  // in memory: downloading the whole 12.8 MB output would time a copy, not the op. (Never return a
+  // typed array from tf.tidy either: tidy walks it element by element.)
   const readAndDispose = (t: tf.Tensor): void => {
-    t.dataSync();
-    t.dispose();
+    const s = tf.sum(t);
+    s.dataSync();
+    tf.dispose([s, t]);
   };
   for (const c of roiCases) {
     const bi = new Int32Array(c.k);
