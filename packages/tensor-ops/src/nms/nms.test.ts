@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
+import { createRng } from '../random/createRng.js';
 import { assertClose, fixture, noLeak, useCpu } from '../test-util.js';
 import { batchedNms } from './batchedNms.js';
 import { nms } from './nms.js';
@@ -67,3 +68,62 @@ for (const c of fx.soft.cases) {
     assert.deepEqual(Array.from(viaNms), c.indices);
   });
 }
+
+/** The torchvision CPU kernel, transcribed literally (float32 arithmetic), as a naive reference. */
+function naiveNms(boxes: Float32Array, scores: Float32Array, t: number): number[] {
+  const f = Math.fround;
+  const n = scores.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => scores[b]! - scores[a]! || a - b,
+  );
+  const area = (i: number) =>
+    f(f(boxes[4 * i + 2]! - boxes[4 * i]!) * f(boxes[4 * i + 3]! - boxes[4 * i + 1]!));
+  const sup = new Uint8Array(n);
+  const keep: number[] = [];
+  for (let a = 0; a < n; a++) {
+    const i = order[a]!;
+    if (sup[i]) continue;
+    keep.push(i);
+    for (let b = a + 1; b < n; b++) {
+      const j = order[b]!;
+      if (sup[j]) continue;
+      const w = Math.max(
+        0,
+        f(Math.min(boxes[4 * i + 2]!, boxes[4 * j + 2]!) - Math.max(boxes[4 * i]!, boxes[4 * j]!)),
+      );
+      const h = Math.max(
+        0,
+        f(
+          Math.min(boxes[4 * i + 3]!, boxes[4 * j + 3]!) -
+            Math.max(boxes[4 * i + 1]!, boxes[4 * j + 1]!),
+        ),
+      );
+      const inter = f(w * h);
+      if (f(inter / f(f(area(i) + area(j)) - inter)) > t) sup[j] = 1;
+    }
+  }
+  return keep;
+}
+
+test('nms equals the literal torchvision kernel on integer-grid boxes (exact-threshold IoUs) at many thresholds', async () => {
+  const rng = createRng(99);
+  for (const n of [300, 1200]) {
+    const boxes = new Float32Array(n * 4);
+    for (let i = 0; i < n; i++) {
+      const x = rng.nextInt(60);
+      const y = rng.nextInt(60);
+      // some degenerate and inverted boxes too
+      const w = rng.nextInt(30) - 2;
+      const h = rng.nextInt(30) - 2;
+      boxes.set([x, y, x + w, y + h], 4 * i);
+    }
+    const scores = Float32Array.from({ length: n }, (_, i) => (i * 7919) % n);
+    for (const t of [0, 0.1, 0.25, 0.5, 0.6, 2 / 3, 0.75, 0.9, 0.99, 1]) {
+      assert.deepEqual(
+        Array.from(await nms(boxes, scores, t)),
+        naiveNms(boxes, scores, t),
+        `n ${n}, IoU ${t}`,
+      );
+    }
+  }
+});
