@@ -14,4 +14,5 @@ export const packageRoot = (): string => {
 };
 
 /** A path inside `fixtures/`. */
-export const fixture = (...parts: string[]): string => path.join(packageRoot(), 'fixtures', ...parts);
+export const fixture = (...parts: string[]): string =>
+  path.join(packageRoot(), 'fixtures', ...parts);

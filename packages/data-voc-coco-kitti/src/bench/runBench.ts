@@ -9,7 +9,7 @@ import { getOrThrow } from '../core/dataset.js';
 import type { Sample } from '../core/sample.js';
 import { readKitti } from '../kitti/readKitti.js';
 import { loadBatches } from '../pipeline/loadBatches.js';
-import { SHAPES_DEFAULTS, generateShapesDataset } from '../synth/generateShapesDataset.js';
+import { generateShapesDataset, SHAPES_DEFAULTS } from '../synth/generateShapesDataset.js';
 import { SHAPE_CLASSES } from '../synth/shapeSdf.js';
 import { fixture } from '../test-util.js';
 import { readVoc } from '../voc/readVoc.js';
@@ -34,7 +34,14 @@ const pipeline = async (
   let n = 0;
   for (let e = 0; e < o.epochs; e++) {
     const samples = await read();
-    for await (const b of loadBatches(samples, { ...o, shuffle: true, seed: 1, epoch: e, flipProbability: 0.5 })) n += b.items.length;
+    for await (const b of loadBatches(samples, {
+      ...o,
+      shuffle: true,
+      seed: 1,
+      epoch: e,
+      flipProbability: 0.5,
+    }))
+      n += b.items.length;
   }
   const s = now() - t0;
   rows.push({ case: name, images: n, seconds: s, imagesPerSecond: n / s });
@@ -43,17 +50,42 @@ const pipeline = async (
 const main = async (): Promise<void> => {
   const photoClasses = ['person', 'cat', 'cup', 'rocket'];
   const photoReaders: Record<string, () => Promise<readonly Sample[]>> = {
-    voc: async () => getOrThrow(await readVoc({ root: fixture('photos', 'voc'), split: 'photos', classes: photoClasses })).samples,
+    voc: async () =>
+      getOrThrow(
+        await readVoc({ root: fixture('photos', 'voc'), split: 'photos', classes: photoClasses }),
+      ).samples,
     coco: async () =>
       getOrThrow(
-        await readCoco({ annotationFile: fixture('photos', 'coco', 'annotations', 'instances_photos.json'), imageDir: fixture('photos', 'images') }),
+        await readCoco({
+          annotationFile: fixture('photos', 'coco', 'annotations', 'instances_photos.json'),
+          imageDir: fixture('photos', 'images'),
+        }),
       ).samples,
-    kitti: async () => getOrThrow(await readKitti({ root: fixture('photos', 'kitti'), split: 'photos', classes: photoClasses })).samples,
+    kitti: async () =>
+      getOrThrow(
+        await readKitti({
+          root: fixture('photos', 'kitti'),
+          split: 'photos',
+          classes: photoClasses,
+        }),
+      ).samples,
   };
   for (const [fmt, read] of Object.entries(photoReaders)) {
-    await pipeline(`photos ${fmt} 600/1000 b2`, read, { minSize: 600, maxSize: 1000, batchSize: 2, workers: 0, epochs: 5 });
+    await pipeline(`photos ${fmt} 600/1000 b2`, read, {
+      minSize: 600,
+      maxSize: 1000,
+      batchSize: 2,
+      workers: 0,
+      epochs: 5,
+    });
   }
-  await pipeline('photos voc 600/1000 b2, 2 workers', photoReaders.voc!, { minSize: 600, maxSize: 1000, batchSize: 2, workers: 2, epochs: 5 });
+  await pipeline('photos voc 600/1000 b2, 2 workers', photoReaders.voc!, {
+    minSize: 600,
+    maxSize: 1000,
+    batchSize: 2,
+    workers: 2,
+    epochs: 5,
+  });
 
   const dir = mkdtempSync(path.join(tmpdir(), 'kd-bench-'));
   try {
@@ -61,25 +93,50 @@ const main = async (): Promise<void> => {
     const g = await generateShapesDataset({ root: dir });
     const genSeconds = now() - t0;
     const total = SHAPES_DEFAULTS.trainImages + SHAPES_DEFAULTS.testImages;
-    rows.push({ case: `generate default set (${total} images, 3 layouts)`, images: total, seconds: genSeconds, imagesPerSecond: total / genSeconds });
+    rows.push({
+      case: `generate default set (${total} images, 3 layouts)`,
+      images: total,
+      seconds: genSeconds,
+      imagesPerSecond: total / genSeconds,
+    });
     const classes = [...SHAPE_CLASSES];
     const shapes: Record<string, () => Promise<readonly Sample[]>> = {
-      voc: async () => getOrThrow(await readVoc({ root: g.vocYearDir, split: 'train', classes })).samples,
+      voc: async () =>
+        getOrThrow(await readVoc({ root: g.vocYearDir, split: 'train', classes })).samples,
       coco: async () => getOrThrow(await readCoco({ root: g.cocoRoot, split: 'train' })).samples,
-      kitti: async () => getOrThrow(await readKitti({ root: g.kittiRoot, split: 'train', classes })).samples,
+      kitti: async () =>
+        getOrThrow(await readKitti({ root: g.kittiRoot, split: 'train', classes })).samples,
     };
     for (const [fmt, read] of Object.entries(shapes)) {
-      await pipeline(`shapes ${fmt} 128->192/320 b8`, read, { minSize: 192, maxSize: 320, batchSize: 8, workers: 0, epochs: 1 });
+      await pipeline(`shapes ${fmt} 128->192/320 b8`, read, {
+        minSize: 192,
+        maxSize: 320,
+        batchSize: 8,
+        workers: 0,
+        epochs: 1,
+      });
     }
-    await pipeline('shapes coco 128->192/320 b8, 2 workers', shapes.coco!, { minSize: 192, maxSize: 320, batchSize: 8, workers: 2, epochs: 1 });
+    await pipeline('shapes coco 128->192/320 b8, 2 workers', shapes.coco!, {
+      minSize: 192,
+      maxSize: 320,
+      batchSize: 8,
+      workers: 2,
+      epochs: 1,
+    });
 
     // streaming COCO reader on a synthetic 100 MB instances file
     const file = path.join(dir, 'instances_big.json');
     const fd = openSync(file, 'w');
     writeSync(fd, '{"info":null,"licenses":[],"images":[');
-    for (let i = 0; i < 10000; i++) writeSync(fd, `${i ? ',' : ''}{"id":${i + 1},"width":640,"height":480,"file_name":"${i + 1}.jpg"}`);
+    for (let i = 0; i < 10000; i++)
+      writeSync(
+        fd,
+        `${i ? ',' : ''}{"id":${i + 1},"width":640,"height":480,"file_name":"${i + 1}.jpg"}`,
+      );
     writeSync(fd, '],"annotations":[');
-    const poly = Array.from({ length: 120 }, (_, j) => (100 + 50 * Math.sin(j)).toFixed(2)).join(',');
+    const poly = Array.from({ length: 120 }, (_, j) => (100 + 50 * Math.sin(j)).toFixed(2)).join(
+      ',',
+    );
     let bytes = 0;
     let k = 0;
     while (bytes < 100e6) {
@@ -88,20 +145,32 @@ const main = async (): Promise<void> => {
       bytes += s.length;
       k++;
     }
-    writeSync(fd, `],"categories":[${Array.from({ length: 80 }, (_, i) => `{"id":${i + 1},"name":"c${i + 1}"}`).join(',')}]}`);
+    writeSync(
+      fd,
+      `],"categories":[${Array.from({ length: 80 }, (_, i) => `{"id":${i + 1},"name":"c${i + 1}"}`).join(',')}]}`,
+    );
     closeSync(fd);
     const mb = statSync(file).size / 1e6;
     const t1 = now();
     const r = getOrThrow(await readCoco({ annotationFile: file, imageDir: dir }));
     const s = now() - t1;
-    rows.push({ case: `readCoco ${mb.toFixed(0)} MB (${k} annotations): ${(mb / s).toFixed(1)} MB/s`, images: r.samples.length, seconds: s, imagesPerSecond: r.samples.length / s });
+    rows.push({
+      case: `readCoco ${mb.toFixed(0)} MB (${k} annotations): ${(mb / s).toFixed(1)} MB/s`,
+      images: r.samples.length,
+      seconds: s,
+      imagesPerSecond: r.samples.length / s,
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   const w = Math.max(...rows.map((r) => r.case.length));
-  console.log(`${'case'.padEnd(w)}  ${'images'.padStart(7)}  ${'seconds'.padStart(8)}  ${'images/s'.padStart(9)}`);
+  console.log(
+    `${'case'.padEnd(w)}  ${'images'.padStart(7)}  ${'seconds'.padStart(8)}  ${'images/s'.padStart(9)}`,
+  );
   for (const r of rows) {
-    console.log(`${r.case.padEnd(w)}  ${String(r.images).padStart(7)}  ${r.seconds.toFixed(2).padStart(8)}  ${r.imagesPerSecond.toFixed(1).padStart(9)}`);
+    console.log(
+      `${r.case.padEnd(w)}  ${String(r.images).padStart(7)}  ${r.seconds.toFixed(2).padStart(8)}  ${r.imagesPerSecond.toFixed(1).padStart(9)}`,
+    );
   }
   console.log(JSON.stringify({ node: process.version, rows }));
 };

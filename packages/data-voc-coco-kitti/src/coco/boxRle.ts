@@ -5,7 +5,11 @@ import type { BoxXyxy } from '../core/sample.js';
  * background) of the pixels whose centres lie inside `box`, for an image of `width x height`.
  * Used as the segmentation of crowd regions that have only a box.
  */
-export const boxRle = (box: BoxXyxy, width: number, height: number): { counts: number[]; size: [number, number] } => {
+export const boxRle = (
+  box: BoxXyxy,
+  width: number,
+  height: number,
+): { counts: number[]; size: [number, number] } => {
   const cx1 = Math.max(0, Math.round(box[0]));
   const cx2 = Math.min(width, Math.round(box[2]));
   const ry1 = Math.max(0, Math.round(box[1]));
@@ -19,6 +23,6 @@ export const boxRle = (box: BoxXyxy, width: number, height: number): { counts: n
     counts.push(fgPerCol);
     if (x < cx2 - 1) counts.push(bgBetween);
   }
-  counts.push((height - ry2) + (width - cx2) * height);
+  counts.push(height - ry2 + (width - cx2) * height);
   return { counts, size: [height, width] };
 };

@@ -6,8 +6,11 @@ export const CocoId = new t.Type<string, string, unknown>(
   'id',
   (u): u is string => typeof u === 'string',
   (u, c) => {
-    if (!(u instanceof NumberText)) return t.failure(u, c, 'expected an integer id (a JSON number)');
-    return /^-?\d+$/.test(u.text) ? t.success(u.text.replace(/^(-?)0+(?=\d)/, '$1')) : t.failure(u.text, c, 'expected an integer id');
+    if (!(u instanceof NumberText))
+      return t.failure(u, c, 'expected an integer id (a JSON number)');
+    return /^-?\d+$/.test(u.text)
+      ? t.success(u.text.replace(/^(-?)0+(?=\d)/, '$1'))
+      : t.failure(u.text, c, 'expected an integer id');
   },
   (s) => s,
 );
@@ -18,7 +21,9 @@ export const CocoCategoryId = new t.Type<number, number, unknown>(
   (u): u is number => typeof u === 'number',
   (u, c) => {
     const n = u instanceof NumberText ? Number(u.text) : Number.NaN;
-    return Number.isSafeInteger(n) ? t.success(n) : t.failure(u instanceof NumberText ? u.text : u, c, 'expected an integer category id');
+    return Number.isSafeInteger(n)
+      ? t.success(n)
+      : t.failure(u instanceof NumberText ? u.text : u, c, 'expected an integer category id');
   },
   (n) => n,
 );
@@ -26,21 +31,32 @@ export const CocoCategoryId = new t.Type<number, number, unknown>(
 const finite = new t.Type<number, number, unknown>(
   'number',
   (u): u is number => typeof u === 'number' && Number.isFinite(u),
-  (u, c) => (typeof u === 'number' && Number.isFinite(u) ? t.success(u) : t.failure(u, c, 'expected a finite number')),
+  (u, c) =>
+    typeof u === 'number' && Number.isFinite(u)
+      ? t.success(u)
+      : t.failure(u, c, 'expected a finite number'),
   (n) => n,
 );
 
 const positiveInt = new t.Type<number, number, unknown>(
   'positive integer',
   (u): u is number => typeof u === 'number' && Number.isInteger(u) && u > 0,
-  (u, c) => (typeof u === 'number' && Number.isInteger(u) && u > 0 ? t.success(u) : t.failure(u, c, 'expected a positive integer')),
+  (u, c) =>
+    typeof u === 'number' && Number.isInteger(u) && u > 0
+      ? t.success(u)
+      : t.failure(u, c, 'expected a positive integer'),
   (n) => n,
 );
 
 const crowdFlag = new t.Type<boolean, number, unknown>(
   'iscrowd',
   (u): u is boolean => typeof u === 'boolean',
-  (u, c) => (u === 0 || u === false ? t.success(false) : u === 1 || u === true ? t.success(true) : t.failure(u, c, 'expected 0 or 1')),
+  (u, c) =>
+    u === 0 || u === false
+      ? t.success(false)
+      : u === 1 || u === true
+        ? t.success(true)
+        : t.failure(u, c, 'expected 0 or 1'),
   (b) => (b ? 1 : 0),
 );
 
@@ -48,14 +64,21 @@ const bbox = new t.Type<[number, number, number, number], number[], unknown>(
   'bbox',
   (u): u is [number, number, number, number] => Array.isArray(u) && u.length === 4,
   (u, c) =>
-    Array.isArray(u) && u.length === 4 && u.every((v) => typeof v === 'number' && Number.isFinite(v))
+    Array.isArray(u) &&
+    u.length === 4 &&
+    u.every((v) => typeof v === 'number' && Number.isFinite(v))
       ? t.success(u as [number, number, number, number])
       : t.failure(u, c, 'expected [x, y, width, height], four finite numbers'),
   (b) => b,
 );
 
 /** `images[i]`; extra keys (license, coco_url, date_captured...) are allowed. */
-export const CocoImage = t.type({ id: CocoId, width: positiveInt, height: positiveInt, file_name: t.string });
+export const CocoImage = t.type({
+  id: CocoId,
+  width: positiveInt,
+  height: positiveInt,
+  file_name: t.string,
+});
 export type CocoImage = t.TypeOf<typeof CocoImage>;
 
 /** `annotations[i]`; `segmentation` arrives summarised by the streaming reader. */

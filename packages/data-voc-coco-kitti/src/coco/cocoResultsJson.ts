@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { type DatasetDescriptor, categoryIdOf } from '../core/datasetDescriptor.js';
+import { categoryIdOf, type DatasetDescriptor } from '../core/datasetDescriptor.js';
 import type { Detection } from '../core/detection.js';
 
 /**
@@ -7,7 +7,10 @@ import type { Detection } from '../core/detection.js';
  * detections' `imageId` text written as JSON numbers verbatim (exact for ids above 2^53);
  * category ids are the dataset's original ids.
  */
-export const cocoResultsJson = (detections: readonly Detection[], descriptor: DatasetDescriptor): string => {
+export const cocoResultsJson = (
+  detections: readonly Detection[],
+  descriptor: DatasetDescriptor,
+): string => {
   const parts = detections.map((d) => {
     if (!/^(0|[1-9]\d*)$/.test(d.imageId)) {
       throw new Error(`image id ${JSON.stringify(d.imageId)} is not a COCO integer id`);

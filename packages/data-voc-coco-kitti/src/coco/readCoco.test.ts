@@ -13,7 +13,10 @@ import { readCoco } from './readCoco.js';
 const ANN = fixture('coco', 'annotations');
 const IMG = fixture('coco', 'val2017');
 const right = (r: E.Either<ReadFailure, Dataset>): Dataset => {
-  if (E.isLeft(r)) assert.fail(`expected success, got:\n${r.left.problems.map((p) => `${p.where}: ${p.message}`).join('\n')}`);
+  if (E.isLeft(r))
+    assert.fail(
+      `expected success, got:\n${r.left.problems.map((p) => `${p.where}: ${p.message}`).join('\n')}`,
+    );
   return r.right;
 };
 const left = (r: E.Either<ReadFailure, Dataset>): ReadFailure => {
@@ -30,12 +33,19 @@ test('readCoco: categories sorted by id, original non-contiguous ids kept for re
 
 test('readCoco: images, subfolders, ids above 2^53 exact, images without annotations, duplicates read once', async () => {
   const ds = right(await readCoco({ root: fixture('coco'), split: 'val2017', checkImages: true }));
-  assert.deepEqual(ds.samples.map((s) => s.id), ['1', '2', '9007199254740993', '3']);
+  assert.deepEqual(
+    ds.samples.map((s) => s.id),
+    ['1', '2', '9007199254740993', '3'],
+  );
   assert.equal(ds.samples[1]!.path, path.join(IMG, 'sub/dir/000000000002.png'));
   assert.equal(ds.samples[3]!.objects.length, 0);
   const big = ds.samples[2]!;
   assert.deepEqual(big.objects[0]!.box, [2, 2, 18, 9]);
-  assert.ok(ds.problems.some((p) => p.where === 'images[4]' && /duplicate of images\[0\]/.test(p.message) && !p.fatal));
+  assert.ok(
+    ds.problems.some(
+      (p) => p.where === 'images[4]' && /duplicate of images\[0\]/.test(p.message) && !p.fatal,
+    ),
+  );
   const esc = ds.problems.find((p) => p.where === 'images[5].file_name')!;
   assert.match(esc.message, /escapes the dataset folder/);
 });
@@ -72,12 +82,20 @@ test('readCoco policy fix: zero/negative sizes, unknown ids skipped and located;
 test('readCoco policy fatal: an unfixable problem makes the read fail', async () => {
   const f = left(await readCoco({ root: fixture('coco'), split: 'val2017', policy: 'fatal' }));
   assert.ok(f.problems.some((p) => p.fatal && p.where === 'images[5].file_name'));
-  const g = left(await readCoco({ annotationFile: path.join(ANN, 'instances_badtypes.json'), imageDir: IMG, policy: 'fatal' }));
+  const g = left(
+    await readCoco({
+      annotationFile: path.join(ANN, 'instances_badtypes.json'),
+      imageDir: IMG,
+      policy: 'fatal',
+    }),
+  );
   assert.ok(g.problems.some((p) => p.fatal && p.where === 'images[1].id'));
 });
 
 test('readCoco: wrong types are located by JSON path and say what was expected', async () => {
-  const ds = right(await readCoco({ annotationFile: path.join(ANN, 'instances_badtypes.json'), imageDir: IMG }));
+  const ds = right(
+    await readCoco({ annotationFile: path.join(ANN, 'instances_badtypes.json'), imageDir: IMG }),
+  );
   const at = (w: string) => ds.problems.find((p) => p.where === w)?.message;
   assert.match(at('images[1].id')!, /expected an integer id \(a JSON number\), got "2"/);
   assert.match(at('images[2].width')!, /expected a positive integer, got 0/);
@@ -88,19 +106,35 @@ test('readCoco: wrong types are located by JSON path and say what was expected',
 });
 
 test('readCoco: truncated file, top-level array, null images and duplicate category ids fail cleanly', async () => {
-  const t = left(await readCoco({ annotationFile: path.join(ANN, 'instances_truncated.json'), imageDir: IMG }));
+  const t = left(
+    await readCoco({ annotationFile: path.join(ANN, 'instances_truncated.json'), imageDir: IMG }),
+  );
   assert.match(t.problems[0]!.message, /truncated/);
   assert.match(t.problems[0]!.where, /^byte \d+$/);
-  const a = left(await readCoco({ annotationFile: path.join(ANN, 'instances_toparray.json'), imageDir: IMG }));
+  const a = left(
+    await readCoco({ annotationFile: path.join(ANN, 'instances_toparray.json'), imageDir: IMG }),
+  );
   assert.match(a.problems[0]!.message, /expected a JSON object at the top/);
-  const n = left(await readCoco({ annotationFile: path.join(ANN, 'instances_nullimages.json'), imageDir: IMG }));
-  assert.ok(n.problems.some((p) => p.where === 'images' && /expected an array, got null/.test(p.message)));
-  assert.ok(n.problems.some((p) => p.where === 'categories[1].id' && /already used by categories\[0\]/.test(p.message)));
-  const missing = left(await readCoco({ annotationFile: path.join(ANN, 'nope.json'), imageDir: IMG }));
+  const n = left(
+    await readCoco({ annotationFile: path.join(ANN, 'instances_nullimages.json'), imageDir: IMG }),
+  );
+  assert.ok(
+    n.problems.some((p) => p.where === 'images' && /expected an array, got null/.test(p.message)),
+  );
+  assert.ok(
+    n.problems.some(
+      (p) => p.where === 'categories[1].id' && /already used by categories\[0\]/.test(p.message),
+    ),
+  );
+  const missing = left(
+    await readCoco({ annotationFile: path.join(ANN, 'nope.json'), imageDir: IMG }),
+  );
   assert.match(missing.problems[0]!.message, /not found/);
 });
 
-test('readCoco: a 40 MB instances file is read in a 48 MB heap where JSON.parse cannot', { timeout: 120_000 }, () => {
+test('readCoco: a 40 MB instances file is read in a 48 MB heap where JSON.parse cannot', {
+  timeout: 120_000,
+}, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'kd-bigcoco-'));
   try {
     const file = path.join(dir, 'instances_big.json');
@@ -108,19 +142,27 @@ test('readCoco: a 40 MB instances file is read in a 48 MB heap where JSON.parse 
     writeSync(fd, '{"info":null,"licenses":[],"images":[');
     const nImg = 4000;
     for (let i = 0; i < nImg; i++) {
-      writeSync(fd, `${i ? ',' : ''}{"id":${i + 1},"width":640,"height":480,"file_name":"${String(i + 1).padStart(12, '0')}.jpg"}`);
+      writeSync(
+        fd,
+        `${i ? ',' : ''}{"id":${i + 1},"width":640,"height":480,"file_name":"${String(i + 1).padStart(12, '0')}.jpg"}`,
+      );
     }
     writeSync(fd, '],"annotations":[');
     let bytes = 0;
     let k = 0;
-    const poly = Array.from({ length: 120 }, (_, j) => (100 + 50 * Math.sin(j)).toFixed(2)).join(',');
+    const poly = Array.from({ length: 120 }, (_, j) => (100 + 50 * Math.sin(j)).toFixed(2)).join(
+      ',',
+    );
     while (bytes < 40e6) {
       const s = `${k ? ',' : ''}{"segmentation":[[${poly}]],"area":1234.5,"iscrowd":0,"image_id":${(k % nImg) + 1},"bbox":[10.5,20.25,100,50],"category_id":${(k % 80) + 1},"id":${k + 1}}`;
       writeSync(fd, s);
       bytes += s.length;
       k++;
     }
-    writeSync(fd, `],"categories":[${Array.from({ length: 80 }, (_, i) => `{"id":${i + 1},"name":"c${i + 1}"}`).join(',')}]}`);
+    writeSync(
+      fd,
+      `],"categories":[${Array.from({ length: 80 }, (_, i) => `{"id":${i + 1},"name":"c${i + 1}"}`).join(',')}]}`,
+    );
     closeSync(fd);
     const index = pathToFileURL(path.join(packageRoot(), 'dist', 'index.js')).href;
     const script = path.join(dir, 'read.mjs');
@@ -131,14 +173,20 @@ const r = await readCoco({ annotationFile: ${JSON.stringify(file)}, imageDir: ${
 const objects = r._tag === 'Right' ? r.right.samples.reduce((a, s) => a + s.objects.length, 0) : -1;
 console.log(JSON.stringify({ objects, heapMB: process.memoryUsage().heapUsed / 2 ** 20 }));`,
     );
-    const run = spawnSync(process.execPath, ['--max-old-space-size=48', script], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--max-old-space-size=48', script], {
+      encoding: 'utf8',
+    });
     assert.equal(run.status, 0, run.stderr.slice(-2000));
     const out = JSON.parse(run.stdout.trim()) as { objects: number };
     assert.equal(out.objects, k);
     // The same heap is not enough to hold the file as one parsed document.
     const naive = spawnSync(
       process.execPath,
-      ['--max-old-space-size=48', '-e', `JSON.parse(require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`],
+      [
+        '--max-old-space-size=48',
+        '-e',
+        `JSON.parse(require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`,
+      ],
       { encoding: 'utf8' },
     );
     assert.notEqual(naive.status, 0);

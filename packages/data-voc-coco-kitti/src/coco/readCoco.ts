@@ -1,15 +1,20 @@
-import * as E from 'fp-ts/lib/Either.js';
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
 import { checkBox } from '../core/checkBox.js';
-import { type ReadResult, finishRead } from '../core/dataset.js';
+import { finishRead, type ReadResult } from '../core/dataset.js';
 import type { DatasetDescriptor } from '../core/datasetDescriptor.js';
 import { ProblemLog, type ProblemPolicy } from '../core/problem.js';
 import { resolveInside } from '../core/resolveInside.js';
 import type { ObjectAnnotation, Sample } from '../core/sample.js';
 import { describeIoTsError } from '../internal/ioTsPath.js';
 import { CocoAnnotation, CocoCategory, CocoImage } from './cocoCodecs.js';
-import { CocoStreamError, type CocoSection, type SegmentationSummary, streamCocoElements } from './streamCocoElements.js';
+import {
+  type CocoSection,
+  CocoStreamError,
+  type SegmentationSummary,
+  streamCocoElements,
+} from './streamCocoElements.js';
 
 export interface ReadCocoOptions {
   /** COCO root holding `annotations/instances_<split>.json` and `<split>/` (unless the paths below are given). */
@@ -42,7 +47,11 @@ class PendingAnnotation {
   ) {}
 }
 
-const exists = async (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
+const exists = async (p: string): Promise<boolean> =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * Reads a COCO instances file by streaming it (bounded memory: peak heap stays a fraction of
@@ -53,9 +62,17 @@ const exists = async (p: string): Promise<boolean> => stat(p).then(() => true, (
  */
 export const readCoco = async (o: ReadCocoOptions): Promise<ReadResult> => {
   const log = new ProblemLog(o.policy ?? 'fix');
-  const split = o.split ?? (o.annotationFile ? path.basename(o.annotationFile).replace(/^instances_|\.json$/g, '') : 'train2017');
-  const root = path.resolve(o.root ?? (o.annotationFile ? path.dirname(path.dirname(path.resolve(o.annotationFile))) : '.'));
-  const annotationFile = path.resolve(o.annotationFile ?? path.join(root, 'annotations', `instances_${split}.json`));
+  const split =
+    o.split ??
+    (o.annotationFile
+      ? path.basename(o.annotationFile).replace(/^instances_|\.json$/g, '')
+      : 'train2017');
+  const root = path.resolve(
+    o.root ?? (o.annotationFile ? path.dirname(path.dirname(path.resolve(o.annotationFile))) : '.'),
+  );
+  const annotationFile = path.resolve(
+    o.annotationFile ?? path.join(root, 'annotations', `instances_${split}.json`),
+  );
   const imageDir = path.resolve(o.imageDir ?? path.join(root, split));
   const file = annotationFile;
   const empty: DatasetDescriptor = { format: 'coco', root, split, classNames: [], categoryIds: [] };
@@ -70,7 +87,11 @@ export const readCoco = async (o: ReadCocoOptions): Promise<ReadResult> => {
   const categoryIndexInFile = new Map<number, number>();
   let missingArea = 0;
   let firstMissingArea = '';
-  const report = (section: CocoSection, index: number, errors: Parameters<typeof describeIoTsError>[0][]): void => {
+  const report = (
+    section: CocoSection,
+    index: number,
+    errors: Parameters<typeof describeIoTsError>[0][],
+  ): void => {
     const d = describeIoTsError(errors[0]!, 'json', `${section}[${index}]`);
     if (section === 'annotations') log.objectProblem(file, d.where, d.message, false);
     else if (section === 'images') log.imageProblem(file, d.where, d.message);
@@ -87,9 +108,22 @@ export const readCoco = async (o: ReadCocoOptions): Promise<ReadResult> => {
           const img = r.right;
           const prev = images.get(img.id);
           if (prev) {
-            const same = prev.img.width === img.width && prev.img.height === img.height && prev.img.file_name === img.file_name;
-            if (same) log.warn(file, `images[${index}]`, `duplicate of images[${prev.index}] (id ${img.id}); read once`);
-            else log.imageProblem(file, `images[${index}]`, `image id ${img.id} already used by images[${prev.index}] with different content`);
+            const same =
+              prev.img.width === img.width &&
+              prev.img.height === img.height &&
+              prev.img.file_name === img.file_name;
+            if (same)
+              log.warn(
+                file,
+                `images[${index}]`,
+                `duplicate of images[${prev.index}] (id ${img.id}); read once`,
+              );
+            else
+              log.imageProblem(
+                file,
+                `images[${index}]`,
+                `image id ${img.id} already used by images[${prev.index}] with different content`,
+              );
             return;
           }
           const p = resolveInside(imageDir, img.file_name);
@@ -106,7 +140,19 @@ export const readCoco = async (o: ReadCocoOptions): Promise<ReadResult> => {
           const a: CocoAnnotation = r.right;
           const [x, y, w, h] = a.bbox;
           pending.push(
-            new PendingAnnotation(index, a.id, a.image_id, a.category_id, x, y, w, h, a.area ?? Number.NaN, a.iscrowd ?? false, seg?.kind),
+            new PendingAnnotation(
+              index,
+              a.id,
+              a.image_id,
+              a.category_id,
+              x,
+              y,
+              w,
+              h,
+              a.area ?? Number.NaN,
+              a.iscrowd ?? false,
+              seg?.kind,
+            ),
           );
           if (a.area === undefined) {
             if (missingArea === 0) firstMissingArea = `annotations[${index}]`;
@@ -116,7 +162,11 @@ export const readCoco = async (o: ReadCocoOptions): Promise<ReadResult> => {
           const r = CocoCategory.decode(value);
           if (E.isLeft(r)) return report(section, index, r.left);
           if (categoryIndexInFile.has(r.right.id)) {
-            log.fatal(file, `categories[${index}].id`, `category id ${r.right.id} already used by categories[${categoryIndexInFile.get(r.right.id)}]`);
+            log.fatal(
+              file,
+              `categories[${index}].id`,
+              `category id ${r.right.id} already used by categories[${categoryIndexInFile.get(r.right.id)}]`,
+            );
             return;
           }
           categoryIndexInFile.set(r.right.id, index);
@@ -130,8 +180,10 @@ export const readCoco = async (o: ReadCocoOptions): Promise<ReadResult> => {
     return finishRead(empty, [], log);
   }
   if (!keys.has('images')) log.fatal(file, 'images', 'missing; expected an array of images');
-  if (!keys.has('categories')) log.fatal(file, 'categories', 'missing; expected an array of categories');
-  if (!keys.has('annotations')) log.warn(file, 'annotations', 'missing (an image-info file?); every image has no objects');
+  if (!keys.has('categories'))
+    log.fatal(file, 'categories', 'missing; expected an array of categories');
+  if (!keys.has('annotations'))
+    log.warn(file, 'annotations', 'missing (an image-info file?); every image has no objects');
   categories.sort((a, b) => a.id - b.id);
   const descriptor: DatasetDescriptor = {
     format: 'coco',
@@ -142,7 +194,11 @@ export const readCoco = async (o: ReadCocoOptions): Promise<ReadResult> => {
   };
   if (log.hasFatal) return finishRead(descriptor, [], log);
   if (missingArea > 0) {
-    log.warn(file, firstMissingArea, `${missingArea} annotation(s) have no area, first here; used bbox width*height instead`);
+    log.warn(
+      file,
+      firstMissingArea,
+      `${missingArea} annotation(s) have no area, first here; used bbox width*height instead`,
+    );
   }
   const classOf = new Map(descriptor.categoryIds.map((id, i) => [id, i]));
   const objects = new Map<string, ObjectAnnotation[]>(imageOrder.map((id) => [id, []]));
@@ -157,18 +213,39 @@ export const readCoco = async (o: ReadCocoOptions): Promise<ReadResult> => {
     }
     const classIndex = classOf.get(a.categoryId);
     if (classIndex === undefined) {
-      log.objectProblem(file, `${where}.category_id`, `category id ${a.categoryId} is not in categories`, false);
+      log.objectProblem(
+        file,
+        `${where}.category_id`,
+        `category id ${a.categoryId} is not in categories`,
+        false,
+      );
       continue;
     }
     const { x, y, w, h, crowd } = a;
     if (!(w > 0 && h > 0)) {
-      log.objectProblem(file, `${where}.bbox`, `bbox [${[x, y, w, h].join(', ')}] has width or height <= 0; expected positive`, false);
+      log.objectProblem(
+        file,
+        `${where}.bbox`,
+        `bbox [${[x, y, w, h].join(', ')}] has width or height <= 0; expected positive`,
+        false,
+      );
       continue;
     }
     if (crowd && a.segKind !== undefined && a.segKind !== 'rle' && a.segKind !== 'polygons') {
-      log.warn(file, `${where}.segmentation`, 'crowd annotation without an RLE or polygon segmentation');
+      log.warn(
+        file,
+        `${where}.segmentation`,
+        'crowd annotation without an RLE or polygon segmentation',
+      );
     }
-    const box = checkBox([x, y, x + w, y + h], img.img.width, img.img.height, log, file, `${where}.bbox`);
+    const box = checkBox(
+      [x, y, x + w, y + h],
+      img.img.width,
+      img.img.height,
+      log,
+      file,
+      `${where}.bbox`,
+    );
     if (box === undefined) continue;
     objects.get(a.imageId)!.push({
       box,
@@ -185,10 +262,22 @@ export const readCoco = async (o: ReadCocoOptions): Promise<ReadResult> => {
   for (const id of imageOrder) {
     const { img, path: p } = images.get(id)!;
     if (o.checkImages && !(await exists(p))) {
-      log.imageProblem(file, `images[${images.get(id)!.index}].file_name`, `image file ${p} not found`);
+      log.imageProblem(
+        file,
+        `images[${images.get(id)!.index}].file_name`,
+        `image file ${p} not found`,
+      );
       continue;
     }
-    samples.push({ id, path: p, fileName: img.file_name, width: img.width, height: img.height, objects: objects.get(id)!, ignore: [] });
+    samples.push({
+      id,
+      path: p,
+      fileName: img.file_name,
+      width: img.width,
+      height: img.height,
+      objects: objects.get(id)!,
+      ignore: [],
+    });
   }
   return finishRead(descriptor, samples, log);
 };

@@ -50,7 +50,10 @@ type Frame = { container: unknown[] | Record<string, unknown>; key: string | und
  * @returns the top-level keys seen.
  * @throws CocoStreamError on malformed/truncated JSON (with the byte offset) or oversized strings.
  */
-export const streamCocoElements = async (file: string, h: StreamCocoHandlers): Promise<Set<string>> => {
+export const streamCocoElements = async (
+  file: string,
+  h: StreamCocoHandlers,
+): Promise<Set<string>> => {
   const tokenize = jsonParser({
     packKeys: true,
     streamKeys: false,
@@ -72,7 +75,9 @@ export const streamCocoElements = async (file: string, h: StreamCocoHandlers): P
   let strLen = 0;
   // skipping a value: remaining container depth and, for segmentation, its summary
   let skipDepth = -1;
-  let seg: { kind: SegmentationSummary['kind']; counts?: SegmentationSummary['counts'] } | undefined;
+  let seg:
+    | { kind: SegmentationSummary['kind']; counts?: SegmentationSummary['counts'] }
+    | undefined;
   let segKey: string | undefined;
   const where = (): string => `byte ${bytesRead}`;
 
@@ -92,8 +97,10 @@ export const streamCocoElements = async (file: string, h: StreamCocoHandlers): P
       if (skipDepth >= 0) {
         // Inside a skipped value: only track depth (and the segmentation summary).
         if (name === 'startObject' || name === 'startArray') {
-          if (seg && skipDepth === 0 && seg.kind === 'other') seg.kind = name === 'startArray' ? 'polygons' : 'rle';
-          if (seg && skipDepth === 1 && segKey === 'counts') seg.counts = name === 'startArray' ? 'list' : 'other';
+          if (seg && skipDepth === 0 && seg.kind === 'other')
+            seg.kind = name === 'startArray' ? 'polygons' : 'rle';
+          if (seg && skipDepth === 1 && segKey === 'counts')
+            seg.counts = name === 'startArray' ? 'list' : 'other';
           skipDepth += 1;
           return;
         }
@@ -114,7 +121,8 @@ export const streamCocoElements = async (file: string, h: StreamCocoHandlers): P
         }
         if (name === 'stringChunk' || name === 'startString') return;
         // A scalar: at depth 0 the skipped value was just this scalar.
-        if (seg && skipDepth === 1 && segKey === 'counts') seg.counts = name === 'endString' ? 'string' : 'other';
+        if (seg && skipDepth === 1 && segKey === 'counts')
+          seg.counts = name === 'endString' ? 'string' : 'other';
         if (skipDepth === 0) {
           skipDepth = -1;
           if (seg) {
@@ -126,7 +134,8 @@ export const streamCocoElements = async (file: string, h: StreamCocoHandlers): P
         return;
       }
       if (depth === 0) {
-        if (name !== 'startObject') throw new CocoStreamError('expected a JSON object at the top of the file', where());
+        if (name !== 'startObject')
+          throw new CocoStreamError('expected a JSON object at the top of the file', where());
         depth = 1;
         return;
       }
@@ -150,7 +159,8 @@ export const streamCocoElements = async (file: string, h: StreamCocoHandlers): P
           h.notArray(topKey as CocoSection, name.replace(/^start|Value$/g, '').toLowerCase());
         }
         // Any other top-level value (or a non-array section) is skipped.
-        skipDepth = name === 'startObject' || name === 'startArray' ? 1 : name === 'startString' ? 0 : -1;
+        skipDepth =
+          name === 'startObject' || name === 'startArray' ? 1 : name === 'startString' ? 0 : -1;
         return;
       }
       // depth 2: inside a section array
@@ -196,7 +206,10 @@ export const streamCocoElements = async (file: string, h: StreamCocoHandlers): P
           const chunk = tok.value as string;
           strLen += chunk.length;
           if (strLen > MAX_STRING) {
-            throw new CocoStreamError(`${section}[${index}]: a string longer than ${MAX_STRING} characters; refused`, where());
+            throw new CocoStreamError(
+              `${section}[${index}]: a string longer than ${MAX_STRING} characters; refused`,
+              where(),
+            );
           }
           str!.push(chunk);
           break;
@@ -232,7 +245,8 @@ export const streamCocoElements = async (file: string, h: StreamCocoHandlers): P
     }
   };
   const feed = (out: unknown): void => {
-    if (isMany(out)) for (const tok of getManyValues(out) as { name: string; value?: unknown }[]) onToken(tok);
+    if (isMany(out))
+      for (const tok of getManyValues(out) as { name: string; value?: unknown }[]) onToken(tok);
   };
   // Read in 256 KiB pieces: the tokens of one piece are the most ever held at once.
   const fh = await open(file, 'r');
@@ -255,7 +269,8 @@ export const streamCocoElements = async (file: string, h: StreamCocoHandlers): P
   } finally {
     await fh.close();
   }
-  if (depth !== 0) throw new CocoStreamError('the file ends inside the top-level object (truncated)', where());
+  if (depth !== 0)
+    throw new CocoStreamError('the file ends inside the top-level object (truncated)', where());
   stack = [];
   return keys;
 };

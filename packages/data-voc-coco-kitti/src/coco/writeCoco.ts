@@ -47,7 +47,9 @@ export const writeCoco = async (o: WriteCocoOptions): Promise<void> => {
       else if (out.write(s)) resolve();
       else out.once('drain', resolve);
     });
-  await write('{"info":{"description":"written by @kd/data-voc-coco-kitti"},"licenses":[],"images":[');
+  await write(
+    '{"info":{"description":"written by @kd/data-voc-coco-kitti"},"licenses":[],"images":[',
+  );
   for (let i = 0; i < o.samples.length; i++) {
     const s = o.samples[i]!;
     await write(
@@ -66,7 +68,8 @@ export const writeCoco = async (o: WriteCocoOptions): Promise<void> => {
       const h = y2 - y1;
       const seg = a.crowd ? boxRle(a.box, s.width, s.height) : [[x1, y1, x1, y2, x2, y2, x2, y1]];
       const catId = o.descriptor.categoryIds[a.classIndex];
-      if (catId === undefined) throw new RangeError(`class index ${a.classIndex} has no category id`);
+      if (catId === undefined)
+        throw new RangeError(`class index ${a.classIndex} has no category id`);
       await write(
         `${first ? '' : ','}${JSON.stringify({
           id: annId,
@@ -83,11 +86,19 @@ export const writeCoco = async (o: WriteCocoOptions): Promise<void> => {
   }
   await write('],"categories":');
   await write(
-    JSON.stringify(o.descriptor.classNames.map((name, k) => ({ id: o.descriptor.categoryIds[k], name, supercategory: 'object' }))),
+    JSON.stringify(
+      o.descriptor.classNames.map((name, k) => ({
+        id: o.descriptor.categoryIds[k],
+        name,
+        supercategory: 'object',
+      })),
+    ),
   );
   await write('}\n');
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+  );
   if (o.copyImages !== false) {
-    for (const s of o.samples) await copyImageTo(s.path, path.join(o.imageDir, s.fileName));
+    for (const s of o.samples) await copyImageTo(s.path, o.imageDir, s.fileName);
   }
 };

@@ -18,7 +18,12 @@ export const checkBox = (
   const [x1, y1, x2, y2] = box;
   const txt = `[${x1}, ${y1}, ${x2}, ${y2}]`;
   if (![x1, y1, x2, y2].every(Number.isFinite)) {
-    log.objectProblem(file, where, `box ${txt} has a non-finite coordinate; expected finite numbers`, false);
+    log.objectProblem(
+      file,
+      where,
+      `box ${txt} has a non-finite coordinate; expected finite numbers`,
+      false,
+    );
     return undefined;
   }
   if (!(x2 > x1 && y2 > y1)) {

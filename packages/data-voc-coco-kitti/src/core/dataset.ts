@@ -41,7 +41,9 @@ export const finishRead = (
 
 /** Formats a read failure's problems, one per line, for an error message. */
 export const formatProblems = (problems: readonly Problem[]): string =>
-  problems.map((p) => `${p.fatal ? 'error' : 'warning'}: ${p.file}: ${p.where}: ${p.message}`).join('\n');
+  problems
+    .map((p) => `${p.fatal ? 'error' : 'warning'}: ${p.file}: ${p.where}: ${p.message}`)
+    .join('\n');
 
 /** The dataset of a successful read; throws with every problem listed otherwise (for scripts). */
 export const getOrThrow = (r: ReadResult): Dataset => {

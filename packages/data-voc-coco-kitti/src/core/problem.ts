@@ -58,11 +58,23 @@ export class ProblemLog {
     }
     if (this.policy === 'fix' && fixable) {
       this.fixedObjects += 1;
-      this.problems.push({ file, where, message: `${message}; clipped to the image`, fatal: false, action: 'fixed' });
+      this.problems.push({
+        file,
+        where,
+        message: `${message}; clipped to the image`,
+        fatal: false,
+        action: 'fixed',
+      });
       return 'fix';
     }
     this.skippedObjects += 1;
-    this.problems.push({ file, where, message: `${message}; object skipped`, fatal: false, action: 'skipped-object' });
+    this.problems.push({
+      file,
+      where,
+      message: `${message}; object skipped`,
+      fatal: false,
+      action: 'skipped-object',
+    });
     return 'skip';
   }
 
@@ -73,7 +85,13 @@ export class ProblemLog {
       return 'fatal';
     }
     this.skippedImages += 1;
-    this.problems.push({ file, where, message: `${message}; image skipped`, fatal: false, action: 'skipped-image' });
+    this.problems.push({
+      file,
+      where,
+      message: `${message}; image skipped`,
+      fatal: false,
+      action: 'skipped-image',
+    });
     return 'skip';
   }
 

@@ -1,5 +1,5 @@
-import * as E from 'fp-ts/lib/Either.js';
 import * as path from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
 
 /**
  * Resolves a path taken from an annotation (`file_name`, `filename`, a split entry) inside a
@@ -9,12 +9,15 @@ import * as path from 'node:path';
  */
 export const resolveInside = (dir: string, relative: string): E.Either<string, string> => {
   if (relative.length === 0) return E.left('empty path; expected a relative file name');
-  if (relative.includes('\0')) return E.left(`path ${JSON.stringify(relative)} contains a NUL byte`);
+  if (relative.includes('\0'))
+    return E.left(`path ${JSON.stringify(relative)} contains a NUL byte`);
   if (relative.includes('\\')) {
     return E.left(`path ${JSON.stringify(relative)} contains a backslash; expected '/' separators`);
   }
   if (path.isAbsolute(relative) || /^[a-zA-Z]:/.test(relative)) {
-    return E.left(`path ${JSON.stringify(relative)} is absolute; expected a path relative to ${dir}`);
+    return E.left(
+      `path ${JSON.stringify(relative)} is absolute; expected a path relative to ${dir}`,
+    );
   }
   const base = path.resolve(dir);
   const full = path.resolve(base, relative);

@@ -9,7 +9,16 @@ import { resolveInside } from './resolveInside.js';
 test('resolveInside: relative names and subfolders pass; absolute, climbing, NUL and backslash paths are refused', () => {
   assert.deepEqual(resolveInside('/data/imgs', 'a/b.jpg'), E.right('/data/imgs/a/b.jpg'));
   assert.deepEqual(resolveInside('/data/imgs', 'a/../b.jpg'), E.right('/data/imgs/b.jpg'));
-  for (const bad of ['/etc/passwd', '../x.jpg', 'a/../../x.jpg', 'C:/x.jpg', 'a\\..\\..\\x', 'a\0b', '', '.']) {
+  for (const bad of [
+    '/etc/passwd',
+    '../x.jpg',
+    'a/../../x.jpg',
+    'C:/x.jpg',
+    'a\\..\\..\\x',
+    'a\0b',
+    '',
+    '.',
+  ]) {
     assert.ok(E.isLeft(resolveInside('/data/imgs', bad)), JSON.stringify(bad));
   }
 });
@@ -18,7 +27,9 @@ test('parseXmlSafe: predefined entities and character references decoded, nothin
   const r = parseXmlSafe('<a><name>cat &amp; dog &#65;&#x42; &lt;x&gt;</name><k>&unknown;</k></a>');
   assert.ok(E.isRight(r));
   assert.deepEqual(r.right, { a: { name: 'cat & dog AB <x>', k: '&unknown;' } });
-  const x = parseXmlSafe('<?xml version="1.0"?>\n<!doctype a SYSTEM "http://example.com/a.dtd"><a/>');
+  const x = parseXmlSafe(
+    '<?xml version="1.0"?>\n<!doctype a SYSTEM "http://example.com/a.dtd"><a/>',
+  );
   assert.ok(E.isLeft(x) && x.left.where === 'line 2');
   const bad = parseXmlSafe('<a>\n<b></a>');
   assert.ok(E.isLeft(bad) && /^line \d+, column \d+$/.test(bad.left.where));
@@ -29,7 +40,11 @@ test('checkBox: inside kept as is; outside clipped (fix), dropped (skip) or fata
   assert.deepEqual(checkBox([1, 2, 3, 4], 10, 10, fix, 'f', 'w'), [1, 2, 3, 4]);
   assert.deepEqual(checkBox([0, 0, 10, 10], 10, 10, fix, 'f', 'w'), [0, 0, 10, 10]);
   assert.deepEqual(checkBox([-2, 3, 12, 11], 10, 10, fix, 'f', 'w'), [0, 3, 10, 10]);
-  assert.equal(checkBox([11, 3, 15, 5], 10, 10, fix, 'f', 'w'), undefined, 'nothing left after clipping');
+  assert.equal(
+    checkBox([11, 3, 15, 5], 10, 10, fix, 'f', 'w'),
+    undefined,
+    'nothing left after clipping',
+  );
   assert.equal(checkBox([Number.NaN, 3, 15, 5], 10, 10, fix, 'f', 'w'), undefined);
   assert.equal(checkBox([3, 3, 3, 5], 10, 10, fix, 'f', 'w'), undefined, 'zero width');
   assert.deepEqual([fix.fixedObjects, fix.skippedObjects, fix.hasFatal], [1, 3, false]);

@@ -1,5 +1,5 @@
-import * as E from 'fp-ts/lib/Either.js';
 import { readFile } from 'node:fs/promises';
+import * as E from 'fp-ts/lib/Either.js';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { imageSizeFromBytes } from './readImageSize.js';
@@ -25,17 +25,27 @@ const rgbaToRgb = (rgba: Uint8Array, n: number): Uint8Array => {
  * `[H, W, 3]`. Grey, palette and 16-bit PNGs become 8-bit RGB; alpha is dropped. The header's
  * size is checked against `maxPixels` first, so a decompression bomb is refused cheaply.
  */
-export const decodeImage = (bytes: Uint8Array, o: DecodeOptions = {}): E.Either<string, RgbImage<Uint8Array>> => {
+export const decodeImage = (
+  bytes: Uint8Array,
+  o: DecodeOptions = {},
+): E.Either<string, RgbImage<Uint8Array>> => {
   const head = imageSizeFromBytes(bytes);
   if (E.isLeft(head)) return head;
-  if (head.right === 'need-more') return E.left('file ends before the image header is complete (truncated)');
+  if (head.right === 'need-more')
+    return E.left('file ends before the image header is complete (truncated)');
   const { width, height, format } = head.right;
   const maxPixels = o.maxPixels ?? 50e6;
-  if (width * height > maxPixels) return E.left(`image is ${width}x${height}; more than ${maxPixels} pixels refused`);
+  if (width * height > maxPixels)
+    return E.left(`image is ${width}x${height}; more than ${maxPixels} pixels refused`);
   try {
     if (format === 'png') {
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      return E.right({ data: rgbaToRgb(png.data, png.width * png.height), height: png.height, width: png.width, channels: 3 });
+      return E.right({
+        data: rgbaToRgb(png.data, png.width * png.height),
+        height: png.height,
+        width: png.width,
+        channels: 3,
+      });
     }
     const j = jpeg.decode(bytes, {
       useTArray: true,
@@ -43,14 +53,22 @@ export const decodeImage = (bytes: Uint8Array, o: DecodeOptions = {}): E.Either<
       maxResolutionInMP: Math.ceil(maxPixels / 1e6),
       maxMemoryUsageInMB: 1024,
     });
-    return E.right({ data: rgbaToRgb(j.data, j.width * j.height), height: j.height, width: j.width, channels: 3 });
+    return E.right({
+      data: rgbaToRgb(j.data, j.width * j.height),
+      height: j.height,
+      width: j.width,
+      channels: 3,
+    });
   } catch (e) {
     return E.left(`cannot decode ${format.toUpperCase()}: ${(e as Error).message}`);
   }
 };
 
 /** Reads and decodes an image file. Left: why it could not be decoded, with the path. */
-export const decodeImageFile = async (file: string, o: DecodeOptions = {}): Promise<E.Either<string, RgbImage<Uint8Array>>> => {
+export const decodeImageFile = async (
+  file: string,
+  o: DecodeOptions = {},
+): Promise<E.Either<string, RgbImage<Uint8Array>>> => {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(file);

@@ -21,6 +21,7 @@ export const fasterRcnnSize = (
   const scale = Math.min(f32(f32(1 / short) * f32(minSize)), f32(f32(1 / long) * f32(maxSize)));
   const h = Math.floor(height * scale);
   const w = Math.floor(width * scale);
-  if (h < 1 || w < 1) throw new RangeError(`resizing ${height}x${width} by ${scale} gives an empty ${h}x${w} image`);
+  if (h < 1 || w < 1)
+    throw new RangeError(`resizing ${height}x${width} by ${scale} gives an empty ${h}x${w} image`);
   return { height: h, width: w, scale };
 };

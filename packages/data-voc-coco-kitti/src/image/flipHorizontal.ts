@@ -2,7 +2,9 @@ import type { BoxXyxy } from '../core/sample.js';
 import type { RgbImage } from './rgbImage.js';
 
 /** Mirrors an `[H, W, C]` image left-right. Pure; keeps the element type. */
-export const flipImageHorizontal = <T extends Uint8Array | Float32Array>(img: RgbImage<T>): RgbImage<T> => {
+export const flipImageHorizontal = <T extends Uint8Array | Float32Array>(
+  img: RgbImage<T>,
+): RgbImage<T> => {
   const { height: H, width: W, channels: C } = img;
   const out = new (img.data.constructor as { new (n: number): T })(img.data.length);
   for (let y = 0; y < H; y++) {
@@ -19,4 +21,9 @@ export const flipImageHorizontal = <T extends Uint8Array | Float32Array>(img: Rg
  * Mirrors boxes `[x1, y1, x2, y2]` (continuous pixels) in an image of width `width`:
  * `x1' = width - x2`, `x2' = width - x1` (torchvision's detection reference flip).
  */
-export const flipBoxHorizontal = (b: BoxXyxy, width: number): BoxXyxy => [width - b[2], b[1], width - b[0], b[3]];
+export const flipBoxHorizontal = (b: BoxXyxy, width: number): BoxXyxy => [
+  width - b[2],
+  b[1],
+  width - b[0],
+  b[3],
+];

@@ -20,7 +20,9 @@ export const normalizeImage = (img: RgbImage, o: NormalizeOptions = {}): RgbImag
   const s = o.inputScale ?? 1 / 255;
   const C = img.channels;
   if (mean.length !== C || std.length !== C) {
-    throw new RangeError(`mean/std have ${mean.length}/${std.length} values; the image has ${C} channels`);
+    throw new RangeError(
+      `mean/std have ${mean.length}/${std.length} values; the image has ${C} channels`,
+    );
   }
   const m = Float32Array.from(mean);
   const d = Float32Array.from(std);

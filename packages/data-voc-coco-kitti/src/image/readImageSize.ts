@@ -1,5 +1,5 @@
-import * as E from 'fp-ts/lib/Either.js';
 import { open } from 'node:fs/promises';
+import * as E from 'fp-ts/lib/Either.js';
 
 /** Width and height of a PNG or JPEG file, read from its header without decoding pixels. */
 export interface ImageSize {
@@ -16,7 +16,8 @@ const MAX_HEADER_BYTES = 4 * 1024 * 1024;
 export const imageSizeFromBytes = (b: Uint8Array): E.Either<string, ImageSize | 'need-more'> => {
   if (b.length >= 24 && PNG_SIG.every((v, i) => b[i] === v)) {
     const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    if (String.fromCharCode(b[12]!, b[13]!, b[14]!, b[15]!) !== 'IHDR') return E.left('PNG without IHDR chunk first');
+    if (String.fromCharCode(b[12]!, b[13]!, b[14]!, b[15]!) !== 'IHDR')
+      return E.left('PNG without IHDR chunk first');
     return E.right({ width: dv.getUint32(16), height: dv.getUint32(20), format: 'png' });
   }
   if (b.length >= 2 && b[0] === 0xff && b[1] === 0xd8) {
@@ -35,7 +36,11 @@ export const imageSizeFromBytes = (b: Uint8Array): E.Either<string, ImageSize | 
       const len = (b[i + 2]! << 8) | b[i + 3]!;
       const isSof = m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc;
       if (isSof) {
-        return E.right({ height: (b[i + 5]! << 8) | b[i + 6]!, width: (b[i + 7]! << 8) | b[i + 8]!, format: 'jpeg' });
+        return E.right({
+          height: (b[i + 5]! << 8) | b[i + 6]!,
+          width: (b[i + 7]! << 8) | b[i + 8]!,
+          format: 'jpeg',
+        });
       }
       if (m === 0xd9 || m === 0xda) return E.left('JPEG without a frame header before the scan');
       i += 2 + len;
@@ -59,12 +64,14 @@ export const readImageSize = async (file: string): Promise<E.Either<string, Imag
       const r = imageSizeFromBytes(buf.subarray(0, n));
       if (E.isLeft(r)) return r;
       if (r.right !== 'need-more') {
-        if (r.right.width <= 0 || r.right.height <= 0) return E.left(`header gives an empty size ${r.right.width}x${r.right.height}`);
+        if (r.right.width <= 0 || r.right.height <= 0)
+          return E.left(`header gives an empty size ${r.right.width}x${r.right.height}`);
         return E.right(r.right);
       }
       if (bytesRead === 0) return E.left('file ends before the image size (truncated)');
       if (n === buf.length) {
-        if (buf.length >= MAX_HEADER_BYTES) return E.left(`no image size in the first ${MAX_HEADER_BYTES} bytes`);
+        if (buf.length >= MAX_HEADER_BYTES)
+          return E.left(`no image size in the first ${MAX_HEADER_BYTES} bytes`);
         const bigger = new Uint8Array(buf.length * 2);
         bigger.set(buf);
         buf = bigger;

@@ -11,10 +11,27 @@ import { scaleBox } from './scaleBox.js';
 
 interface Golden {
   cases: {
-    height: number; width: number; minSize: number; maxSize: number; mean: number[]; std: number[];
-    input: number[]; outHeight: number; outWidth: number; output: number[]; boxes: number[]; outBoxes: number[];
+    height: number;
+    width: number;
+    minSize: number;
+    maxSize: number;
+    mean: number[];
+    std: number[];
+    input: number[];
+    outHeight: number;
+    outWidth: number;
+    output: number[];
+    boxes: number[];
+    outBoxes: number[];
   }[];
-  sizes: { height: number; width: number; minSize: number; maxSize: number; outHeight: number; outWidth: number }[];
+  sizes: {
+    height: number;
+    width: number;
+    minSize: number;
+    maxSize: number;
+    outHeight: number;
+    outWidth: number;
+  }[];
 }
 const golden = JSON.parse(readFileSync(fixture('golden', 'resize.json'), 'utf8')) as Golden;
 
@@ -40,7 +57,11 @@ test('normalize then resize equals torchvision GeneralizedRCNNTransform (1e-5), 
     const img = { data: Float32Array.from(c.input), height: c.height, width: c.width, channels: 3 };
     const size = fasterRcnnSize(c.height, c.width, c.minSize, c.maxSize);
     assert.deepEqual([size.height, size.width], [c.outHeight, c.outWidth]);
-    const out = resizeBilinear(normalizeImage(img, { mean: c.mean, std: c.std, inputScale: 1 }), size.height, size.width);
+    const out = resizeBilinear(
+      normalizeImage(img, { mean: c.mean, std: c.std, inputScale: 1 }),
+      size.height,
+      size.width,
+    );
     close(out.data, c.output, 1e-5, `image ${c.height}x${c.width}`);
     const boxes: number[] = [];
     for (let i = 0; i < c.boxes.length; i += 4) {
@@ -59,7 +80,12 @@ test('resizeBilinear: identity at the same size, constant image stays constant',
 });
 
 test('flip: image mirrored, boxes mirrored in continuous coordinates, flip twice is identity', () => {
-  const img = { data: Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]), height: 2, width: 2, channels: 3 };
+  const img = {
+    data: Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]),
+    height: 2,
+    width: 2,
+    channels: 3,
+  };
   const f = flipImageHorizontal(img);
   assert.deepEqual([...f.data], [4, 5, 6, 1, 2, 3, 10, 11, 12, 7, 8, 9]);
   assert.ok(f.data instanceof Uint8Array);

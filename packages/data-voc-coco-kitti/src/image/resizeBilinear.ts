@@ -3,7 +3,10 @@ import type { RgbImage } from './rgbImage.js';
 const f32 = Math.fround;
 
 /** Source indices and weights along one axis, as PyTorch's CPU bilinear kernel computes them. */
-const axisTaps = (inSize: number, outSize: number): { i0: Int32Array; i1: Int32Array; w0: Float64Array; w1: Float64Array } => {
+const axisTaps = (
+  inSize: number,
+  outSize: number,
+): { i0: Int32Array; i1: Int32Array; w0: Float64Array; w1: Float64Array } => {
   const scale = f32(inSize / outSize);
   const i0 = new Int32Array(outSize);
   const i1 = new Int32Array(outSize);
@@ -30,7 +33,11 @@ const axisTaps = (inSize: number, outSize: number): { i0: Int32Array; i1: Int32A
  * blended vertically — which is PyTorch's own expression
  * `h0 * (w0 * a + w1 * b) + h1 * (w0 * c + w1 * d)` with the inner sums shared.
  */
-export const resizeBilinear = (img: RgbImage, outHeight: number, outWidth: number): RgbImage<Float32Array> => {
+export const resizeBilinear = (
+  img: RgbImage,
+  outHeight: number,
+  outWidth: number,
+): RgbImage<Float32Array> => {
   const { height: H, width: W, channels: C, data } = img;
   const out = new Float32Array(outHeight * outWidth * C);
   const ys = axisTaps(H, outHeight);

@@ -12,9 +12,15 @@ export const ioTsPath = (ctx: t.Context, style: PathStyle, base = ''): string =>
   let out = base;
   for (let i = 1; i < ctx.length; i++) {
     const parent = ctx[i - 1]!.type;
-    if (parent instanceof t.IntersectionType || parent instanceof t.UnionType || parent instanceof t.RefinementType) continue;
+    if (
+      parent instanceof t.IntersectionType ||
+      parent instanceof t.UnionType ||
+      parent instanceof t.RefinementType
+    )
+      continue;
     const key = ctx[i]!.key;
-    const isIndex = /^\d+$/.test(key) && (parent instanceof t.ArrayType || parent instanceof t.ReadonlyArrayType);
+    const isIndex =
+      /^\d+$/.test(key) && (parent instanceof t.ArrayType || parent instanceof t.ReadonlyArrayType);
     if (style === 'json') out += isIndex ? `[${key}]` : out === '' ? key : `.${key}`;
     else out += isIndex ? `[${Number(key) + 1}]` : out === '' ? key : `/${key}`;
   }

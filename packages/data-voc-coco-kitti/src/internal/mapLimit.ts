@@ -1,5 +1,9 @@
 /** Maps `items` through an async function with at most `limit` calls in flight, keeping order. */
-export const mapLimit = async <T, R>(items: readonly T[], limit: number, f: (x: T, i: number) => Promise<R>): Promise<R[]> => {
+export const mapLimit = async <T, R>(
+  items: readonly T[],
+  limit: number,
+  f: (x: T, i: number) => Promise<R>,
+): Promise<R[]> => {
   const out: R[] = new Array(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -1,8 +1,11 @@
-import * as E from 'fp-ts/lib/Either.js';
 import { readFile, stat } from 'node:fs/promises';
+import * as E from 'fp-ts/lib/Either.js';
 
 /** Reads a UTF-8 text file, refusing files above `maxBytes` before reading them. */
-export const readBoundedText = async (file: string, maxBytes: number): Promise<E.Either<string, string>> => {
+export const readBoundedText = async (
+  file: string,
+  maxBytes: number,
+): Promise<E.Either<string, string>> => {
   try {
     const st = await stat(file);
     if (!st.isFile()) return E.left('not a regular file');

@@ -9,6 +9,9 @@ export const sortDiscovered = (
   const remap = new Map([...found].map(([name, i]) => [i, classNames.indexOf(name)]));
   return {
     classNames,
-    samples: samples.map((s) => ({ ...s, objects: s.objects.map((o) => ({ ...o, classIndex: remap.get(o.classIndex)! })) })),
+    samples: samples.map((s) => ({
+      ...s,
+      objects: s.objects.map((o) => ({ ...o, classIndex: remap.get(o.classIndex)! })),
+    })),
   };
 };

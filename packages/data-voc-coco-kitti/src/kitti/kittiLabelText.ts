@@ -14,7 +14,8 @@ export const kittiLabelText = (sample: Sample, descriptor: DatasetDescriptor): s
   for (const o of sample.objects) {
     const name = descriptor.classNames[o.classIndex];
     if (name === undefined) throw new RangeError(`class index ${o.classIndex} has no name`);
-    if (/\s/.test(name)) throw new Error(`class name ${JSON.stringify(name)} contains whitespace; KITTI types cannot`);
+    if (/\s/.test(name))
+      throw new Error(`class name ${JSON.stringify(name)} contains whitespace; KITTI types cannot`);
     const k = o.kitti3d;
     const d = k ? k.dimensions.map(fixed2).join(' ') : '-1 -1 -1';
     const l = k ? k.location.map(fixed2).join(' ') : '-1000 -1000 -1000';

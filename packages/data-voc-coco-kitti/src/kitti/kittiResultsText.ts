@@ -8,7 +8,10 @@ import { fixed2 } from '../internal/formatNumber.js';
  * A KITTI results file for one image: the 15 label columns plus a 16th, `score`. 2D detections
  * carry the devkit's sentinels for the 3D columns (alpha -10, dims -1, location -1000, ry -10).
  */
-export const kittiResultsText = (detections: readonly Detection[], descriptor: DatasetDescriptor): string =>
+export const kittiResultsText = (
+  detections: readonly Detection[],
+  descriptor: DatasetDescriptor,
+): string =>
   detections
     .map((d) => {
       const name = descriptor.classNames[d.classIndex];
@@ -32,11 +35,13 @@ export const writeKittiResults = async (
   const by = new Map<string, Detection[]>(imageIds.map((id) => [id, []]));
   for (const d of detections) {
     const list = by.get(d.imageId);
-    if (!list) throw new Error(`detection for image ${JSON.stringify(d.imageId)} not in the image list`);
+    if (!list)
+      throw new Error(`detection for image ${JSON.stringify(d.imageId)} not in the image list`);
     list.push(d);
   }
   for (const [id, list] of by) {
-    if (!/^[\w.-]+$/.test(id)) throw new Error(`image id ${JSON.stringify(id)} is not a plain file stem`);
+    if (!/^[\w.-]+$/.test(id))
+      throw new Error(`image id ${JSON.stringify(id)} is not a plain file stem`);
     await writeFile(path.join(dir, `${id}.txt`), kittiResultsText(list, descriptor));
   }
 };

@@ -4,13 +4,34 @@ import type { BoxXyxy, ObjectAnnotation } from '../core/sample.js';
 
 /** The 15 columns of a KITTI object label line. */
 export const KITTI_COLUMNS = [
-  'type', 'truncated', 'occluded', 'alpha', 'left', 'top', 'right', 'bottom',
-  'height', 'width', 'length', 'x', 'y', 'z', 'rotation_y',
+  'type',
+  'truncated',
+  'occluded',
+  'alpha',
+  'left',
+  'top',
+  'right',
+  'bottom',
+  'height',
+  'width',
+  'length',
+  'x',
+  'y',
+  'z',
+  'rotation_y',
 ] as const;
 
 /** Every type the KITTI object benchmark uses. */
 export const KITTI_TYPES: readonly string[] = [
-  'Car', 'Van', 'Truck', 'Pedestrian', 'Person_sitting', 'Cyclist', 'Tram', 'Misc', 'DontCare',
+  'Car',
+  'Van',
+  'Truck',
+  'Pedestrian',
+  'Person_sitting',
+  'Cyclist',
+  'Tram',
+  'Misc',
+  'DontCare',
 ];
 
 export interface KittiParseContext {
@@ -27,7 +48,8 @@ export interface KittiParseContext {
 const columnCountMessage = (n: number): string => {
   const base = `${n} columns; expected the 15 columns of a KITTI object label (${KITTI_COLUMNS.join(' ')})`;
   if (n === 16) return `${base}: 16 columns is a results file (with score), not a label file`;
-  if (n === 17) return `${base}: 17 columns looks like the KITTI tracking format (frame, track_id first) or a results file of a third-party exporter`;
+  if (n === 17)
+    return `${base}: 17 columns looks like the KITTI tracking format (frame, track_id first) or a results file of a third-party exporter`;
   return base;
 };
 
@@ -64,7 +86,12 @@ export const parseKittiLabel = (
       const s = cols[c]!;
       const v = Number(s);
       if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s) || !Number.isFinite(v)) {
-        log.objectProblem(file, `${at}, column ${c + 1} (${KITTI_COLUMNS[c]})`, `expected a number, got ${JSON.stringify(s)}`, false);
+        log.objectProblem(
+          file,
+          `${at}, column ${c + 1} (${KITTI_COLUMNS[c]})`,
+          `expected a number, got ${JSON.stringify(s)}`,
+          false,
+        );
         bad = true;
         break;
       }
@@ -72,7 +99,20 @@ export const parseKittiLabel = (
     }
     if (bad) continue;
     const [truncated, occluded, alpha, left, top, right, bottom, h, w, l, x, y, z, ry] = nums as [
-      number, number, number, number, number, number, number, number, number, number, number, number, number, number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
     ];
     if (type === 'DontCare') {
       const b: BoxXyxy = [
@@ -82,26 +122,53 @@ export const parseKittiLabel = (
         Math.min(Math.max(bottom, 0), ctx.height),
       ];
       if (b[2] > b[0] && b[3] > b[1]) ignore.push(b);
-      else log.warn(file, at, `DontCare region [${left}, ${top}, ${right}, ${bottom}] is empty inside the image; dropped`);
+      else
+        log.warn(
+          file,
+          at,
+          `DontCare region [${left}, ${top}, ${right}, ${bottom}] is empty inside the image; dropped`,
+        );
       continue;
     }
     if (ctx.discover && !ctx.classIndex.has(type)) ctx.classIndex.set(type, ctx.classIndex.size);
     const classIndex = ctx.classIndex.get(type);
     if (classIndex === undefined) {
       if (!KITTI_TYPES.includes(type)) {
-        log.objectProblem(file, `${at}, column 1 (type)`, `unknown type ${JSON.stringify(type)}; expected one of ${[...ctx.classIndex.keys(), 'DontCare'].join(', ')}`, false);
+        log.objectProblem(
+          file,
+          `${at}, column 1 (type)`,
+          `unknown type ${JSON.stringify(type)}; expected one of ${[...ctx.classIndex.keys(), 'DontCare'].join(', ')}`,
+          false,
+        );
       }
       continue;
     }
     if (!(truncated >= 0 && truncated <= 1)) {
-      log.objectProblem(file, `${at}, column 2 (truncated)`, `truncation ${truncated}; expected a fraction in [0, 1]`, false);
+      log.objectProblem(
+        file,
+        `${at}, column 2 (truncated)`,
+        `truncation ${truncated}; expected a fraction in [0, 1]`,
+        false,
+      );
       continue;
     }
     if (![0, 1, 2, 3].includes(occluded)) {
-      log.objectProblem(file, `${at}, column 3 (occluded)`, `occlusion ${occluded}; expected 0, 1, 2 or 3`, false);
+      log.objectProblem(
+        file,
+        `${at}, column 3 (occluded)`,
+        `occlusion ${occluded}; expected 0, 1, 2 or 3`,
+        false,
+      );
       continue;
     }
-    const box = checkBox([left, top, right, bottom], ctx.width, ctx.height, log, file, `${at}, columns 5-8 (bbox)`);
+    const box = checkBox(
+      [left, top, right, bottom],
+      ctx.width,
+      ctx.height,
+      log,
+      file,
+      `${at}, columns 5-8 (bbox)`,
+    );
     if (box === undefined) continue;
     objects.push({
       box,

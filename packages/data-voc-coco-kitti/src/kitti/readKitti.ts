@@ -1,15 +1,15 @@
-import * as E from 'fp-ts/lib/Either.js';
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { type ReadResult, finishRead } from '../core/dataset.js';
-import { KITTI_CLASSES, contiguousDescriptor } from '../core/datasetDescriptor.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { finishRead, type ReadResult } from '../core/dataset.js';
+import { contiguousDescriptor, KITTI_CLASSES } from '../core/datasetDescriptor.js';
 import { ProblemLog, type ProblemPolicy } from '../core/problem.js';
 import type { Sample } from '../core/sample.js';
 import { readImageSize } from '../image/readImageSize.js';
 import { mapLimit } from '../internal/mapLimit.js';
-import { sortDiscovered } from '../internal/sortDiscovered.js';
 import { readBoundedText } from '../internal/readBoundedText.js';
 import { readSplitFile } from '../internal/readSplitFile.js';
+import { sortDiscovered } from '../internal/sortDiscovered.js';
 import { parseKittiLabel } from './parseKittiLabel.js';
 
 export interface ReadKittiOptions {
@@ -29,7 +29,11 @@ export interface ReadKittiOptions {
   readonly maxLabelBytes?: number;
 }
 
-const exists = async (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
+const exists = async (p: string): Promise<boolean> =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * Reads a KITTI object split: `training/label_2/<id>.txt` and `training/image_2/<id>.png`
@@ -40,13 +44,22 @@ export const readKitti = async (o: ReadKittiOptions): Promise<ReadResult> => {
   const log = new ProblemLog(o.policy ?? 'fix');
   const root = path.resolve(o.root);
   const discover = o.classes === 'discover';
-  const classes: readonly string[] = o.classes === undefined || o.classes === 'discover' ? (discover ? [] : KITTI_CLASSES) : o.classes;
+  const classes: readonly string[] =
+    o.classes === undefined || o.classes === 'discover'
+      ? discover
+        ? []
+        : KITTI_CLASSES
+      : o.classes;
   const split = o.split ?? (o.splitFile ? path.basename(o.splitFile).replace(/\.txt$/, '') : 'all');
   const descriptor = contiguousDescriptor('kitti', root, split, classes);
   const labelDir = path.join(root, 'training', 'label_2');
   const imageDir = path.join(root, 'training', 'image_2');
   if (!(await exists(labelDir))) {
-    log.fatal(root, 'folder', 'no training/label_2 folder; expected a KITTI object root holding training/{image_2,label_2}');
+    log.fatal(
+      root,
+      'folder',
+      'no training/label_2 folder; expected a KITTI object root holding training/{image_2,label_2}',
+    );
     return finishRead(descriptor, [], log);
   }
   let ids: string[] | undefined;
@@ -55,9 +68,15 @@ export const readKitti = async (o: ReadKittiOptions): Promise<ReadResult> => {
       log.fatal(root, 'split', `split name ${JSON.stringify(o.split)} is not a plain file stem`);
       return finishRead(descriptor, [], log);
     }
-    ids = await readSplitFile(o.splitFile ? path.resolve(o.splitFile) : path.join(root, 'ImageSets', `${o.split}.txt`), log);
+    ids = await readSplitFile(
+      o.splitFile ? path.resolve(o.splitFile) : path.join(root, 'ImageSets', `${o.split}.txt`),
+      log,
+    );
   } else {
-    ids = (await readdir(labelDir)).filter((f) => f.endsWith('.txt')).map((f) => f.slice(0, -4)).sort();
+    ids = (await readdir(labelDir))
+      .filter((f) => f.endsWith('.txt'))
+      .map((f) => f.slice(0, -4))
+      .sort();
   }
   if (ids === undefined) return finishRead(descriptor, [], log);
   const classIndex = new Map(classes.map((c, i) => [c, i]));
@@ -87,5 +106,13 @@ export const readKitti = async (o: ReadKittiOptions): Promise<ReadResult> => {
   const kept = samples.filter((s): s is Sample => s !== undefined);
   if (!discover) return finishRead(descriptor, kept, log);
   const sorted = sortDiscovered(classIndex, kept);
-  return finishRead({ ...descriptor, classNames: sorted.classNames, categoryIds: sorted.classNames.map((_, i) => i + 1) }, sorted.samples, log);
+  return finishRead(
+    {
+      ...descriptor,
+      classNames: sorted.classNames,
+      categoryIds: sorted.classNames.map((_, i) => i + 1),
+    },
+    sorted.samples,
+    log,
+  );
 };

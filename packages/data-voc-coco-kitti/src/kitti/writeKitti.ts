@@ -22,12 +22,16 @@ export const writeKitti = async (o: WriteKittiOptions): Promise<void> => {
   await mkdir(labels, { recursive: true });
   await mkdir(path.join(o.root, 'ImageSets'), { recursive: true });
   for (const s of o.samples) {
-    if (!/^[\w.-]+$/.test(s.id)) throw new Error(`sample id ${JSON.stringify(s.id)} is not a plain file stem`);
+    if (!/^[\w.-]+$/.test(s.id))
+      throw new Error(`sample id ${JSON.stringify(s.id)} is not a plain file stem`);
     await writeFile(path.join(labels, `${s.id}.txt`), kittiLabelText(s, o.descriptor));
     if (o.copyImages !== false) {
       const ext = path.extname(s.path) || '.png';
-      await copyImageTo(s.path, path.join(o.root, 'training', 'image_2', `${s.id}${ext}`));
+      await copyImageTo(s.path, path.join(o.root, 'training', 'image_2'), `${s.id}${ext}`);
     }
   }
-  await writeFile(path.join(o.root, 'ImageSets', `${o.split}.txt`), o.samples.map((s) => `${s.id}\n`).join(''));
+  await writeFile(
+    path.join(o.root, 'ImageSets', `${o.split}.txt`),
+    o.samples.map((s) => `${s.id}\n`).join(''),
+  );
 };

@@ -26,7 +26,7 @@ test('createRng: uniform moments and int bounds', () => {
     sq += x * x;
   }
   assert.ok(Math.abs(sum / n - 0.5) < 0.01);
-  assert.ok(Math.abs(sq / n - sum * sum / n / n - 1 / 12) < 0.005);
+  assert.ok(Math.abs(sq / n - (sum * sum) / n / n - 1 / 12) < 0.005);
   const seen = new Set<number>();
   for (let i = 0; i < 1000; i++) seen.add(r.int(2, 5));
   assert.deepEqual([...seen].sort(), [2, 3, 4, 5]);
@@ -38,6 +38,12 @@ test('shuffleSeeded: a permutation, deterministic in the seed, input untouched',
   assert.deepEqual(p1, shuffleSeeded(items, 1));
   assert.notDeepEqual(p1, shuffleSeeded(items, 2));
   assert.notDeepEqual(p1, items);
-  assert.deepEqual([...p1].sort((a, b) => a - b), items);
-  assert.deepEqual(items, Array.from({ length: 50 }, (_, i) => i));
+  assert.deepEqual(
+    [...p1].sort((a, b) => a - b),
+    items,
+  );
+  assert.deepEqual(
+    items,
+    Array.from({ length: 50 }, (_, i) => i),
+  );
 });

@@ -3,7 +3,7 @@ import type { Sample } from '../core/sample.js';
 import { createRng } from './createRng.js';
 import { type ImageBatch, padBatch } from './padBatch.js';
 import { PreparePool } from './preparePool.js';
-import { type PreparedImage, type TransformOptions, prepareSample } from './prepareSample.js';
+import { type PreparedImage, prepareSample, type TransformOptions } from './prepareSample.js';
 import { shuffleSeeded } from './shuffleSeeded.js';
 
 export interface LoadBatchesOptions extends TransformOptions {
@@ -41,8 +41,12 @@ export interface Batch {
  * same batches, whatever the number of workers. Returns host arrays; use `toTensor` per batch
  * and dispose the tensor after the step.
  */
-export async function* loadBatches(samples: readonly Sample[], o: LoadBatchesOptions): AsyncGenerator<Batch> {
-  if (!(Number.isInteger(o.batchSize) && o.batchSize >= 1)) throw new RangeError(`batchSize ${o.batchSize}; expected a positive integer`);
+export async function* loadBatches(
+  samples: readonly Sample[],
+  o: LoadBatchesOptions,
+): AsyncGenerator<Batch> {
+  if (!(Number.isInteger(o.batchSize) && o.batchSize >= 1))
+    throw new RangeError(`batchSize ${o.batchSize}; expected a positive integer`);
   const seed = o.seed ?? 0;
   const epoch = o.epoch ?? 0;
   const idx = samples.map((_, i) => i);
@@ -76,7 +80,16 @@ export async function* loadBatches(samples: readonly Sample[], o: LoadBatchesOpt
       if (E.isRight(r)) items.push(r.right);
       else if (o.onError !== 'skip') throw new Error(r.left);
     }
-    return items.length ? { images: padBatch(items.map((it) => it.image), o.sizeDivisible ?? 32), items, index } : undefined;
+    return items.length
+      ? {
+          images: padBatch(
+            items.map((it) => it.image),
+            o.sizeDivisible ?? 32,
+          ),
+          items,
+          index,
+        }
+      : undefined;
   };
   const ahead = Math.max(1, o.prefetch ?? 2);
   const queue: Promise<Batch | undefined>[] = [];

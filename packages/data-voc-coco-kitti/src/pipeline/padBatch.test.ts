@@ -39,7 +39,10 @@ test('padBatch: padded to multiples of 32 like torchvision batch_images, images 
 test('toTensor: [B,H,W,C] float32 with the batch values, no tensor left behind after dispose', async () => {
   await tf.setBackend('cpu');
   const before = tf.memory().numTensors;
-  const b = padBatch([{ data: Float32Array.from([1, 2, 3, 4, 5, 6]), height: 1, width: 2, channels: 3 }], 2);
+  const b = padBatch(
+    [{ data: Float32Array.from([1, 2, 3, 4, 5, 6]), height: 1, width: 2, channels: 3 }],
+    2,
+  );
   const t = toTensor(tf, b);
   assert.deepEqual(t.shape, [1, 2, 2, 3]);
   assert.equal(t.dtype, 'float32');

@@ -19,7 +19,8 @@ export interface ImageBatch {
 export const padBatch = (images: readonly RgbImage[], sizeDivisible = 32): ImageBatch => {
   if (images.length === 0) throw new RangeError('cannot batch zero images');
   const C = images[0]!.channels;
-  if (images.some((im) => im.channels !== C)) throw new RangeError('images in a batch must have the same channel count');
+  if (images.some((im) => im.channels !== C))
+    throw new RangeError('images in a batch must have the same channel count');
   const up = (v: number): number => Math.ceil(v / sizeDivisible) * sizeDivisible;
   const H = up(Math.max(...images.map((im) => im.height)));
   const W = up(Math.max(...images.map((im) => im.width)));
@@ -27,8 +28,15 @@ export const padBatch = (images: readonly RgbImage[], sizeDivisible = 32): Image
   images.forEach((im, b) => {
     const rowLen = im.width * C;
     for (let y = 0; y < im.height; y++) {
-      data.set(im.data.subarray(y * rowLen, (y + 1) * rowLen), ((b * H + y) * W) * C);
+      data.set(im.data.subarray(y * rowLen, (y + 1) * rowLen), (b * H + y) * W * C);
     }
   });
-  return { data, batchSize: images.length, height: H, width: W, channels: C, imageSizes: images.map((im) => [im.height, im.width] as const) };
+  return {
+    data,
+    batchSize: images.length,
+    height: H,
+    width: W,
+    channels: C,
+    imageSizes: images.map((im) => [im.height, im.width] as const),
+  };
 };

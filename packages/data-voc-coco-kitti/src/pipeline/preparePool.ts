@@ -13,7 +13,8 @@ export class PreparePool {
   private turn = 0;
 
   constructor(size: number) {
-    if (!(Number.isInteger(size) && size >= 1)) throw new RangeError(`worker count ${size}; expected a positive integer`);
+    if (!(Number.isInteger(size) && size >= 1))
+      throw new RangeError(`worker count ${size}; expected a positive integer`);
     this.workers = Array.from({ length: size }, () => {
       const w = new Worker(new URL('./prepareWorker.js', import.meta.url));
       w.on('message', (m: Reply) => {
@@ -30,7 +31,11 @@ export class PreparePool {
   }
 
   /** Prepares one sample on the next worker (round robin). */
-  run(sample: Sample, options: TransformOptions, flip: boolean): Promise<E.Either<string, PreparedImage>> {
+  run(
+    sample: Sample,
+    options: TransformOptions,
+    flip: boolean,
+  ): Promise<E.Either<string, PreparedImage>> {
     const job = this.nextJob++;
     const w = this.workers[this.turn++ % this.workers.length]!;
     return new Promise((resolve) => {

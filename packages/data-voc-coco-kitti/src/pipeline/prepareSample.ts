@@ -41,7 +41,9 @@ export interface PreparedImage {
 
 const packBoxes = (boxes: readonly BoxXyxy[]): Float32Array => {
   const out = new Float32Array(boxes.length * 4);
-  boxes.forEach((b, i) => out.set(b, i * 4));
+  boxes.forEach((b, i) => {
+    out.set(b, i * 4);
+  });
   return out;
 };
 
@@ -55,11 +57,16 @@ export const prepareSample = async (
   o: TransformOptions,
   flip: boolean,
 ): Promise<E.Either<string, PreparedImage>> => {
-  const decoded = await decodeImageFile(sample.path, o.maxPixels !== undefined ? { maxPixels: o.maxPixels } : {});
+  const decoded = await decodeImageFile(
+    sample.path,
+    o.maxPixels !== undefined ? { maxPixels: o.maxPixels } : {},
+  );
   if (E.isLeft(decoded)) return decoded;
   let img: RgbImage = decoded.right;
   if (img.width !== sample.width || img.height !== sample.height) {
-    return E.left(`${sample.path}: decoded ${img.width}x${img.height}, annotation says ${sample.width}x${sample.height}`);
+    return E.left(
+      `${sample.path}: decoded ${img.width}x${img.height}, annotation says ${sample.width}x${sample.height}`,
+    );
   }
   const W = img.width;
   const tr = (b: BoxXyxy): BoxXyxy => (flip ? flipBoxHorizontal(b, W) : b);

@@ -2,7 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Sample } from '../core/sample.js';
-import { type TransformOptions, prepareSample } from './prepareSample.js';
+import { prepareSample, type TransformOptions } from './prepareSample.js';
 
 interface Job {
   readonly job: number;
@@ -26,6 +26,7 @@ parentPort?.on('message', (m: Job) => {
         p.ignore.buffer as ArrayBuffer,
       ]);
     },
-    (e: unknown) => parentPort!.postMessage({ job: m.job, error: String((e as Error)?.message ?? e) }),
+    (e: unknown) =>
+      parentPort!.postMessage({ job: m.job, error: String((e as Error)?.message ?? e) }),
   );
 });

@@ -38,7 +38,10 @@ export interface DatasetStats {
   readonly crowd: number;
   readonly dontCare: number;
   /** Boxes by sqrt(box area) in pixels; `cocoAreas` uses COCO's small/medium/large box-area limits 32², 96². */
-  readonly sizeHistogram: { readonly bins: readonly SizeBin[]; readonly cocoAreas: { small: number; medium: number; large: number } };
+  readonly sizeHistogram: {
+    readonly bins: readonly SizeBin[];
+    readonly cocoAreas: { small: number; medium: number; large: number };
+  };
   readonly skippedImages: number;
   readonly skippedObjects: number;
   readonly fixedObjects: number;
@@ -80,7 +83,15 @@ export const countSamples = (samples: readonly Sample[], classNames: readonly st
       else cocoAreas.large += 1;
     }
   }
-  return { images: samples.length, objects, perClass, difficult, crowd, dontCare, sizeHistogram: { bins, cocoAreas } };
+  return {
+    images: samples.length,
+    objects,
+    perClass,
+    difficult,
+    crowd,
+    dontCare,
+    sizeHistogram: { bins, cocoAreas },
+  };
 };
 
 /**
@@ -96,13 +107,25 @@ export const datasetStats = async (o: DatasetStatsOptions): Promise<DatasetStats
   const policy = o.policy ?? 'fix';
   let r: ReadResult;
   if (o.format === 'voc') {
-    r = await readVoc({ root: o.root, ...(o.split ? { split: o.split } : {}), classes: o.classes ?? 'discover', policy });
+    r = await readVoc({
+      root: o.root,
+      ...(o.split ? { split: o.split } : {}),
+      classes: o.classes ?? 'discover',
+      policy,
+    });
   } else if (o.format === 'kitti') {
-    r = await readKitti({ root: o.root, ...(o.split ? { split: o.split } : {}), classes: o.classes ?? 'discover', policy });
+    r = await readKitti({
+      root: o.root,
+      ...(o.split ? { split: o.split } : {}),
+      classes: o.classes ?? 'discover',
+      policy,
+    });
   } else {
     r = await readCoco({ root: o.root, ...(o.split ? { split: o.split } : {}), policy });
   }
-  const problems = (E.isRight(r) ? r.right.problems : r.left.problems).map(({ file, where, message, fatal }) => ({ file, where, message, fatal }));
+  const problems = (E.isRight(r) ? r.right.problems : r.left.problems).map(
+    ({ file, where, message, fatal }) => ({ file, where, message, fatal }),
+  );
   if (E.isLeft(r)) {
     return {
       format: o.format,

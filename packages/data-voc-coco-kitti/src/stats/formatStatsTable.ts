@@ -7,9 +7,13 @@ const lpad = (s: string, n: number): string => ' '.repeat(Math.max(0, n - s.leng
 export const formatStatsTable = (s: DatasetStats, maxProblems = 50): string => {
   const lines: string[] = [];
   lines.push(`${s.format.toUpperCase()} dataset ${s.root}${s.split ? ` (split ${s.split})` : ''}`);
-  lines.push(`images ${s.images}   objects ${s.objects}   difficult ${s.difficult}   crowd ${s.crowd}   DontCare ${s.dontCare}`);
+  lines.push(
+    `images ${s.images}   objects ${s.objects}   difficult ${s.difficult}   crowd ${s.crowd}   DontCare ${s.dontCare}`,
+  );
   if (s.skippedImages || s.skippedObjects || s.fixedObjects) {
-    lines.push(`skipped images ${s.skippedImages}   skipped objects ${s.skippedObjects}   clipped boxes ${s.fixedObjects}`);
+    lines.push(
+      `skipped images ${s.skippedImages}   skipped objects ${s.skippedObjects}   clipped boxes ${s.fixedObjects}`,
+    );
   }
   const entries = Object.entries(s.perClass);
   if (entries.length) {
@@ -36,7 +40,8 @@ export const formatStatsTable = (s: DatasetStats, maxProblems = 50): string => {
     for (const p of s.problems.slice(0, maxProblems)) {
       lines.push(`  ${p.fatal ? 'error' : 'warning'}: ${p.file}: ${p.where}: ${p.message}`);
     }
-    if (s.problems.length > maxProblems) lines.push(`  ... and ${s.problems.length - maxProblems} more (use --json for all)`);
+    if (s.problems.length > maxProblems)
+      lines.push(`  ... and ${s.problems.length - maxProblems} more (use --json for all)`);
   } else {
     lines.push('', 'problems: none');
   }

@@ -1,16 +1,18 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_SCENE } from './sampleScene.js';
 import { generateShapesDataset, renderShapesImage } from './generateShapesDataset.js';
+import { DEFAULT_SCENE } from './sampleScene.js';
 
 const hashDir = async (dir: string): Promise<string> => {
   const h = createHash('sha256');
   const walk = async (d: string): Promise<void> => {
-    for (const e of (await readdir(d, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const e of (await readdir(d, { withFileTypes: true })).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       const p = path.join(d, e.name);
       h.update(path.relative(dir, p));
       if (e.isDirectory()) await walk(p);
@@ -25,17 +27,23 @@ test('generateShapesDataset: deterministic in the seed, all three layouts writte
   const a = await mkdtemp(path.join(tmpdir(), 'kd-shapes-a-'));
   const b = await mkdtemp(path.join(tmpdir(), 'kd-shapes-b-'));
   try {
-    const da = await generateShapesDataset({ root: a, seed: 5, trainImages: 6, testImages: 3, imageSize: 64 });
+    const da = await generateShapesDataset({
+      root: a,
+      seed: 5,
+      trainImages: 6,
+      testImages: 3,
+      imageSize: 64,
+    });
     await generateShapesDataset({ root: b, seed: 5, trainImages: 6, testImages: 3, imageSize: 64 });
     assert.equal(await hashDir(a), await hashDir(b));
     assert.equal(da.splits.train.length, 6);
     assert.equal(da.splits.test.length, 3);
     assert.deepEqual((await readdir(path.join(da.vocYearDir, 'Annotations'))).length, 9);
     assert.deepEqual((await readdir(path.join(da.kittiRoot, 'training', 'label_2'))).length, 9);
-    assert.deepEqual(
-      (await readdir(path.join(da.cocoRoot, 'annotations'))).sort(),
-      ['instances_test.json', 'instances_train.json'],
-    );
+    assert.deepEqual((await readdir(path.join(da.cocoRoot, 'annotations'))).sort(), [
+      'instances_test.json',
+      'instances_train.json',
+    ]);
     const ids = [...da.splits.train, ...da.splits.test].map((s) => s.id);
     assert.equal(new Set(ids).size, 9, 'ids unique across splits');
   } finally {

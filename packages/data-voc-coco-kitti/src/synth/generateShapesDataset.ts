@@ -2,7 +2,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import { writeCoco } from '../coco/writeCoco.js';
-import { type DatasetDescriptor, type DatasetFormat, contiguousDescriptor } from '../core/datasetDescriptor.js';
+import {
+  contiguousDescriptor,
+  type DatasetDescriptor,
+  type DatasetFormat,
+} from '../core/datasetDescriptor.js';
 import type { ObjectAnnotation, Sample } from '../core/sample.js';
 import { writeKitti } from '../kitti/writeKitti.js';
 import { createRng } from '../pipeline/createRng.js';
@@ -38,7 +42,12 @@ export interface GeneratedShapesDataset {
 }
 
 /** Defaults of the embedded dataset. */
-export const SHAPES_DEFAULTS = { seed: 2017, trainImages: 800, testImages: 200, imageSize: 128 } as const;
+export const SHAPES_DEFAULTS = {
+  seed: 2017,
+  trainImages: 800,
+  testImages: 200,
+  imageSize: 128,
+} as const;
 
 /** Visible fraction below which an object is marked difficult (VOC) / heavily occluded (KITTI 2). */
 const DIFFICULT_VISIBLE = 0.35;
@@ -51,7 +60,12 @@ interface RenderedImage {
 }
 
 /** Renders image `index` of a split: deterministic in (seed, split, index) alone. */
-export const renderShapesImage = (seed: number, splitSalt: number, index: number, scene: SceneOptions): RenderedImage => {
+export const renderShapesImage = (
+  seed: number,
+  splitSalt: number,
+  index: number,
+  scene: SceneOptions,
+): RenderedImage => {
   const rng = createRng((seed * 1000003 + splitSalt * 7919 + index) >>> 0);
   const S = scene.imageSize;
   const img = renderBackground(rng, S, S);
@@ -102,17 +116,27 @@ export const renderShapesImage = (seed: number, splitSalt: number, index: number
  * const ds = await generateShapesDataset({ root: '/tmp/shapes', seed: 1, trainImages: 50, testImages: 10 });
  * // ds.vocYearDir, ds.cocoRoot, ds.kittiRoot can be read with readVoc / readCoco / readKitti.
  */
-export const generateShapesDataset = async (o: GenerateShapesOptions): Promise<GeneratedShapesDataset> => {
+export const generateShapesDataset = async (
+  o: GenerateShapesOptions,
+): Promise<GeneratedShapesDataset> => {
   const seed = o.seed ?? SHAPES_DEFAULTS.seed;
-  const scene: SceneOptions = { ...DEFAULT_SCENE, ...o.scene, imageSize: o.imageSize ?? SHAPES_DEFAULTS.imageSize };
-  if (!Number.isInteger(scene.imageSize) || scene.imageSize < 16) throw new RangeError('imageSize must be an integer >= 16');
+  const scene: SceneOptions = {
+    ...DEFAULT_SCENE,
+    ...o.scene,
+    imageSize: o.imageSize ?? SHAPES_DEFAULTS.imageSize,
+  };
+  if (!Number.isInteger(scene.imageSize) || scene.imageSize < 16)
+    throw new RangeError('imageSize must be an integer >= 16');
   const formats = new Set<DatasetFormat>(o.formats ?? ['voc', 'coco', 'kitti']);
   const root = path.resolve(o.root);
   const vocYearDir = path.join(root, 'voc', 'VOCdevkit', 'VOC2007');
   const cocoRoot = path.join(root, 'coco');
   const kittiRoot = path.join(root, 'kitti');
   const classNames = [...SHAPE_CLASSES];
-  const counts = { train: o.trainImages ?? SHAPES_DEFAULTS.trainImages, test: o.testImages ?? SHAPES_DEFAULTS.testImages };
+  const counts = {
+    train: o.trainImages ?? SHAPES_DEFAULTS.trainImages,
+    test: o.testImages ?? SHAPES_DEFAULTS.testImages,
+  };
   const dirs = {
     voc: path.join(vocYearDir, 'JPEGImages'),
     kitti: path.join(kittiRoot, 'training', 'image_2'),
@@ -120,7 +144,10 @@ export const generateShapesDataset = async (o: GenerateShapesOptions): Promise<G
   for (const f of formats) if (f !== 'coco') await mkdir(dirs[f], { recursive: true });
   const splits: Record<'train' | 'test', Sample[]> = { train: [], test: [] };
   let next = 1;
-  for (const [salt, split] of [[1, 'train'], [2, 'test']] as const) {
+  for (const [salt, split] of [
+    [1, 'train'],
+    [2, 'test'],
+  ] as const) {
     if (formats.has('coco')) await mkdir(path.join(cocoRoot, split), { recursive: true });
     for (let i = 0; i < counts[split]; i++) {
       const id = String(next++).padStart(6, '0');
@@ -142,14 +169,27 @@ export const generateShapesDataset = async (o: GenerateShapesOptions): Promise<G
       });
     }
   }
-  const descriptor = (f: DatasetFormat, split: string): DatasetDescriptor => contiguousDescriptor(f, root, split, classNames);
+  const descriptor = (f: DatasetFormat, split: string): DatasetDescriptor =>
+    contiguousDescriptor(f, root, split, classNames);
   for (const split of ['train', 'test'] as const) {
     const samples = splits[split];
     if (formats.has('voc')) {
-      await writeVoc({ yearDir: vocYearDir, split, samples, descriptor: descriptor('voc', split), copyImages: false });
+      await writeVoc({
+        yearDir: vocYearDir,
+        split,
+        samples,
+        descriptor: descriptor('voc', split),
+        copyImages: false,
+      });
     }
     if (formats.has('kitti')) {
-      await writeKitti({ root: kittiRoot, split, samples, descriptor: descriptor('kitti', split), copyImages: false });
+      await writeKitti({
+        root: kittiRoot,
+        split,
+        samples,
+        descriptor: descriptor('kitti', split),
+        copyImages: false,
+      });
     }
     if (formats.has('coco')) {
       await writeCoco({

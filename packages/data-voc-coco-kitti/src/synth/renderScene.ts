@@ -171,7 +171,10 @@ export const renderBackground = (rng: Rng, width: number, height: number): Float
       const w11 = fu * fv;
       for (let ch = 0; ch < 3; ch++) {
         const nz =
-          noise[i00 + ch]! * w00 + noise[i00 + 3 + ch]! * w10 + noise[i01 + ch]! * w01 + noise[i01 + 3 + ch]! * w11;
+          noise[i00 + ch]! * w00 +
+          noise[i00 + 3 + ch]! * w10 +
+          noise[i01 + ch]! * w01 +
+          noise[i01 + 3 + ch]! * w11;
         img[(y * width + x) * 3 + ch] = c0[ch]! * (1 - t) + c1[ch]! * t + nz + st;
       }
     }

@@ -27,11 +27,19 @@ export const DEFAULT_SCENE: SceneOptions = {
 const lum = (c: readonly number[]): number => 0.299 * c[0]! + 0.587 * c[1]! + 0.114 * c[2]!;
 
 /** Picks a colour whose luminance differs from `bgLum` by at least `minContrast` (best of 12 tries). */
-const contrastingColor = (rng: Rng, bgLum: number, minContrast: number): [number, number, number] => {
+const contrastingColor = (
+  rng: Rng,
+  bgLum: number,
+  minContrast: number,
+): [number, number, number] => {
   let best: [number, number, number] = [0, 0, 0];
   let bestD = -1;
   for (let t = 0; t < 12; t++) {
-    const c: [number, number, number] = [rng.uniform(0, 255), rng.uniform(0, 255), rng.uniform(0, 255)];
+    const c: [number, number, number] = [
+      rng.uniform(0, 255),
+      rng.uniform(0, 255),
+      rng.uniform(0, 255),
+    ];
     const d = Math.abs(lum(c) - bgLum);
     if (d >= minContrast) return c;
     if (d > bestD) {
@@ -69,7 +77,9 @@ export const sampleScene = (
     const bx = Math.min(Math.max(Math.floor(cx), 0), S - 1);
     const by = Math.min(Math.max(Math.floor(cy), 0), S - 1);
     const classIndex = isObject ? rng.int(0, SHAPE_CLASSES.length - 1) : -1;
-    const kind = isObject ? SHAPE_CLASSES[classIndex]! : DISTRACTOR_KINDS[rng.int(0, DISTRACTOR_KINDS.length - 1)]!;
+    const kind = isObject
+      ? SHAPE_CLASSES[classIndex]!
+      : DISTRACTOR_KINDS[rng.int(0, DISTRACTOR_KINDS.length - 1)]!;
     shapes.push({
       kind,
       classIndex,

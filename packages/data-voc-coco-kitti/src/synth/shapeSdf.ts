@@ -63,7 +63,13 @@ const UNIT_STAR = regularPolygon(5, 1, 0.45);
  * Signed distance of point (x, y) to a shape of kind `kind` and radius `r` (pixels).
  * `aspect` stretches ellipses (>= 1).
  */
-export const shapeSdf = (kind: ShapeKind, x: number, y: number, r: number, aspect: number): number => {
+export const shapeSdf = (
+  kind: ShapeKind,
+  x: number,
+  y: number,
+  r: number,
+  aspect: number,
+): number => {
   switch (kind) {
     case 'circle':
       return Math.hypot(x, y) - r;

@@ -30,7 +30,10 @@ export interface VocDecodeContext {
  * (`annotation/object[2]/bndbox/xmin`, 1-based like XPath); returns `undefined` when the image
  * is skipped or the read has failed.
  */
-export const decodeVocAnnotation = async (xml: string, ctx: VocDecodeContext): Promise<Sample | undefined> => {
+export const decodeVocAnnotation = async (
+  xml: string,
+  ctx: VocDecodeContext,
+): Promise<Sample | undefined> => {
   const { file, log } = ctx;
   const parsed = parseXmlSafe(xml, ['annotation.object']);
   if (E.isLeft(parsed)) {
@@ -90,14 +93,27 @@ export const decodeVocAnnotation = async (xml: string, ctx: VocDecodeContext): P
       continue;
     }
     const v: VocObject = o.right;
-    if (ctx.discover && !ctx.classIndex.has(v.name)) ctx.classIndex.set(v.name, ctx.classIndex.size);
+    if (ctx.discover && !ctx.classIndex.has(v.name))
+      ctx.classIndex.set(v.name, ctx.classIndex.size);
     const classIndex = ctx.classIndex.get(v.name);
     if (classIndex === undefined) {
-      log.objectProblem(file, `${where}/name`, `unknown class ${JSON.stringify(v.name)}; expected one of the dataset's classes`, false);
+      log.objectProblem(
+        file,
+        `${where}/name`,
+        `unknown class ${JSON.stringify(v.name)}; expected one of the dataset's classes`,
+        false,
+      );
       continue;
     }
     const b = v.bndbox;
-    const box = checkBox([b.xmin - 1, b.ymin - 1, b.xmax, b.ymax], width, height, log, file, `${where}/bndbox`);
+    const box = checkBox(
+      [b.xmin - 1, b.ymin - 1, b.xmax, b.ymax],
+      width,
+      height,
+      log,
+      file,
+      `${where}/bndbox`,
+    );
     if (box === undefined) continue;
     objects.push({
       box,
@@ -109,5 +125,13 @@ export const decodeVocAnnotation = async (xml: string, ctx: VocDecodeContext): P
       ...(v.pose !== undefined ? { pose: v.pose } : {}),
     });
   }
-  return { id: ctx.id, path: imagePath.right, fileName: a.filename, width, height, objects, ignore: [] };
+  return {
+    id: ctx.id,
+    path: imagePath.right,
+    fileName: a.filename,
+    width,
+    height,
+    objects,
+    ignore: [],
+  };
 };

@@ -8,7 +8,10 @@ import { readVoc } from './readVoc.js';
 
 const ROOT = fixture('voc');
 const right = (r: E.Either<ReadFailure, Dataset>): Dataset => {
-  if (E.isLeft(r)) assert.fail(`expected success, got:\n${r.left.problems.map((p) => `${p.where}: ${p.message}`).join('\n')}`);
+  if (E.isLeft(r))
+    assert.fail(
+      `expected success, got:\n${r.left.problems.map((p) => `${p.where}: ${p.message}`).join('\n')}`,
+    );
   return r.right;
 };
 const left = (r: E.Either<ReadFailure, Dataset>): ReadFailure => {
@@ -77,9 +80,16 @@ test('readVoc: root may be VOCdevkit parent, year folder; class-specific split f
 
 test('readVoc policy fix: out-of-image box clipped with a warning, unfixable objects and files skipped, each located', async () => {
   const ds = right(await readVoc({ root: ROOT, split: 'broken', classes: ['car'] }));
-  const byFile = (stem: string) => ds.problems.filter((p) => path.basename(p.file) === `${stem}.xml`);
+  const byFile = (stem: string) =>
+    ds.problems.filter((p) => path.basename(p.file) === `${stem}.xml`);
   const out = ds.samples.find((s) => s.id === 'out_0004')!;
-  assert.deepEqual(out.objects.map((o) => o.box), [[0, 0, 10, 10], [0, 2, 20, 30]]);
+  assert.deepEqual(
+    out.objects.map((o) => o.box),
+    [
+      [0, 0, 10, 10],
+      [0, 2, 20, 30],
+    ],
+  );
   assert.equal(byFile('out_0004')[0]!.where, 'annotation/object[2]/bndbox');
   assert.equal(byFile('out_0004')[0]!.action, 'fixed');
   const inv = ds.samples.find((s) => s.id === 'inv_0005')!;
@@ -100,14 +110,19 @@ test('readVoc policy fix: out-of-image box clipped with a warning, unfixable obj
   assert.equal(bad.where, 'annotation/object[2]/bndbox/ymin');
   assert.match(bad.message, /expected a finite number, got "abc"/);
   // Samples kept: out, inv, unk, badnum (4); images skipped: xxe, laughs, trunc, escape (4).
-  assert.deepEqual(ds.samples.map((s) => s.id), ['out_0004', 'inv_0005', 'unk_0006', 'badnum_0011']);
+  assert.deepEqual(
+    ds.samples.map((s) => s.id),
+    ['out_0004', 'inv_0005', 'unk_0006', 'badnum_0011'],
+  );
   assert.equal(ds.skippedImages, 4);
   assert.equal(ds.skippedObjects, 3);
   assert.equal(ds.fixedObjects, 1);
 });
 
 test('readVoc policy skip: the out-of-image object is dropped instead of clipped', async () => {
-  const ds = right(await readVoc({ root: ROOT, split: 'broken', classes: ['car'], policy: 'skip' }));
+  const ds = right(
+    await readVoc({ root: ROOT, split: 'broken', classes: ['car'], policy: 'skip' }),
+  );
   assert.equal(ds.samples.find((s) => s.id === 'out_0004')!.objects.length, 1);
   assert.equal(ds.fixedObjects, 0);
   assert.equal(ds.skippedObjects, 4);
@@ -115,7 +130,12 @@ test('readVoc policy skip: the out-of-image object is dropped instead of clipped
 
 test('readVoc policy fatal: the read fails, problems say file and element', async () => {
   const f = left(await readVoc({ root: ROOT, split: 'broken', classes: ['car'], policy: 'fatal' }));
-  assert.ok(f.problems.some((p) => p.fatal && p.file.endsWith('out_0004.xml') && p.where === 'annotation/object[2]/bndbox'));
+  assert.ok(
+    f.problems.some(
+      (p) =>
+        p.fatal && p.file.endsWith('out_0004.xml') && p.where === 'annotation/object[2]/bndbox',
+    ),
+  );
 });
 
 test('readVoc: missing split names the available ones; unsafe ids in a split file are fatal', async () => {
@@ -128,5 +148,9 @@ test('readVoc: missing split names the available ones; unsafe ids in a split fil
 
 test('readVoc: an annotation file above the size limit fails cleanly without being read', async () => {
   const ds = right(await readVoc({ root: ROOT, split: 'train', maxAnnotationBytes: 500 }));
-  assert.ok(ds.problems.some((p) => p.file.endsWith('000001.xml') && /expected at most 500/.test(p.message)));
+  assert.ok(
+    ds.problems.some(
+      (p) => p.file.endsWith('000001.xml') && /expected at most 500/.test(p.message),
+    ),
+  );
 });

@@ -1,14 +1,14 @@
-import * as E from 'fp-ts/lib/Either.js';
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { type ReadResult, finishRead } from '../core/dataset.js';
-import { VOC_CLASSES, contiguousDescriptor } from '../core/datasetDescriptor.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { finishRead, type ReadResult } from '../core/dataset.js';
+import { contiguousDescriptor, VOC_CLASSES } from '../core/datasetDescriptor.js';
 import { ProblemLog, type ProblemPolicy } from '../core/problem.js';
 import type { Sample } from '../core/sample.js';
 import { mapLimit } from '../internal/mapLimit.js';
-import { sortDiscovered } from '../internal/sortDiscovered.js';
 import { readBoundedText } from '../internal/readBoundedText.js';
 import { readSplitFile } from '../internal/readSplitFile.js';
+import { sortDiscovered } from '../internal/sortDiscovered.js';
 import { decodeVocAnnotation } from './decodeVocAnnotation.js';
 
 export interface ReadVocOptions {
@@ -30,20 +30,34 @@ export interface ReadVocOptions {
   readonly maxAnnotationBytes?: number;
 }
 
-const exists = async (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
+const exists = async (p: string): Promise<boolean> =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 /** Finds the `VOC20xx` folder (the one holding `Annotations`) from a user-given root. */
-export const resolveVocYearDir = async (root: string, year?: string): Promise<E.Either<string, string>> => {
+export const resolveVocYearDir = async (
+  root: string,
+  year?: string,
+): Promise<E.Either<string, string>> => {
   const abs = path.resolve(root);
   if (await exists(path.join(abs, 'Annotations'))) return E.right(abs);
   for (const base of [path.join(abs, 'VOCdevkit'), abs]) {
     if (!(await exists(base))) continue;
     const years = (await readdir(base)).filter((d) => /^VOC\d{4}$/.test(d)).sort();
-    const pick = year ? years.find((y) => y === `VOC${year}`) : years.length === 1 ? years[0] : undefined;
+    const pick = year
+      ? years.find((y) => y === `VOC${year}`)
+      : years.length === 1
+        ? years[0]
+        : undefined;
     if (pick) return E.right(path.join(base, pick));
-    if (years.length > 1 && !year) return E.left(`${base} holds ${years.join(', ')}; say which year`);
+    if (years.length > 1 && !year)
+      return E.left(`${base} holds ${years.join(', ')}; say which year`);
   }
-  return E.left(`no VOC20xx folder with Annotations/ found at ${abs}${year ? ` for year ${year}` : ''}`);
+  return E.left(
+    `no VOC20xx folder with Annotations/ found at ${abs}${year ? ` for year ${year}` : ''}`,
+  );
 };
 
 /**
@@ -58,10 +72,22 @@ export const resolveVocYearDir = async (root: string, year?: string): Promise<E.
 export const readVoc = async (o: ReadVocOptions): Promise<ReadResult> => {
   const log = new ProblemLog(o.policy ?? 'fix');
   const discover = o.classes === 'discover';
-  const classes: readonly string[] = o.classes === undefined || o.classes === 'discover' ? (discover ? [] : VOC_CLASSES) : o.classes;
+  const classes: readonly string[] =
+    o.classes === undefined || o.classes === 'discover' ? (discover ? [] : VOC_CLASSES) : o.classes;
   const yearDir = await resolveVocYearDir(o.root, o.year);
-  const split = o.split ?? ((await exists(path.join(E.isRight(yearDir) ? yearDir.right : '', 'ImageSets', 'Main', 'trainval.txt'))) ? 'trainval' : 'train');
-  const descriptor = contiguousDescriptor('voc', E.isRight(yearDir) ? yearDir.right : path.resolve(o.root), split, classes);
+  const split =
+    o.split ??
+    ((await exists(
+      path.join(E.isRight(yearDir) ? yearDir.right : '', 'ImageSets', 'Main', 'trainval.txt'),
+    ))
+      ? 'trainval'
+      : 'train');
+  const descriptor = contiguousDescriptor(
+    'voc',
+    E.isRight(yearDir) ? yearDir.right : path.resolve(o.root),
+    split,
+    classes,
+  );
   if (E.isLeft(yearDir)) {
     log.fatal(path.resolve(o.root), 'folder', yearDir.left);
     return finishRead(descriptor, [], log);
@@ -74,8 +100,14 @@ export const readVoc = async (o: ReadVocOptions): Promise<ReadResult> => {
   const splitFile = path.join(dir, 'ImageSets', 'Main', `${split}.txt`);
   if (!(await exists(splitFile))) {
     const main = path.join(dir, 'ImageSets', 'Main');
-    const avail = (await exists(main)) ? (await readdir(main)).filter((f) => f.endsWith('.txt') && !f.includes('_')) : [];
-    log.fatal(splitFile, 'file', `split file not found; available splits: ${avail.map((f) => f.slice(0, -4)).join(', ') || 'none'}`);
+    const avail = (await exists(main))
+      ? (await readdir(main)).filter((f) => f.endsWith('.txt') && !f.includes('_'))
+      : [];
+    log.fatal(
+      splitFile,
+      'file',
+      `split file not found; available splits: ${avail.map((f) => f.slice(0, -4)).join(', ') || 'none'}`,
+    );
     return finishRead(descriptor, [], log);
   }
   const ids = await readSplitFile(splitFile, log);
@@ -103,5 +135,13 @@ export const readVoc = async (o: ReadVocOptions): Promise<ReadResult> => {
   const kept = samples.filter((s): s is Sample => s !== undefined);
   if (!discover) return finishRead(descriptor, kept, log);
   const sorted = sortDiscovered(classIndex, kept);
-  return finishRead({ ...descriptor, classNames: sorted.classNames, categoryIds: sorted.classNames.map((_, i) => i + 1) }, sorted.samples, log);
+  return finishRead(
+    {
+      ...descriptor,
+      classNames: sorted.classNames,
+      categoryIds: sorted.classNames.map((_, i) => i + 1),
+    },
+    sorted.samples,
+    log,
+  );
 };

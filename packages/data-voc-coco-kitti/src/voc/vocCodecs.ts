@@ -8,7 +8,9 @@ export const XmlNumber = new t.Type<number, string, unknown>(
     if (typeof u !== 'string') return t.failure(u, c, 'expected an element with a number as text');
     const s = u.trim();
     const n = Number(s);
-    return s !== '' && Number.isFinite(n) ? t.success(n) : t.failure(u, c, 'expected a finite number');
+    return s !== '' && Number.isFinite(n)
+      ? t.success(n)
+      : t.failure(u, c, 'expected a finite number');
   },
   String,
 );
@@ -31,12 +33,21 @@ export const XmlText = new t.Type<string, string, unknown>(
   (u, c) =>
     typeof u === 'string'
       ? t.success(u.trim())
-      : t.failure(u, c, Array.isArray(u) ? 'expected a single element with text, found it repeated' : 'expected an element with text'),
+      : t.failure(
+          u,
+          c,
+          Array.isArray(u)
+            ? 'expected a single element with text, found it repeated'
+            : 'expected an element with text',
+        ),
   String,
 );
 
 /** `<bndbox>`: the four corners in 1-based inclusive pixels. */
-export const VocBndbox = t.type({ xmin: XmlNumber, ymin: XmlNumber, xmax: XmlNumber, ymax: XmlNumber }, 'bndbox');
+export const VocBndbox = t.type(
+  { xmin: XmlNumber, ymin: XmlNumber, xmax: XmlNumber, ymax: XmlNumber },
+  'bndbox',
+);
 
 /** One `<object>`; its nested `<part>` elements are not read (only the direct `<bndbox>`). */
 export const VocObject = t.intersection([

@@ -27,10 +27,11 @@ export const writeVoc = async (o: WriteVocOptions): Promise<void> => {
   await mkdir(sets, { recursive: true });
   const folder = path.basename(o.yearDir);
   for (const s of o.samples) {
-    if (!/^[\w.-]+$/.test(s.id)) throw new Error(`sample id ${JSON.stringify(s.id)} is not a plain file stem`);
+    if (!/^[\w.-]+$/.test(s.id))
+      throw new Error(`sample id ${JSON.stringify(s.id)} is not a plain file stem`);
     await writeFile(path.join(ann, `${s.id}.xml`), vocAnnotationXml(s, o.descriptor, folder));
     if (o.copyImages !== false) {
-      await copyImageTo(s.path, path.join(o.yearDir, 'JPEGImages', s.fileName));
+      await copyImageTo(s.path, path.join(o.yearDir, 'JPEGImages'), s.fileName);
     }
   }
   await writeFile(path.join(sets, `${o.split}.txt`), o.samples.map((s) => `${s.id}\n`).join(''));
