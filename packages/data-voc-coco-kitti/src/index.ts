@@ -3,6 +3,7 @@ export { type ReadCocoOptions, readCoco } from './coco/readCoco.js';
 export { cocoImageIds, type WriteCocoOptions, writeCoco } from './coco/writeCoco.js';
 export { checkBox } from './core/checkBox.js';
 export * from './core/dataset.js';
+export { DatasetConfig, decodeDatasetConfig, readDataset } from './core/datasetConfig.js';
 export * from './core/datasetDescriptor.js';
 export * from './core/detection.js';
 export * from './core/problem.js';
