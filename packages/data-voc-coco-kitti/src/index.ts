@@ -46,6 +46,7 @@ export {
   type SizeBin,
 } from './stats/datasetStats.js';
 export { formatStatsTable } from './stats/formatStatsTable.js';
+export { ensureShapesDataset, SHAPES_GENERATOR_VERSION } from './synth/ensureShapesDataset.js';
 export {
   type GeneratedShapesDataset,
   type GenerateShapesOptions,
