@@ -3,6 +3,7 @@ export { type ReadCocoOptions, readCoco } from './coco/readCoco.js';
 export { cocoImageIds, type WriteCocoOptions, writeCoco } from './coco/writeCoco.js';
 export { checkBox } from './core/checkBox.js';
 export * from './core/dataset.js';
+export { DatasetConfig, decodeDatasetConfig, readDataset } from './core/datasetConfig.js';
 export * from './core/datasetDescriptor.js';
 export * from './core/detection.js';
 export * from './core/problem.js';
@@ -45,6 +46,7 @@ export {
   type SizeBin,
 } from './stats/datasetStats.js';
 export { formatStatsTable } from './stats/formatStatsTable.js';
+export { ensureShapesDataset, SHAPES_GENERATOR_VERSION } from './synth/ensureShapesDataset.js';
 export {
   type GeneratedShapesDataset,
   type GenerateShapesOptions,
@@ -55,5 +57,6 @@ export { DISTRACTOR_KINDS, SHAPE_CLASSES } from './synth/shapeSdf.js';
 export { decodeVocAnnotation } from './voc/decodeVocAnnotation.js';
 export { type ReadVocOptions, readVoc, resolveVocYearDir } from './voc/readVoc.js';
 export { vocAnnotationXml } from './voc/vocAnnotationXml.js';
+export { vocResultsText, writeVocResults } from './voc/vocResultsText.js';
 export { type WriteVocOptions, writeVoc } from './voc/writeVoc.js';
 export { parseXmlSafe } from './xml/parseXmlSafe.js';

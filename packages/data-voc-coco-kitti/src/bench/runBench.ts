@@ -9,6 +9,7 @@ import { getOrThrow } from '../core/dataset.js';
 import type { Sample } from '../core/sample.js';
 import { readKitti } from '../kitti/readKitti.js';
 import { loadBatches } from '../pipeline/loadBatches.js';
+import { PreparePool } from '../pipeline/preparePool.js';
 import { generateShapesDataset, SHAPES_DEFAULTS } from '../synth/generateShapesDataset.js';
 import { SHAPE_CLASSES } from '../synth/shapeSdf.js';
 import { fixture } from '../test-util.js';
@@ -28,8 +29,16 @@ const pipeline = async (
   read: () => Promise<readonly Sample[]>,
   o: { minSize: number; maxSize: number; batchSize: number; workers: number; epochs: number },
 ): Promise<void> => {
+  // A pool shared by all epochs, as a training loop would keep it.
+  const pool = o.workers ? new PreparePool(o.workers) : undefined;
+  const opts = {
+    minSize: o.minSize,
+    maxSize: o.maxSize,
+    batchSize: o.batchSize,
+    ...(pool ? { pool } : {}),
+  };
   // one warm-up epoch (JIT), then timed epochs; annotation reading is inside the timing
-  for await (const _ of loadBatches(await read(), { ...o, flipProbability: 0.5 })) void _;
+  for await (const _ of loadBatches(await read(), { ...opts, flipProbability: 0.5 })) void _;
   const t0 = now();
   let n = 0;
   for (let e = 0; e < o.epochs; e++) {

@@ -1,13 +1,14 @@
 import { open } from 'node:fs/promises';
 import { getManyValues, isMany, none } from 'stream-chain/defs.js';
 import { jsonParser } from 'stream-json/parser.js';
+import { SegmentationElider } from './SegmentationElider.js';
 
 /** A JSON number kept as its exact decimal text (COCO ids may exceed 2^53). */
 export class NumberText {
   constructor(readonly text: string) {}
 }
 
-/** What a skipped `segmentation` value was, without its (possibly huge) contents. */
+/** What a `segmentation` value was, without its (possibly huge) contents (see SegmentationElider). */
 export interface SegmentationSummary {
   readonly kind: 'polygons' | 'rle' | 'null' | 'other';
   /** For RLE: uncompressed int list (`list`) or compressed string (`string`). */
@@ -45,8 +46,8 @@ type Frame = { container: unknown[] | Record<string, unknown>; key: string | und
 /**
  * Streams a COCO instances file with bounded memory: only one element of `images`,
  * `annotations` or `categories` is assembled at a time, every other top-level value (info,
- * licenses) is skipped token by token, and each annotation's `segmentation` is replaced by a
- * summary (so RLE count lists and polygons are never materialised). Ids are kept as exact text.
+ * licenses) is skipped token by token, and every `segmentation` value is replaced by a
+ * summary before tokenizing (so RLE count lists and polygons are never materialised). Ids are kept as exact text.
  * @returns the top-level keys seen.
  * @throws CocoStreamError on malformed/truncated JSON (with the byte offset) or oversized strings.
  */
@@ -73,12 +74,9 @@ export const streamCocoElements = async (
   let stack: Frame[] = [];
   let str: string[] | undefined;
   let strLen = 0;
-  // skipping a value: remaining container depth and, for segmentation, its summary
+  // skipping a top-level value: remaining container depth
   let skipDepth = -1;
-  let seg:
-    | { kind: SegmentationSummary['kind']; counts?: SegmentationSummary['counts'] }
-    | undefined;
-  let segKey: string | undefined;
+  const elider = new SegmentationElider();
   const where = (): string => `byte ${bytesRead}`;
 
   const attach = (v: unknown): void => {
@@ -95,42 +93,12 @@ export const streamCocoElements = async (
     {
       const name = tok.name;
       if (skipDepth >= 0) {
-        // Inside a skipped value: only track depth (and the segmentation summary).
-        if (name === 'startObject' || name === 'startArray') {
-          if (seg && skipDepth === 0 && seg.kind === 'other')
-            seg.kind = name === 'startArray' ? 'polygons' : 'rle';
-          if (seg && skipDepth === 1 && segKey === 'counts')
-            seg.counts = name === 'startArray' ? 'list' : 'other';
-          skipDepth += 1;
-          return;
-        }
-        if (name === 'endObject' || name === 'endArray') {
-          skipDepth -= 1;
-          if (skipDepth === 0) {
-            skipDepth = -1;
-            if (seg) {
-              attach({ ...seg });
-              seg = undefined;
-            }
-          }
-          return;
-        }
-        if (name === 'keyValue') {
-          segKey = tok.value as string;
-          return;
-        }
-        if (name === 'stringChunk' || name === 'startString') return;
-        // A scalar: at depth 0 the skipped value was just this scalar.
-        if (seg && skipDepth === 1 && segKey === 'counts')
-          seg.counts = name === 'endString' ? 'string' : 'other';
-        if (skipDepth === 0) {
+        // Inside a skipped top-level value: only track depth.
+        if (name === 'startObject' || name === 'startArray') skipDepth += 1;
+        else if (name === 'endObject' || name === 'endArray') skipDepth -= 1;
+        else if (skipDepth === 0 && name !== 'stringChunk' && name !== 'startString')
           skipDepth = -1;
-          if (seg) {
-            if (name === 'nullValue') seg.kind = 'null';
-            attach({ ...seg });
-            seg = undefined;
-          }
-        }
+        if (skipDepth === 0 && (name === 'endObject' || name === 'endArray')) skipDepth = -1;
         return;
       }
       if (depth === 0) {
@@ -189,13 +157,7 @@ export const streamCocoElements = async (
         }
         case 'keyValue': {
           const key = tok.value as string;
-          const top = stack[stack.length - 1]!;
-          top.key = key;
-          if (section === 'annotations' && stack.length === 1 && key === 'segmentation') {
-            seg = { kind: 'other' };
-            segKey = undefined;
-            skipDepth = 0;
-          }
+          stack[stack.length - 1]!.key = key;
           break;
         }
         case 'startString':
@@ -258,7 +220,7 @@ export const streamCocoElements = async (
       const r = await fh.read(buf, 0, buf.length, null);
       if (r.bytesRead === 0) break;
       bytesRead += r.bytesRead;
-      feed(tokenize(decoder.decode(buf.subarray(0, r.bytesRead), { stream: true })));
+      feed(tokenize(decoder.decode(elider.push(buf.subarray(0, r.bytesRead)), { stream: true })));
     }
     const rest = decoder.decode();
     if (rest) feed(tokenize(rest));

@@ -99,6 +99,6 @@ export const writeCoco = async (o: WriteCocoOptions): Promise<void> => {
     out.end((err?: Error | null) => (err ? reject(err) : resolve())),
   );
   if (o.copyImages !== false) {
-    for (const s of o.samples) await copyImageTo(s.path, path.join(o.imageDir, s.fileName));
+    for (const s of o.samples) await copyImageTo(s.path, o.imageDir, s.fileName);
   }
 };

@@ -171,3 +171,29 @@ test('boxRle: column-major runs covering exactly the box pixels', () => {
       assert.equal(mask[x * 6 + y], x >= 1 && x < 3 && y >= 2 && y < 5 ? 1 : 0);
   }
 });
+
+test('VOC results: devkit per-class lines with 1-based boxes; writers refuse file names escaping the target', async () => {
+  const { vocResultsText } = await import('../voc/vocResultsText.js');
+  const dets = [
+    { imageId: '000001', box: [0, 0, 50, 40] as const, classIndex: 1, score: 0.9 },
+    { imageId: '000002', box: [7.5, 11, 20, 35] as const, classIndex: 0, score: 0.25 },
+  ];
+  assert.equal(vocResultsText(dets, 1), '000001 0.900000 1 1 50 40\n');
+  assert.equal(vocResultsText(dets, 0), '000002 0.250000 8.5 12 20 35\n');
+  const dir = await mkdtemp(path.join(tmpdir(), 'kd-esc-'));
+  try {
+    const ds = getOrThrow(await readVoc({ root: fixture('voc'), split: 'train' }));
+    const evil = { ...ds.samples[0]!, fileName: '../../escaped.jpg' };
+    await assert.rejects(
+      writeVoc({
+        yearDir: path.join(dir, 'VOC2007'),
+        split: 'x',
+        samples: [evil],
+        descriptor: ds.descriptor,
+      }),
+      /escapes the dataset folder/,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

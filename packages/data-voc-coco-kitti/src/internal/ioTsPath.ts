@@ -8,16 +8,25 @@ export type PathStyle = 'json' | 'xml';
  * `annotation/object[2]/bndbox/xmin` (XML, XPath-style 1-based indices), prefixed by `base`.
  * Keys that only select a member of an intersection or union are left out.
  */
+/** Whether the keys below this type select a member type (intersection/union) rather than a property. */
+const selectsMember = (type: t.Decoder<unknown, unknown>): boolean => {
+  let inner: unknown = type;
+  // exact/readonly wrappers validate their inner type in the same context entry
+  while (inner instanceof t.ExactType || inner instanceof t.ReadonlyType) {
+    inner = (inner as { type: unknown }).type;
+  }
+  return (
+    inner instanceof t.IntersectionType ||
+    inner instanceof t.UnionType ||
+    inner instanceof t.RefinementType
+  );
+};
+
 export const ioTsPath = (ctx: t.Context, style: PathStyle, base = ''): string => {
   let out = base;
   for (let i = 1; i < ctx.length; i++) {
     const parent = ctx[i - 1]!.type;
-    if (
-      parent instanceof t.IntersectionType ||
-      parent instanceof t.UnionType ||
-      parent instanceof t.RefinementType
-    )
-      continue;
+    if (selectsMember(parent)) continue;
     const key = ctx[i]!.key;
     const isIndex =
       /^\d+$/.test(key) && (parent instanceof t.ArrayType || parent instanceof t.ReadonlyArrayType);

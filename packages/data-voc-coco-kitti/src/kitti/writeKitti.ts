@@ -27,7 +27,7 @@ export const writeKitti = async (o: WriteKittiOptions): Promise<void> => {
     await writeFile(path.join(labels, `${s.id}.txt`), kittiLabelText(s, o.descriptor));
     if (o.copyImages !== false) {
       const ext = path.extname(s.path) || '.png';
-      await copyImageTo(s.path, path.join(o.root, 'training', 'image_2', `${s.id}${ext}`));
+      await copyImageTo(s.path, path.join(o.root, 'training', 'image_2'), `${s.id}${ext}`);
     }
   }
   await writeFile(

@@ -16,8 +16,10 @@ export interface LoadBatchesOptions extends TransformOptions {
   readonly flipProbability?: number;
   /** Batches prepared ahead of the consumer (default 2). */
   readonly prefetch?: number;
-  /** Worker threads decoding and transforming (default 0: the calling thread). */
+  /** Worker threads decoding and transforming (default 0: the calling thread), started and stopped per call. */
   readonly workers?: number;
+  /** A pool to use instead of `workers` (kept open: reuse it across epochs, close it yourself). */
+  readonly pool?: PreparePool;
   /** Drop a last incomplete batch (default false). */
   readonly dropLast?: boolean;
   /** Padding multiple of the batch's height and width (default 32). */
@@ -68,7 +70,8 @@ export async function* loadBatches(
     ...(o.inputScale !== undefined ? { inputScale: o.inputScale } : {}),
     ...(o.maxPixels !== undefined ? { maxPixels: o.maxPixels } : {}),
   };
-  const pool = o.workers ? new PreparePool(o.workers) : undefined;
+  const ownPool = !o.pool && o.workers ? new PreparePool(o.workers) : undefined;
+  const pool = o.pool ?? ownPool;
   const prepare = (pos: number): Promise<E.Either<string, PreparedImage>> => {
     const s = samples[order[pos]!]!;
     return pool ? pool.run(s, transform, flips[pos]!) : prepareSample(s, transform, flips[pos]!);
@@ -108,6 +111,6 @@ export async function* loadBatches(
       if (b) yield b;
     }
   } finally {
-    await pool?.close();
+    await ownPool?.close();
   }
 }

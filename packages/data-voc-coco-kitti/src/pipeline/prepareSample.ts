@@ -41,7 +41,9 @@ export interface PreparedImage {
 
 const packBoxes = (boxes: readonly BoxXyxy[]): Float32Array => {
   const out = new Float32Array(boxes.length * 4);
-  boxes.forEach((b, i) => out.set(b, i * 4));
+  boxes.forEach((b, i) => {
+    out.set(b, i * 4);
+  });
   return out;
 };
 

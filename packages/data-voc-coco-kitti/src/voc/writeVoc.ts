@@ -31,7 +31,7 @@ export const writeVoc = async (o: WriteVocOptions): Promise<void> => {
       throw new Error(`sample id ${JSON.stringify(s.id)} is not a plain file stem`);
     await writeFile(path.join(ann, `${s.id}.xml`), vocAnnotationXml(s, o.descriptor, folder));
     if (o.copyImages !== false) {
-      await copyImageTo(s.path, path.join(o.yearDir, 'JPEGImages', s.fileName));
+      await copyImageTo(s.path, path.join(o.yearDir, 'JPEGImages'), s.fileName);
     }
   }
   await writeFile(path.join(sets, `${o.split}.txt`), o.samples.map((s) => `${s.id}\n`).join(''));
