@@ -3,6 +3,7 @@ import { registerData } from './commands/data.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEval } from './commands/eval.js';
 import { registerInfo } from './commands/info.js';
+import { registerPredict } from './commands/predict.js';
 import { registerTrain } from './commands/train.js';
 import { kdVersion } from './version.js';
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerInfo(program);
   registerTrain(program);
   registerDemo(program);
+  registerPredict(program);
   registerEval(program);
   registerData(program);
   return program;

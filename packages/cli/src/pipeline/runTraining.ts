@@ -313,7 +313,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
       step,
       rngState: rng.state(),
       optimizer,
-      extra: { config },
+      extra: { config, classNames: dataset.classNames, minSize, maxSize },
       ...(distill?.pairing
         ? { extraWeights: Object.fromEntries(distill.pairing.variables().map((v) => [v.name, v])) }
         : {}),
