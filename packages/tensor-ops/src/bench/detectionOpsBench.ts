@@ -129,9 +129,8 @@ async function main(): Promise<void> {
       aligned: c.aligned,
     };
     const dy = tf.randomNormal([c.k, 7, 7, FEAT[3]], 0, 1, 'float32', 2);
-    const grad = tf.grad((x: tf.Tensor) =>
-      tf.sum(tf.mul(roiAlign(x as tf.Tensor4D, c.rois, bi, opts), dy)),
-    );
+    // Forward plus the vector-Jacobian product for a given dy, as torchvision's y.backward(dy).
+    const grad = tf.grad((x: tf.Tensor) => roiAlign(x as tf.Tensor4D, c.rois, bi, opts));
     const sr = c.samplingRatio > 0 ? `sr ${c.samplingRatio}` : 'sr adaptive';
     ops.push({
       op: `RoIAlign fwd      ${c.k} RoIs, ${sr}`,
@@ -139,7 +138,7 @@ async function main(): Promise<void> {
     });
     ops.push({
       op: `RoIAlign fwd+bwd  ${c.k} RoIs, ${sr}`,
-      run: () => readAndDispose(grad(feat)),
+      run: () => readAndDispose(grad(feat, dy)),
       cleanup: () => dy.dispose(),
     });
   }
