@@ -30,8 +30,8 @@ export { type ReadKittiOptions, readKitti } from './kitti/readKitti.js';
 export { type WriteKittiOptions, writeKitti } from './kitti/writeKitti.js';
 export { createRng, type Rng } from './pipeline/createRng.js';
 export { type Batch, type LoadBatchesOptions, loadBatches } from './pipeline/loadBatches.js';
-export { PreparePool } from './pipeline/preparePool.js';
 export { type ImageBatch, padBatch } from './pipeline/padBatch.js';
+export { PreparePool } from './pipeline/preparePool.js';
 export {
   type PreparedImage,
   prepareSample,
