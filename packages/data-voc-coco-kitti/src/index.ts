@@ -31,6 +31,7 @@ export { type WriteKittiOptions, writeKitti } from './kitti/writeKitti.js';
 export { createRng, type Rng } from './pipeline/createRng.js';
 export { type Batch, type LoadBatchesOptions, loadBatches } from './pipeline/loadBatches.js';
 export { type ImageBatch, padBatch } from './pipeline/padBatch.js';
+export { PreparePool } from './pipeline/preparePool.js';
 export {
   type PreparedImage,
   prepareSample,

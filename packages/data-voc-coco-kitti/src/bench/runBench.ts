@@ -43,17 +43,13 @@ const pipeline = async (
   let n = 0;
   for (let e = 0; e < o.epochs; e++) {
     const samples = await read();
-    for await (const b of loadBatches(samples, {
-      ...o,
-      shuffle: true,
-      seed: 1,
-      epoch: e,
-      flipProbability: 0.5,
-    }))
-      n += b.items.length;
+    const epochOpts = { ...opts, shuffle: true, seed: 1, epoch: e, flipProbability: 0.5 };
+    for await (const b of loadBatches(samples, epochOpts)) n += b.items.length;
   }
   const s = now() - t0;
+  await pool?.close();
   rows.push({ case: name, images: n, seconds: s, imagesPerSecond: n / s });
+  console.error(`done: ${name} ${(n / s).toFixed(1)} images/s`);
 };
 
 const main = async (): Promise<void> => {
