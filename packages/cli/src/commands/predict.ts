@@ -35,7 +35,8 @@ async function predict(images: readonly string[], opts: PredictOptions): Promise
   tf.dispose(Object.values(checkpoint.extraWeights));
   tf.dispose(checkpoint.optimizerWeights.map((w) => w.tensor));
   const extra = (checkpoint.metadata.extra ?? {}) as TrainedExtra;
-  const classNames = extra.classNames ?? Array.from({ length: model.config.numClasses }, (_, i) => `class${i + 1}`);
+  const classNames =
+    extra.classNames ?? Array.from({ length: model.config.numClasses }, (_, i) => `class${i + 1}`);
   const minSize = opts.minSize ? Number(opts.minSize) : (extra.minSize ?? 600);
   const maxSize = extra.maxSize ?? Math.round(minSize * (1333 / 800));
   const threshold = Number(opts.score);
@@ -49,12 +50,22 @@ async function predict(images: readonly string[], opts: PredictOptions): Promise
     const input = resizeBilinear(normalizeImage(img), size.height, size.width);
     const batch = {
       images: tf.tensor4d(input.data, [1, input.height, input.width, 3]),
-      metas: [{ height: input.height, width: input.width, scale: input.height / img.height, originalHeight: img.height, originalWidth: img.width }],
+      metas: [
+        {
+          height: input.height,
+          width: input.width,
+          scale: input.height / img.height,
+          originalHeight: img.height,
+          originalWidth: img.width,
+        },
+      ],
     };
     const [dets] = await model.predict(batch);
     batch.images.dispose();
     const keep = Array.from(dets!.scores.keys()).filter((i) => dets!.scores[i]! >= threshold);
-    const boxes = Float32Array.from(keep.flatMap((i) => Array.from(dets!.boxes.subarray(4 * i, 4 * i + 4))));
+    const boxes = Float32Array.from(
+      keep.flatMap((i) => Array.from(dets!.boxes.subarray(4 * i, 4 * i + 4))),
+    );
     const labels = Int32Array.from(keep, (i) => dets!.labels[i]!);
     const drawn = drawDetections(img, boxes, labels);
     const png = new PNG({ width: drawn.width, height: drawn.height });
