@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -89,6 +89,11 @@ describe('runTraining', () => {
     });
     assert.equal(part.completed, false);
     part.model.dispose();
+    // A crash after the checkpoint leaves logged steps that the resumed run redoes.
+    appendFileSync(
+      join(dir, 'crash', 'metrics.jsonl'),
+      `${JSON.stringify({ step: 3, loss: 123 })}\n`,
+    );
     const resumed = await runTraining({ config: cfg, runDir: join(dir, 'crash'), quiet: true });
     assert.ok(resumed.completed);
     const a = lossLines(join(dir, 'full'));

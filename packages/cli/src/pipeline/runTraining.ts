@@ -4,6 +4,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -288,6 +289,16 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     tf.dispose(Object.values(ckpt.extraWeights));
     step = ckpt.metadata.step;
     rng = createRng(ckpt.metadata.rngState);
+    // Steps logged after the checkpoint (by a run that then crashed) will be redone: drop them.
+    const metricsFile = join(runDir, 'metrics.jsonl');
+    if (existsSync(metricsFile)) {
+      const kept = readFileSync(metricsFile, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '' && (JSON.parse(l) as { step: number }).step <= step);
+      const tmp = `${metricsFile}.tmp-${process.pid}`;
+      writeFileSync(tmp, kept.map((l) => `${l}\n`).join(''));
+      renameSync(tmp, metricsFile);
+    }
     log(`resuming from ${latest} at step ${step}`);
   }
 

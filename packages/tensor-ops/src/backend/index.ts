@@ -24,3 +24,4 @@ export {
   TRAINING_KERNELS,
   type TrainingKernelName,
 } from './registerTrainingKernels.js';
+export { patchTransposedMatMul } from './patchTransposedMatMul.js';

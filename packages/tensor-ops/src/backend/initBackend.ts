@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { patchSamePadding } from './patchSamePadding.js';
+import { patchTransposedMatMul } from './patchTransposedMatMul.js';
 import { probeNativeBinding } from './probeNativeBinding.js';
 import { registerDilatedConvGradients } from './registerDilatedConvGradients.js';
 import { registerTrainingKernels } from './registerTrainingKernels.js';
@@ -93,7 +94,7 @@ async function activate(candidate: BackendCandidate): Promise<string[]> {
     if (!(await tf.setBackend('wasm'))) {
       throw new BackendError("the 'wasm' backend failed to initialise");
     }
-    return [...registerTrainingKernels('wasm'), ...patchSamePadding('wasm')];
+    return [...registerTrainingKernels('wasm'), ...patchSamePadding('wasm'), ...patchTransposedMatMul('wasm')];
   }
   await import('@tensorflow/tfjs-backend-cpu');
   if (!(await tf.setBackend('cpu'))) throw new BackendError("the 'cpu' backend failed to start");

@@ -297,3 +297,27 @@ describe('fused convolutions with stride larger than the filter', () => {
     assert.ok(relativeError(got, ref) <= TOL);
   });
 });
+
+describe('matMul with transposed operands on wasm (explicit-transpose patch)', () => {
+  for (const [ta, tb] of [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ] as const) {
+    test(`transposeA=${ta} transposeB=${tb}: values and gradients equal the cpu backend`, async () => {
+      const run = () =>
+        tf.tidy(() => {
+          const a = tf.tensor3d(randomArray(2 * 5 * 7, 41), ta ? [2, 7, 5] : [2, 5, 7]);
+          const b = tf.tensor3d(randomArray(2 * 7 * 3, 42), tb ? [2, 3, 7] : [2, 7, 3]);
+          const dy = tf.tensor3d(randomArray(2 * 5 * 3, 43), [2, 5, 3]);
+          const f = (x: tf.Tensor, y: tf.Tensor) => tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D, ta, tb);
+          const [ga, gb] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(f(x, y), dy)))([a, b]);
+          return [f(a, b).dataSync(), ga!.dataSync(), gb!.dataSync()] as Float32Array[];
+        });
+      const ref = await onBackend('cpu', run);
+      const got = await onBackend('wasm', run);
+      ref.forEach((r, i) => assert.ok(relativeError(got[i]!, r) <= TOL, `output ${i}`));
+    });
+  }
+});
