@@ -25,6 +25,14 @@ export {
   FasterRcnnConfigCodec,
   fasterRcnnConfig,
 } from './config/fasterRcnnConfig.js';
+export type { NumberFormatOptions } from './inference/formatNumber.js';
+export { type CocoResult, toCocoResults } from './inference/toCocoResults.js';
+export { type KittiResultFile, toKittiResults } from './inference/toKittiResults.js';
+export {
+  toVocResults,
+  type VocResultFile,
+  type VocResultOptions,
+} from './inference/toVocResults.js';
 export { ParamStore } from './layers/ParamStore.js';
 export {
   type DetectionLosses,

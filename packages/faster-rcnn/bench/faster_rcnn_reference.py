@@ -1,0 +1,326 @@
+"""PyTorch CPU reference for kd's Faster R-CNN benchmark (run by src/bench/fasterRcnnBench.ts).
+
+The TypeScript side writes one JSON spec per model (the backbone's layers read off the kd model,
+the RPN / RoI-head sizes, the sampling settings and the anchors of the feature grid) plus the
+benchmark images and boxes; this script builds the same architecture in PyTorch and times the same
+work: a training step (forward, anchor and proposal target assignment, RoIAlign, fc head, the four
+detection losses, backward, weight decay, gradient norm, SGD with momentum) on the batch, and
+inference (proposals, RoIAlign, head, per-class decoding, score threshold, batched NMS) on single
+images. It prints one JSON object of median milliseconds on its last line.
+
+Usage: faster_rcnn_reference.py <spec.json> <threads> <runs>
+"""
+import json
+import math
+import statistics
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torchvision
+from torchvision.ops import batched_nms, box_iou, nms, roi_align
+
+BBOX_XFORM_CLIP = math.log(1000.0 / 16)
+
+
+def same_pad(size, kernel, stride):
+    """TensorFlow 'same' padding (what tfjs uses): (before, after) for one dimension."""
+    out = -(-size // stride)
+    total = max((out - 1) * stride + kernel - size, 0)
+    return total // 2, total - total // 2
+
+
+class Backbone(nn.Module):
+    """The kd SequentialBackbone: conv(+ReLU) and max-pool steps with TF 'same' padding."""
+
+    def __init__(self, steps):
+        super().__init__()
+        self.steps = steps
+        self.convs = nn.ModuleDict()
+        for s in steps:
+            if s["type"] == "conv":
+                k, st = s["kernel"], s["stride"]
+                sym = st == 1 and k % 2 == 1
+                self.convs[s["name"]] = nn.Conv2d(s["cin"], s["cout"], k, st, padding=k // 2 if sym else 0)
+                nn.init.kaiming_normal_(self.convs[s["name"]].weight, nonlinearity="relu")
+                nn.init.zeros_(self.convs[s["name"]].bias)
+
+    def forward(self, x):
+        for s in self.steps:
+            k, st = s["kernel"], s["stride"]
+            if s["type"] == "conv":
+                if not (st == 1 and k % 2 == 1):
+                    ph, pw = same_pad(x.shape[2], k, st), same_pad(x.shape[3], k, st)
+                    x = F.pad(x, (pw[0], pw[1], ph[0], ph[1]))
+                x = F.relu(self.convs[s["name"]](x))
+            else:
+                ph, pw = same_pad(x.shape[2], k, st), same_pad(x.shape[3], k, st)
+                if ph != (0, 0) or pw != (0, 0):
+                    # Inputs follow a ReLU (>= 0), so zero padding equals TF's -inf padding here.
+                    x = F.pad(x, (pw[0], pw[1], ph[0], ph[1]))
+                x = F.max_pool2d(x, k, st)
+        return x
+
+
+class Head(nn.Module):
+    """RPN head + fc box head, initialised as kd does (std 0.01 / 0.001 for the output layers)."""
+
+    def __init__(self, spec):
+        super().__init__()
+        c, a, nc = spec["featChannels"], spec["numAnchors"], spec["numClasses"]
+        self.rpn_conv = nn.Conv2d(c, spec["rpnChannels"], 3, padding=1)
+        self.rpn_cls = nn.Conv2d(spec["rpnChannels"], 2 * a, 1)
+        self.rpn_bbox = nn.Conv2d(spec["rpnChannels"], 4 * a, 1)
+        for m in (self.rpn_conv, self.rpn_cls, self.rpn_bbox):
+            nn.init.normal_(m.weight, std=0.01)
+            nn.init.zeros_(m.bias)
+        d = spec["outputSize"] ** 2 * c
+        fcs = []
+        for dim in spec["fcDims"]:
+            fc = nn.Linear(d, dim)
+            nn.init.kaiming_normal_(fc.weight, nonlinearity="relu")
+            nn.init.zeros_(fc.bias)
+            fcs.append(fc)
+            d = dim
+        self.fcs = nn.ModuleList(fcs)
+        self.cls = nn.Linear(d, nc + 1)
+        self.bbox = nn.Linear(d, 4 * (nc + 1))
+        nn.init.normal_(self.cls.weight, std=0.01)
+        nn.init.normal_(self.bbox.weight, std=0.001)
+        nn.init.zeros_(self.cls.bias)
+        nn.init.zeros_(self.bbox.bias)
+
+    def rpn(self, feat):
+        b = feat.shape[0]
+        x = F.relu(self.rpn_conv(feat))
+        # (y, x, anchor) row order, as the kd model's NHWC reshape.
+        logits = self.rpn_cls(x).permute(0, 2, 3, 1).reshape(b, -1, 2)
+        deltas = self.rpn_bbox(x).permute(0, 2, 3, 1).reshape(b, -1, 4)
+        return logits, deltas
+
+    def box_head(self, pooled):
+        x = pooled.flatten(1)
+        for fc in self.fcs:
+            x = F.relu(fc(x))
+        return self.cls(x), self.bbox(x)
+
+
+def encode(gt, boxes, w):
+    bw, bh = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
+    bx, by = boxes[:, 0] + 0.5 * bw, boxes[:, 1] + 0.5 * bh
+    gw, gh = gt[:, 2] - gt[:, 0], gt[:, 3] - gt[:, 1]
+    gx, gy = gt[:, 0] + 0.5 * gw, gt[:, 1] + 0.5 * gh
+    return torch.stack(
+        [w[0] * (gx - bx) / bw, w[1] * (gy - by) / bh, w[2] * torch.log(gw / bw), w[3] * torch.log(gh / bh)], 1
+    )
+
+
+def decode(deltas, boxes, w):
+    bw, bh = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
+    bx, by = boxes[:, 0] + 0.5 * bw, boxes[:, 1] + 0.5 * bh
+    dx, dy = deltas[:, 0] / w[0], deltas[:, 1] / w[1]
+    dw = torch.clamp(deltas[:, 2] / w[2], max=BBOX_XFORM_CLIP)
+    dh = torch.clamp(deltas[:, 3] / w[3], max=BBOX_XFORM_CLIP)
+    cx, cy = dx * bw + bx, dy * bh + by
+    pw, ph = torch.exp(dw) * bw, torch.exp(dh) * bh
+    return torch.stack([cx - 0.5 * pw, cy - 0.5 * ph, cx + 0.5 * pw, cy + 0.5 * ph], 1)
+
+
+def match(iou, high, low, low_quality):
+    """torchvision Matcher: gt index, -1 below `low`, -2 in between."""
+    vals, matches = iou.max(0)
+    out = matches.clone()
+    out[vals < low] = -1
+    out[(vals >= low) & (vals < high)] = -2
+    if low_quality:
+        best = iou.max(1).values
+        _, cols = torch.nonzero(iou == best[:, None], as_tuple=True)
+        out[cols] = matches[cols]
+    return out, vals
+
+
+def sample(labels, batch, frac, gen):
+    pos = torch.nonzero(labels >= 1).flatten()
+    neg = torch.nonzero(labels == 0).flatten()
+    npos = min(int(batch * frac), pos.numel())
+    nneg = min(batch - npos, neg.numel())
+    pos = pos[torch.randperm(pos.numel(), generator=gen)[:npos]]
+    neg = neg[torch.randperm(neg.numel(), generator=gen)[:nneg]]
+    return pos, neg
+
+
+def proposals(anchors, obj, deltas, hw, pre, post, thr, min_size):
+    top = torch.topk(obj, min(pre, obj.numel())).indices
+    boxes = decode(deltas[top], anchors[top], (1.0, 1.0, 1.0, 1.0))
+    h, w = hw
+    boxes[:, 0::2] = boxes[:, 0::2].clamp(0, w)
+    boxes[:, 1::2] = boxes[:, 1::2].clamp(0, h)
+    ms = max(min_size, 1e-3)
+    keep = ((boxes[:, 2] - boxes[:, 0]) >= ms) & ((boxes[:, 3] - boxes[:, 1]) >= ms)
+    boxes, scores = boxes[keep], obj[top][keep]
+    k = nms(boxes, scores, thr)[:post]
+    return boxes[k]
+
+
+def smooth_l1_sum(pred, target, beta, norm):
+    return F.smooth_l1_loss(pred, target, beta=beta, reduction="sum") / max(norm, 1)
+
+
+class Model:
+    def __init__(self, spec):
+        torch.manual_seed(0)
+        self.spec = spec
+        self.backbone = Backbone(spec["backbone"])
+        self.head = Head(spec)
+        self.anchors = torch.tensor(spec["anchors"], dtype=torch.float32).reshape(-1, 4)
+        self.params = list(self.backbone.parameters()) + list(self.head.parameters())
+        decay = [p for p in self.params if p.dim() > 1]
+        other = [p for p in self.params if p.dim() <= 1]
+        self.opt = torch.optim.SGD(
+            [{"params": decay, "weight_decay": 1e-4}, {"params": other, "weight_decay": 0.0}],
+            lr=spec["learningRate"],
+            momentum=0.9,
+        )
+        self.gen = torch.Generator().manual_seed(0)
+
+    def num_parameters(self):
+        return sum(p.numel() for p in self.params)
+
+    def pool(self, feat, rois, roi_img):
+        s = self.spec
+        r = torch.cat([roi_img[:, None].to(rois.dtype), rois], 1)
+        return roi_align(feat, r, s["outputSize"], 1.0 / s["stride"], s["samplingRatio"], s["aligned"])
+
+    def train_step(self, images, targets):
+        rpn_cfg, roi_cfg = self.spec["rpn"], self.spec["roiHead"]
+        feat = self.backbone(images)
+        logits, deltas = self.head.rpn(feat)
+        b = images.shape[0]
+        with torch.no_grad():
+            obj = torch.softmax(logits, 2)[:, :, 1]
+        rpn_rows, rpn_labels, rpn_targets = [], [], []
+        rois, roi_img, rcn_labels, rcn_targets = [], [], [], []
+        k = self.anchors.shape[0]
+        for i in range(b):
+            gt_boxes, gt_labels = targets[i]
+            with torch.no_grad():
+                m, _ = match(box_iou(gt_boxes, self.anchors), rpn_cfg["fgIouThreshold"], rpn_cfg["bgIouThreshold"], True)
+                lab = torch.where(m >= 0, 1, torch.where(m == -1, 0, -1))
+                pos, neg = sample(lab, rpn_cfg["batchSizePerImage"], rpn_cfg["positiveFraction"], self.gen)
+                idx = torch.cat([pos, neg])
+                rpn_rows.append(idx + i * k)
+                rpn_labels.append(torch.cat([torch.ones_like(pos), torch.zeros_like(neg)]))
+                t = torch.zeros(idx.numel(), 4)
+                if pos.numel():
+                    t[: pos.numel()] = encode(gt_boxes[m[pos]], self.anchors[pos], (1.0, 1.0, 1.0, 1.0))
+                rpn_targets.append(t)
+                p = proposals(
+                    self.anchors, obj[i], deltas[i].detach(), images.shape[2:], rpn_cfg["preNmsTopNTrain"],
+                    rpn_cfg["postNmsTopNTrain"], rpn_cfg["nmsThreshold"], rpn_cfg["minSize"],
+                )
+                cand = torch.cat([p, gt_boxes])
+                iou = box_iou(gt_boxes, cand)
+                m, vals = match(iou, roi_cfg["fgIouThreshold"], roi_cfg["bgIouHigh"], False)
+                lab = torch.where(m >= 0, gt_labels[m.clamp(min=0)], torch.where(vals >= roi_cfg["bgIouLow"], 0, -1))
+                lab = torch.where(m == -2, -1, lab)
+                pos, neg = sample(lab, roi_cfg["batchSizePerImage"], roi_cfg["positiveFraction"], self.gen)
+                idx = torch.cat([pos, neg])
+                rois.append(cand[idx])
+                roi_img.append(torch.full((idx.numel(),), i))
+                rcn_labels.append(torch.cat([lab[pos], torch.zeros_like(neg)]))
+                t = torch.zeros(idx.numel(), 4)
+                if pos.numel():
+                    t[: pos.numel()] = encode(gt_boxes[m[pos]], cand[pos], roi_cfg["boxWeights"])
+                rcn_targets.append(t)
+        rows = torch.cat(rpn_rows)
+        rpn_labels, rpn_targets = torch.cat(rpn_labels), torch.cat(rpn_targets)
+        rpn_logits = logits.reshape(-1, 2)[rows]
+        rpn_deltas = deltas.reshape(-1, 4)[rows]
+        rois, roi_img = torch.cat(rois), torch.cat(roi_img)
+        rcn_labels, rcn_targets = torch.cat(rcn_labels), torch.cat(rcn_targets)
+        cls, box = self.head.box_head(self.pool(feat, rois, roi_img))
+        n = rcn_labels.numel()
+        box = box.reshape(n, -1, 4)[torch.arange(n), rcn_labels]
+        rpn_pos, rcn_pos = rpn_labels > 0, rcn_labels > 0
+        loss = (
+            F.cross_entropy(rpn_logits, rpn_labels)
+            + smooth_l1_sum(rpn_deltas[rpn_pos], rpn_targets[rpn_pos], 1.0 / 9, rows.numel())
+            + F.cross_entropy(cls, rcn_labels)
+            + smooth_l1_sum(box[rcn_pos], rcn_targets[rcn_pos], 1.0, n)
+        )
+        self.opt.zero_grad(set_to_none=True)
+        loss.backward()
+        # kd's trainStep reads the global gradient norm (for logging and clipping): the same work here.
+        torch.norm(torch.stack([p.grad.norm() for p in self.params if p.grad is not None]))
+        self.opt.step()
+        return float(loss)
+
+    @torch.no_grad()
+    def predict(self, image, meta):
+        s, rpn_cfg, inf = self.spec, self.spec["rpn"], self.spec["inference"]
+        feat = self.backbone(image)
+        logits, deltas = self.head.rpn(feat)
+        obj = torch.softmax(logits, 2)[0, :, 1]
+        h, w = meta["height"], meta["width"]
+        p = proposals(self.anchors, obj, deltas[0], (h, w), rpn_cfg["preNmsTopNTest"], rpn_cfg["postNmsTopNTest"],
+                      rpn_cfg["nmsThreshold"], rpn_cfg["minSize"])
+        cls, box = self.head.box_head(self.pool(feat, p, torch.zeros(p.shape[0])))
+        probs = torch.softmax(cls, 1)[:, 1:]
+        c = probs.shape[1]
+        boxes = decode(box.reshape(-1, c + 1, 4)[:, 1:].reshape(-1, 4), p.repeat_interleave(c, 0),
+                       s["roiHead"]["boxWeights"])
+        boxes[:, 0::2] = boxes[:, 0::2].clamp(0, w)
+        boxes[:, 1::2] = boxes[:, 1::2].clamp(0, h)
+        scores = probs.reshape(-1)
+        labels = torch.arange(1, c + 1).repeat(p.shape[0])
+        keep = (scores > inf["scoreThreshold"]) & ((boxes[:, 2] - boxes[:, 0]) >= 1e-2) & (
+            (boxes[:, 3] - boxes[:, 1]) >= 1e-2)
+        boxes, scores, labels = boxes[keep], scores[keep], labels[keep]
+        k = batched_nms(boxes, scores, labels, inf["nmsThreshold"])[: inf["detectionsPerImage"]]
+        return boxes[k] / meta["scale"], scores[k], labels[k]
+
+
+def median_ms(fn, warmup, runs):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+def main():
+    spec_path = sys.argv[1]
+    threads = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+    runs = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+    torch.set_num_threads(threads)
+    with open(spec_path) as f:
+        bench = json.load(f)
+    data = bench["data"]
+    n, size = data["batch"], data["size"]
+    pixels = np.fromfile(data["imagesFile"], dtype="<f4").reshape(n, size, size, 3)
+    images = torch.from_numpy(pixels.copy()).permute(0, 3, 1, 2).contiguous()
+    targets = [
+        (torch.tensor(t["boxes"], dtype=torch.float32).reshape(-1, 4), torch.tensor(t["labels"], dtype=torch.int64))
+        for t in data["targets"]
+    ]
+    meta = {"height": size, "width": size, "scale": 1.0}
+    out = {"torch": torch.__version__, "torchvision": torchvision.__version__, "threads": threads}
+    for name, spec in bench["models"].items():
+        model = Model(spec)
+        one = images[:1]
+        out[name] = {
+            "parameters": model.num_parameters(),
+            "trainStep": median_ms(lambda: model.train_step(images, targets), 1, runs),
+            "inference": median_ms(lambda: model.predict(one, meta), 2, runs),
+        }
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

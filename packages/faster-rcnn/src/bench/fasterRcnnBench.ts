@@ -1,0 +1,255 @@
+// `pnpm --filter @kd/faster-rcnn bench`: training-step and inference time of a teacher and a student
+// Faster R-CNN on the active backend, next to a PyTorch CPU model of the same architecture run in
+// the same process tree, then a profile of where one training step's time goes.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRng, initBackend } from '@kd/tensor-ops';
+import * as tf from '@tensorflow/tfjs-core';
+import { Bench } from 'tinybench';
+import { rectangles } from '../internal/testing.js';
+import { FasterRcnn } from '../model/FasterRcnn.js';
+import type { DetectionBatch } from '../model/types.js';
+import { trainStep } from '../train/trainStep.js';
+import { BENCH_IMAGE_SIZE, benchConfigs, referenceSpec } from './benchModels.js';
+import { type DenseProductTimes, denseGradientProducts } from './denseGradientProducts.js';
+import { profileTrainStep, type StepProfile } from './profileTrainStep.js';
+import { runReference, torchAvailable } from './runReference.js';
+
+const RUNS = Number(process.env.KD_BENCH_RUNS ?? 3);
+const PROFILE_RUNS = Number(process.env.KD_BENCH_PROFILE_RUNS ?? 1);
+const BATCH = 8;
+const LEARNING_RATE = 1e-3;
+const THREADS = 2;
+
+interface ReferenceResult {
+  readonly torch: string;
+  readonly torchvision: string;
+  readonly threads: number;
+  readonly [model: string]: unknown;
+}
+interface ReferenceTimes {
+  readonly parameters: number;
+  readonly trainStep: number;
+  readonly inference: number;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [
+    fmt(header),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...rows.map(fmt),
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const info = await initBackend();
+  const size = BENCH_IMAGE_SIZE;
+  const { raw, targets } = rectangles(BATCH, size, 2017);
+  const flat = new Float32Array(BATCH * size * size * 3);
+  raw.forEach((d, i) => flat.set(d, i * d.length));
+  const metas = raw.map(() => ({
+    height: size,
+    width: size,
+    scale: 1,
+    originalHeight: size,
+    originalWidth: size,
+  }));
+
+  const configs = benchConfigs();
+  const models = Object.fromEntries(
+    Object.entries(configs).map(([name, cfg]) => [name, new FasterRcnn(cfg)]),
+  ) as Record<keyof typeof configs, FasterRcnn>;
+  // Both models normalise with the same (default) mean and std, so one normalised batch serves both.
+  const rawImages = tf.tensor4d(flat, [BATCH, size, size, 3]);
+  const images = models.teacher.normalize(rawImages);
+  rawImages.dispose();
+  const batch: DetectionBatch = { images, metas, targets };
+  const single = tf.slice(images, [0, 0, 0, 0], [1, size, size, 3]) as tf.Tensor4D;
+  const singleBatch = { images: single, metas: metas.slice(0, 1) };
+
+  const bench = new Bench({ iterations: RUNS, warmupIterations: 1, time: 0, warmupTime: 0 });
+  const optimizers: Record<string, tf.Optimizer> = {};
+  for (const [name, model] of Object.entries(models)) {
+    const optimizer = tf.train.momentum(LEARNING_RATE, 0.9);
+    optimizers[name] = optimizer;
+    const rng = createRng(1);
+    bench.add(`${name} trainStep`, () => {
+      trainStep(model, batch, { optimizer, rng });
+    });
+    bench.add(`${name} inference`, async () => {
+      await model.predict(singleBatch);
+    });
+  }
+  // The optimisers' slots appear at their first step; count tensors after one step each.
+  for (const [name, model] of Object.entries(models))
+    trainStep(model, batch, { optimizer: optimizers[name]!, rng: createRng(0) });
+  const before = tf.memory().numTensors;
+  await bench.run();
+  const leaked = tf.memory().numTensors - before;
+
+  const profiles: Record<string, StepProfile> = {};
+  for (const [name, model] of Object.entries(models))
+    profiles[name] = profileTrainStep(model, batch, optimizers[name]!, createRng(2), PROFILE_RUNS);
+
+  // The fc6 layer of each model: the products its training step computes.
+  const dense: Record<string, { shape: string; t: DenseProductTimes }> = {};
+  for (const [name, model] of Object.entries(models)) {
+    const c = model.config.roiHead;
+    const n = BATCH * c.batchSizePerImage;
+    const din = c.outputSize * c.outputSize * model.backbone.outChannels;
+    const dout = c.fcDims[0]!;
+    dense[name] = {
+      shape: `[${n}, ${din}]·[${din}, ${dout}]`,
+      t: denseGradientProducts(n, din, dout),
+    };
+  }
+
+  let reference: ReferenceResult | undefined;
+  let refNote =
+    'PyTorch reference skipped: /usr/bin/python3 cannot import torch and torchvision (apt-get install python3-torch python3-torchvision)';
+  if (torchAvailable()) {
+    const dir = mkdtempSync(join(tmpdir(), 'kd-frcnn-bench-'));
+    try {
+      const imagesFile = join(dir, 'images.f32');
+      const normalised = images.dataSync() as Float32Array;
+      writeFileSync(
+        imagesFile,
+        Buffer.from(normalised.buffer, normalised.byteOffset, normalised.byteLength),
+      );
+      const spec = {
+        data: {
+          batch: BATCH,
+          size,
+          imagesFile,
+          targets: targets.map((t) => ({
+            boxes: Array.from(t.boxes),
+            labels: Array.from(t.labels),
+          })),
+        },
+        models: Object.fromEntries(
+          Object.entries(models).map(([n, m]) => [n, referenceSpec(m, LEARNING_RATE)]),
+        ),
+      };
+      const specFile = join(dir, 'spec.json');
+      writeFileSync(specFile, JSON.stringify(spec));
+      const script = fileURLToPath(
+        new URL('../../bench/faster_rcnn_reference.py', import.meta.url),
+      );
+      reference = runReference<ReferenceResult>(script, [specFile, String(THREADS), String(RUNS)]);
+      refNote = `PyTorch ${reference.torch} / torchvision ${reference.torchvision} CPU, ${reference.threads} threads`;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  const wasm = info.wasm
+    ? ` (SIMD ${info.wasm.simd ? 'on' : 'off'}, threads ${info.wasm.threads ? 'on' : 'off'})`
+    : '';
+  console.log(
+    `Faster R-CNN benchmark: ${size}×${size} images, training batch ${BATCH}, inference batch 1; median of ${RUNS} runs after 1 warm-up`,
+  );
+  console.log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}; Node ${process.versions.node}; tfjs ${info.tfjsVersion} backend ${info.name}${wasm}; ${refNote}`,
+  );
+  for (const [name, model] of Object.entries(models)) {
+    const c = model.config;
+    const ref = reference?.[name] as ReferenceTimes | undefined;
+    const check =
+      ref === undefined
+        ? ''
+        : ref.parameters === model.params.numParameters()
+          ? ', same parameter count in PyTorch'
+          : `, PyTorch model has ${ref.parameters} parameters (MISMATCH)`;
+    console.log(
+      `${name}: ${model.describe()}; RPN ${c.rpn.channels} ch, ${c.rpn.batchSizePerImage} anchors/image, proposals ${c.rpn.preNmsTopNTrain}→${c.rpn.postNmsTopNTrain} (test ${c.rpn.preNmsTopNTest}→${c.rpn.postNmsTopNTest}); RoIAlign ${c.roiHead.outputSize}×${c.roiHead.outputSize} s${c.roiHead.samplingRatio}, ${c.roiHead.batchSizePerImage} RoIs/image, fc ${c.roiHead.fcDims.join('-')}${check}`,
+    );
+  }
+  const rows: string[][] = [];
+  for (const task of bench.tasks) {
+    const [model, what] = task.name.split(' ') as [string, string];
+    const result = task.result as { latency?: { p50?: number } };
+    const ours = result.latency?.p50 ?? Number.NaN;
+    const ref = reference?.[model] as ReferenceTimes | undefined;
+    const refMs = what === 'trainStep' ? ref?.trainStep : ref?.inference;
+    const per = what === 'trainStep' ? BATCH : 1;
+    rows.push([
+      model,
+      what === 'trainStep' ? `training step (batch ${BATCH})` : 'inference (batch 1)',
+      ours.toFixed(0),
+      (ours / per).toFixed(1),
+      refMs === undefined ? '—' : refMs.toFixed(0),
+      refMs === undefined ? '—' : (refMs / per).toFixed(1),
+      refMs === undefined ? '—' : `${(ours / refMs).toFixed(2)}×`,
+    ]);
+  }
+  console.log(
+    table(
+      ['model', 'work', `tfjs-${info.name} ms`, 'ms/image', 'PyTorch ms', 'ms/image', 'ratio'],
+      rows,
+    ),
+  );
+  console.log(`tensors leaked across the benchmark: ${leaked}`);
+
+  console.log(
+    `\nWhere a training step's time goes on tfjs-${info.name} (median of ${PROFILE_RUNS} runs, batch ${BATCH}, each section timed alone with read-back)`,
+  );
+  const names = Object.keys(models);
+  const sectionNames = profiles[names[0]!]!.sections.map(([s]) => s);
+  const prow: string[][] = sectionNames.map((s) => [
+    s,
+    ...names.flatMap((n) => {
+      const p = profiles[n]!;
+      const ms = p.sections.find(([x]) => x === s)![1];
+      return [ms.toFixed(0), `${((100 * ms) / p.totalMs).toFixed(0)}%`];
+    }),
+  ]);
+  const sums = names.map((n) => profiles[n]!.sections.reduce((a, [, ms]) => a + ms, 0));
+  prow.push([
+    'unattributed (tape bookkeeping, gradient sums, overlap)',
+    ...names.flatMap((n, i) => {
+      const rest = profiles[n]!.totalMs - sums[i]!;
+      return [rest.toFixed(0), `${((100 * rest) / profiles[n]!.totalMs).toFixed(0)}%`];
+    }),
+  ]);
+  prow.push([
+    'whole trainStep (measured)',
+    ...names.flatMap((n) => [profiles[n]!.totalMs.toFixed(0), '100%']),
+  ]);
+  console.log(table(['section', ...names.flatMap((n) => [`${n} ms`, 'share'])], prow));
+
+  console.log(
+    `\nThe fc6 products of one training step on tfjs-${info.name}, as tfjs's MatMul gradient computes them (transposed operand) and with an explicit transpose (ms, one run after a warm-up)`,
+  );
+  console.log(
+    table(
+      [
+        'model',
+        'fc6',
+        'x·W',
+        'dy·Wᵀ transposeB',
+        'dy·transpose(W)',
+        'xᵀ·dy transposeA',
+        'transpose(x)·dy',
+      ],
+      Object.entries(dense).map(([name, { shape, t }]) => [
+        name,
+        shape,
+        t.forward.toFixed(0),
+        t.dxTransposeB.toFixed(0),
+        t.dxExplicit.toFixed(0),
+        t.dwTransposeA.toFixed(0),
+        t.dwExplicit.toFixed(0),
+      ]),
+    ),
+  );
+
+  for (const m of Object.values(models)) m.dispose();
+  tf.dispose([images, single]);
+  for (const o of Object.values(optimizers)) o.dispose();
+}
+
+await main();
