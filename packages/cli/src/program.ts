@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerData } from './commands/data.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEval } from './commands/eval.js';
+import { registerExperiment } from './commands/experiment.js';
 import { registerInfo } from './commands/info.js';
 import { registerPredict } from './commands/predict.js';
 import { registerTrain } from './commands/train.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerDemo(program);
   registerPredict(program);
+  registerExperiment(program);
   registerEval(program);
   registerData(program);
   return program;

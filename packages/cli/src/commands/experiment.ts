@@ -1,0 +1,129 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AblationRow } from '@kd/losses';
+import { initBackend } from '@kd/tensor-ops';
+import type { Command } from 'commander';
+import * as E from 'fp-ts/lib/Either.js';
+import { formatTable } from '../format/formatTable.js';
+import { loadDataset } from '../pipeline/loadDataset.js';
+import { prepareSplit } from '../pipeline/preparedSplit.js';
+import type { RunConfig } from '../pipeline/runConfig.js';
+import { runTraining } from '../pipeline/runTraining.js';
+import { presetConfig } from '../presets/presets.js';
+
+interface ExperimentOptions {
+  readonly teacher: string;
+  readonly seeds: string;
+  readonly steps?: string;
+  readonly rows: string;
+  readonly run: string;
+  readonly objective?: string;
+}
+
+const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+const sd = (v: readonly number[]) => {
+  if (v.length < 2) return 0;
+  const m = mean(v);
+  return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
+};
+
+/**
+ * The distillation-gain experiment: for each seed, the same-budget baseline student and one
+ * distilled student per objective row; prints mean ± sd of mAP@0.5 and the paired differences
+ * (distilled − baseline, same seed), and writes every number to `<run>/experiment.json`.
+ */
+async function experiment(opts: ExperimentOptions): Promise<void> {
+  await initBackend();
+  const seeds = opts.seeds.split(',').map(Number);
+  const rows = opts.rows.split(',') as (AblationRow | 'full')[];
+  const steps = opts.steps ? Number(opts.steps) : undefined;
+  const objective = opts.objective
+    ? (JSON.parse(opts.objective) as Record<string, unknown>)
+    : undefined;
+  const get = (name: string): RunConfig => {
+    const r = presetConfig(name);
+    if (E.isLeft(r)) throw new Error(r.left);
+    return r.right;
+  };
+  const base = get('shapes-student');
+  const dist = get('shapes-distill');
+  const dataset = await loadDataset(base.dataset);
+  const size = base.dataset.imageSize ?? 128;
+  const maxSize = Math.round(size * (1333 / 800));
+  const data = {
+    dataset,
+    train: await prepareSplit(dataset.train, { minSize: size, maxSize }),
+    test: await prepareSplit(dataset.test, { minSize: size, maxSize }),
+  };
+  mkdirSync(opts.run, { recursive: true });
+  const results: Record<string, { mAP50: number[]; mAP: number[] }> = {};
+  const record = (row: string, s: { mAP50: number; mAP: number } | undefined) => {
+    results[row] ??= { mAP50: [], mAP: [] };
+    results[row].mAP50.push(s?.mAP50 ?? Number.NaN);
+    results[row].mAP.push(s?.mAP ?? Number.NaN);
+  };
+  for (const seed of seeds) {
+    const optim = { ...base.optim, seed, ...(steps ? { steps } : {}) };
+    const b = await runTraining({
+      config: { ...base, name: `baseline-s${seed}`, optim },
+      runDir: join(opts.run, `baseline-s${seed}`),
+      data,
+    });
+    b.model.dispose();
+    record('baseline', b.scores);
+    for (const row of rows) {
+      const distill = {
+        ...dist.distill!,
+        teacher: opts.teacher,
+        ...(row === 'full' ? {} : { ablation: row }),
+        ...(objective ? { objective } : {}),
+      };
+      const d = await runTraining({
+        config: { ...dist, name: `${row}-s${seed}`, optim, distill },
+        runDir: join(opts.run, `${row}-s${seed}`),
+        data,
+      });
+      d.model.dispose();
+      record(row, d.scores);
+    }
+  }
+  const pct = (v: number) => (100 * v).toFixed(1);
+  const table = Object.entries(results).map(([row, r]) => {
+    const diffs = r.mAP50.map((v, i) => v - results.baseline!.mAP50[i]!);
+    return [
+      row,
+      `${pct(mean(r.mAP50))} ± ${pct(sd(r.mAP50))}`,
+      `${pct(mean(r.mAP))} ± ${pct(sd(r.mAP))}`,
+      row === 'baseline' ? '—' : diffs.map((d) => (d >= 0 ? '+' : '') + pct(d)).join(' '),
+      row === 'baseline'
+        ? '—'
+        : `${mean(diffs) >= 0 ? '+' : ''}${pct(mean(diffs))} ± ${pct(sd(diffs))}`,
+    ];
+  });
+  process.stdout.write(
+    `\n${formatTable(['student', 'mAP@0.5 (mean ± sd)', 'mAP@[.5:.95]', 'paired Δ mAP@0.5 per seed', 'mean Δ ± sd'], table)}\n\nseeds ${seeds.join(', ')}; ${steps ?? base.optim.steps} steps each; teacher ${opts.teacher}\n`,
+  );
+  writeFileSync(
+    join(opts.run, 'experiment.json'),
+    `${JSON.stringify({ seeds, steps: steps ?? base.optim.steps, teacher: opts.teacher, results }, null, 2)}\n`,
+  );
+}
+
+export function registerExperiment(program: Command): void {
+  program
+    .command('experiment')
+    .description(
+      'the distillation-gain experiment on the embedded dataset: baseline vs distilled students over seeds, paired differences',
+    )
+    .requiredOption('--teacher <dir>', 'teacher checkpoint folder')
+    .option('--seeds <list>', 'comma-separated seeds', '1,2,3')
+    .option('--steps <n>', 'student training steps (default: the shapes-student preset)')
+    .option(
+      '--rows <list>',
+      'objectives: full and/or ablation rows CLS, CLS-W, L2, L2-B, Hints, Hints-A',
+      'full',
+    )
+    .option('--objective <json>', 'paperObjective options as JSON, e.g. {"mu":0.7,"temperature":1}')
+    .option('--run <dir>', 'folder for every run', 'runs/experiment')
+    .action((opts: ExperimentOptions) => experiment(opts));
+}
