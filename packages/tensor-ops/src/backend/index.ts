@@ -17,6 +17,7 @@ export { depthwiseBackpropFilterComposite } from './kernels/depthwiseBackpropFil
 export { depthwiseBackpropInputComposite } from './kernels/depthwiseBackpropInputComposite.js';
 export { unsortedSegmentSumComposite } from './kernels/unsortedSegmentSumComposite.js';
 export { patchSamePadding, SAME_PADDING_KERNELS } from './patchSamePadding.js';
+export { patchTransposedMatMul } from './patchTransposedMatMul.js';
 export { type NativeBindingProbe, probeNativeBinding } from './probeNativeBinding.js';
 export { registerDilatedConvGradients } from './registerDilatedConvGradients.js';
 export {
@@ -24,4 +25,3 @@ export {
   TRAINING_KERNELS,
   type TrainingKernelName,
 } from './registerTrainingKernels.js';
-export { patchTransposedMatMul } from './patchTransposedMatMul.js';

@@ -94,7 +94,11 @@ async function activate(candidate: BackendCandidate): Promise<string[]> {
     if (!(await tf.setBackend('wasm'))) {
       throw new BackendError("the 'wasm' backend failed to initialise");
     }
-    return [...registerTrainingKernels('wasm'), ...patchSamePadding('wasm'), ...patchTransposedMatMul('wasm')];
+    return [
+      ...registerTrainingKernels('wasm'),
+      ...patchSamePadding('wasm'),
+      ...patchTransposedMatMul('wasm'),
+    ];
   }
   await import('@tensorflow/tfjs-backend-cpu');
   if (!(await tf.setBackend('cpu'))) throw new BackendError("the 'cpu' backend failed to start");

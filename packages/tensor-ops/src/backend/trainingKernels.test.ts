@@ -311,8 +311,12 @@ describe('matMul with transposed operands on wasm (explicit-transpose patch)', (
           const a = tf.tensor3d(randomArray(2 * 5 * 7, 41), ta ? [2, 7, 5] : [2, 5, 7]);
           const b = tf.tensor3d(randomArray(2 * 7 * 3, 42), tb ? [2, 3, 7] : [2, 7, 3]);
           const dy = tf.tensor3d(randomArray(2 * 5 * 3, 43), [2, 5, 3]);
-          const f = (x: tf.Tensor, y: tf.Tensor) => tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D, ta, tb);
-          const [ga, gb] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(f(x, y), dy)))([a, b]);
+          const f = (x: tf.Tensor, y: tf.Tensor) =>
+            tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D, ta, tb);
+          const [ga, gb] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(f(x, y), dy)))([
+            a,
+            b,
+          ]);
           return [f(a, b).dataSync(), ga!.dataSync(), gb!.dataSync()] as Float32Array[];
         });
       const ref = await onBackend('cpu', run);
