@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { latestCheckpoint, loadFasterRcnn } from '@kd/faster-rcnn';
 import { initBackend } from '@kd/tensor-ops';
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { formatTable } from '../format/formatTable.js';
+import { evaluateDetector } from '../pipeline/evaluateDetector.js';
 import { loadDataset } from '../pipeline/loadDataset.js';
 import { prepareSplit } from '../pipeline/preparedSplit.js';
 import type { RunConfig } from '../pipeline/runConfig.js';
@@ -49,7 +51,6 @@ async function demo(opts: DemoOptions): Promise<void> {
     );
     const t = await runTraining({ config: teacherPreset, runDir: join(runDir, 'teacher'), data });
     t.model.dispose();
-    const { latestCheckpoint } = await import('@kd/faster-rcnn');
     teacherCheckpoint = latestCheckpoint(join(runDir, 'teacher', 'checkpoints'));
     if (!teacherCheckpoint) throw new Error('teacher training produced no checkpoint');
   }
@@ -67,8 +68,6 @@ async function demo(opts: DemoOptions): Promise<void> {
   });
 
   // The teacher is scored through the same evaluation path as the students.
-  const { loadFasterRcnn } = await import('@kd/faster-rcnn');
-  const { evaluateDetector } = await import('../pipeline/evaluateDetector.js');
   const { model: teacher, checkpoint } = await loadFasterRcnn(teacherCheckpoint);
   checkpoint.optimizerWeights.forEach((w) => w.tensor.dispose());
   Object.values(checkpoint.extraWeights).forEach((t) => t.dispose());

@@ -1,7 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { decodeRunConfig, type RunConfig } from '../pipeline/runConfig.js';
 
-/** The CPU-sized detectors of the embedded demo: a VGG16-style teacher and a 4× thinner student. */
+/**
+ * The CPU-sized detectors of the embedded demo: a VGG16-style teacher at width ×0.125 and a student
+ * at half its width (a quarter of its backbone FLOPs).
+ */
 export const SHAPES_TEACHER_DETECTOR = {
   backbone: { name: 'vgg16', widthMultiplier: 0.125, outputStride: 8 },
   anchors: { baseSize: 8, ratios: [0.5, 1, 2], scales: [1.5, 3, 6] },
