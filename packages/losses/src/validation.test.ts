@@ -103,4 +103,17 @@ describe('argument validation and small cases', () => {
       );
     }
   });
+
+  test('config: a misspelt knob is an error naming it, not a silent default', () => {
+    const r = decodePaperObjectiveConfig({ tmperature: 2, mu: 0.5 }, 'kd.json');
+    assert.ok(E.isLeft(r));
+    if (E.isLeft(r)) {
+      assert.equal(r.left.length, 1);
+      assert.match(
+        r.left[0]!,
+        /kd\.json: at loss\.tmperature: unknown key; expected one of .*temperature/,
+      );
+    }
+    assert.ok(E.isRight(decodePaperObjectiveConfig({ temperature: 2 }, 'kd.json')));
+  });
 });

@@ -1,9 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AblationRow } from '@kd/losses';
+import { type AblationRow, ablationRows, decodePaperObjectiveConfig } from '@kd/losses';
 import { initBackend } from '@kd/tensor-ops';
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
+import { failCommand } from '../failCommand.js';
 import { formatTable } from '../format/formatTable.js';
 import { loadDataset } from '../pipeline/loadDataset.js';
 import { prepareSplit } from '../pipeline/preparedSplit.js';
@@ -27,19 +28,56 @@ const sd = (v: readonly number[]) => {
   return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
 };
 
+const positiveInt = (s: string) => /^[0-9]+$/.test(s.trim()) && Number(s) > 0;
+
+/** Validates the command-line options; a bad value ends the command with a message naming it. */
+export function parseExperimentOptions(opts: ExperimentOptions): {
+  seeds: number[];
+  rows: (AblationRow | 'full')[];
+  steps: number | undefined;
+  objective: Record<string, unknown> | undefined;
+} {
+  const seedList = opts.seeds.split(',');
+  if (!seedList.every((s) => /^[0-9]+$/.test(s.trim())))
+    failCommand('experiment', `--seeds: expected comma-separated integers, got '${opts.seeds}'`);
+  const known = new Set<string>(['full', ...ablationRows.filter((r) => r !== 'baseline')]);
+  const rows = opts.rows.split(',').map((r) => r.trim());
+  const bad = rows.filter((r) => !known.has(r));
+  if (bad.length > 0)
+    failCommand(
+      'experiment',
+      `--rows: unknown row ${bad.map((b) => `'${b}'`).join(', ')}; expected some of ${[...known].join(', ')}`,
+    );
+  if (opts.steps !== undefined && !positiveInt(opts.steps))
+    failCommand('experiment', `--steps: expected a positive integer, got '${opts.steps}'`);
+  let objective: Record<string, unknown> | undefined;
+  if (opts.objective !== undefined) {
+    let json: unknown;
+    try {
+      json = JSON.parse(opts.objective);
+    } catch (e) {
+      failCommand('experiment', `--objective: not JSON (${(e as Error).message})`);
+    }
+    const decoded = decodePaperObjectiveConfig(json, '--objective', 'objective');
+    if (E.isLeft(decoded)) failCommand('experiment', decoded.left.join('\n'));
+    objective = json as Record<string, unknown>;
+  }
+  return {
+    seeds: seedList.map(Number),
+    rows: rows as (AblationRow | 'full')[],
+    steps: opts.steps === undefined ? undefined : Number(opts.steps),
+    objective,
+  };
+}
+
 /**
  * The distillation-gain experiment: for each seed, the same-budget baseline student and one
  * distilled student per objective row; prints mean ± sd of mAP@0.5 and the paired differences
  * (distilled − baseline, same seed), and writes every number to `<run>/experiment.json`.
  */
 async function experiment(opts: ExperimentOptions): Promise<void> {
+  const { seeds, rows, steps, objective } = parseExperimentOptions(opts);
   await initBackend();
-  const seeds = opts.seeds.split(',').map(Number);
-  const rows = opts.rows.split(',') as (AblationRow | 'full')[];
-  const steps = opts.steps ? Number(opts.steps) : undefined;
-  const objective = opts.objective
-    ? (JSON.parse(opts.objective) as Record<string, unknown>)
-    : undefined;
   const get = (name: string): RunConfig => {
     const r = presetConfig(name);
     if (E.isLeft(r)) throw new Error(r.left);

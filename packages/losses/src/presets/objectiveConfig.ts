@@ -82,6 +82,16 @@ export const PaperObjectiveConfig = t.exact(
 export type PaperObjectiveConfig = t.TypeOf<typeof PaperObjectiveConfig>;
 
 /**
+ * Keys the codec would silently drop: `t.exact` strips excess properties, but a misspelt knob
+ * (`tmperature`) must be an error, not a run with the default.
+ */
+function unknownObjectiveKeys(json: unknown): string[] {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return [];
+  const known = new Set(Object.keys(PaperObjectiveConfig.type.props));
+  return Object.keys(json).filter((k) => !known.has(k));
+}
+
+/**
  * Decodes a JSON objective config (e.g. the `loss` block of a training config file).
  * @param source names the file in error messages.
  * @returns the options, or one message per problem: `source: at loss.mu: expected …, got …`.
@@ -91,6 +101,14 @@ export function decodePaperObjectiveConfig(
   source = 'config',
   path = 'loss',
 ): E.Either<readonly string[], PaperObjectiveOptions> {
+  const unknown = unknownObjectiveKeys(json);
+  if (unknown.length > 0)
+    return E.left(
+      unknown.map(
+        (k) =>
+          `${source}: at ${path}.${k}: unknown key; expected one of ${Object.keys(PaperObjectiveConfig.type.props).join(', ')}`,
+      ),
+    );
   return pipe(
     PaperObjectiveConfig.decode(json),
     E.mapLeft((errors) => formatDecodeErrors(errors, source, path)),

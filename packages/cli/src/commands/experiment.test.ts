@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const bin = fileURLToPath(new URL('../bin.js', import.meta.url));
+const kd = (...args: string[]) =>
+  spawnSync(process.execPath, [bin, 'experiment', '--teacher', 'nowhere', ...args], {
+    encoding: 'utf8',
+  });
+
+describe('kd experiment option checks (before any training starts)', () => {
+  test('an unknown ablation row is named, with the valid ones', () => {
+    const r = kd('--rows', 'full,CLS-X');
+    assert.equal(r.status, 1);
+    assert.match(
+      r.stderr,
+      /--rows: unknown row 'CLS-X'; expected some of full, CLS, CLS-W, L2, L2-B/,
+    );
+  });
+  test('a bad objective value names its JSON path', () => {
+    const r = kd('--objective', '{"mu": 3}');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /objective\.mu/);
+  });
+  test('an unknown objective key is rejected', () => {
+    const r = kd('--objective', '{"tmperature": 2}');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /tmperature/);
+  });
+  test('objective text that is not JSON', () => {
+    const r = kd('--objective', '{mu: 3}');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /--objective: not JSON/);
+  });
+  test('seeds and steps must be integers', () => {
+    assert.match(kd('--seeds', '1,x').stderr, /--seeds: expected comma-separated integers/);
+    assert.match(kd('--steps', '0').stderr, /--steps: expected a positive integer, got '0'/);
+  });
+});
