@@ -147,6 +147,14 @@ export class FasterRcnn {
     if (!targets || targets.length !== batch.metas.length) {
       throw new Error('forwardTrain: every image of the batch needs targets');
     }
+    const pretrained = this.config.backbone.pretrained;
+    if (pretrained !== undefined && !this.params.hasAssignedValues) {
+      // A config asking for ImageNet weights must not silently train from random ones.
+      throw new Error(
+        `forwardTrain: backbone.pretrained is '${pretrained}' but no weights were loaded: ` +
+          'call loadPretrainedBackbone(model) on a fresh model, or load a checkpoint',
+      );
+    }
     const cfg = this.config;
     const { output: featureMap, features } = this.backbone.forward(batch.images, {
       training: true,

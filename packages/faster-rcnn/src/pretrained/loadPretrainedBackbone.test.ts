@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { initBackend } from '@kd/tensor-ops';
+import { createRng, initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as E from 'fp-ts/lib/Either.js';
 import { MOBILENETV2_BN_EPSILON } from '../backbones/MobileNetV2.js';
-import { tinyConfig } from '../internal/testing.js';
+import { rectangleBatch, tinyConfig } from '../internal/testing.js';
 import { FasterRcnn } from '../model/FasterRcnn.js';
 import {
   type KerasModel,
@@ -63,6 +63,13 @@ describe('pretrained MobileNetV2 from nsfwjs', () => {
   test("the backbone's output equals the nsfwjs Keras model cut at block_12_add", async () => {
     const before = tf.memory().numTensors;
     const model = new FasterRcnn(pretrainedConfig());
+    // Training a model whose config asks for pretrained weights it never got is an error.
+    const batch = rectangleBatch(1, 64, 1);
+    assert.throws(
+      () => model.forwardTrain(batch, createRng(0)),
+      /backbone\.pretrained is 'nsfwjs' but no weights were loaded: call loadPretrainedBackbone/,
+    );
+    batch.images.dispose();
     const report = await loadPretrainedBackbone(model);
     assert.equal(report.cut, 'block_12_add');
     assert.equal(report.stride, 16);

@@ -64,8 +64,10 @@ export function assignPretrainedBackbone(
   if (E.isLeft(mapping)) return mapping;
   const decoded = tf.io.decodeWeights(keras.weightData, specs);
   try {
-    for (const { param, weight } of mapping.right.pairs)
-      model.params.get(param).assign(decoded[weight]!);
+    const values = Object.fromEntries(
+      mapping.right.pairs.map(({ param, weight }) => [param, decoded[weight]!]),
+    );
+    model.params.assign(values, { strict: false });
   } finally {
     tf.dispose(Object.values(decoded));
   }
