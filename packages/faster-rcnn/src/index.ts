@@ -24,6 +24,7 @@ export {
   type FasterRcnnConfig,
   FasterRcnnConfigCodec,
   fasterRcnnConfig,
+  KERAS_MOBILENETV2_INPUT,
 } from './config/fasterRcnnConfig.js';
 export type { NumberFormatOptions } from './inference/formatNumber.js';
 export { type CocoResult, toCocoResults } from './inference/toCocoResults.js';
@@ -50,6 +51,20 @@ export type {
   SampledRows,
   SampledTargets,
 } from './model/types.js';
+export {
+  type KerasModel,
+  type KerasModelJson,
+  KerasModelJsonCodec,
+  kerasModelArtifacts,
+} from './pretrained/kerasModelJson.js';
+export {
+  assignPretrainedBackbone,
+  loadPretrainedBackbone,
+  type PretrainedBackboneReport,
+  type PretrainedTarget,
+} from './pretrained/loadPretrainedBackbone.js';
+export { MOBILENETV2_KERAS_CUT } from './pretrained/mobileNetV2KerasNames.js';
+export { NSFWJS_PRETRAINED, readKerasModel } from './pretrained/readKerasModel.js';
 export {
   assignProposalTargets,
   type ProposalTargetOptions,

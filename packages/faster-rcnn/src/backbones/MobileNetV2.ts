@@ -8,6 +8,10 @@ import {
   scaleChannels,
 } from './Backbone.js';
 
+function bn(store: ParamStore, name: string, channels: number): BatchNorm {
+  return new BatchNorm(store, name, channels, 0.1, MOBILENETV2_BN_EPSILON);
+}
+
 interface Inverted {
   readonly name: string;
   readonly expand?: { conv: Conv2d; bn: BatchNorm };
@@ -18,8 +22,8 @@ interface Inverted {
   readonly residual: boolean;
 }
 
-// (expansion t, channels c, repeats n, first stride s) of MobileNetV2 up to stride 16.
-const SETTINGS: readonly [number, number, number, number][] = [
+/** (expansion t, channels c, repeats n, first stride s) of MobileNetV2's stages up to stride 16. */
+export const MOBILENETV2_STAGES: readonly (readonly [number, number, number, number])[] = [
   [1, 16, 1, 1],
   [6, 24, 2, 2],
   [6, 32, 3, 2],
@@ -27,7 +31,17 @@ const SETTINGS: readonly [number, number, number, number][] = [
   [6, 96, 3, 1],
 ];
 
-/** MobileNetV2 (Sandler et al. 2018) up to the stride-16 stage (96 channels at width 1.0). */
+/**
+ * Batch-norm epsilon of the published network (Keras `keras.applications.MobileNetV2` and TF-slim):
+ * ImageNet statistics only mean what they meant with this epsilon.
+ */
+export const MOBILENETV2_BN_EPSILON = 1e-3;
+
+/**
+ * MobileNetV2 (Sandler et al. 2018) up to the stride-16 stage (96 channels at width 1.0), i.e.
+ * Keras's `block_12_add`. Parameter names map one to one onto Keras's layers
+ * (see `pretrained/mobileNetV2KerasNames.ts`), so ImageNet weights load at width 1.0.
+ */
 export class MobileNetV2 implements Backbone {
   readonly name = 'mobilenetv2';
   readonly stride = 16;
@@ -45,13 +59,13 @@ export class MobileNetV2 implements Backbone {
         stride: 2,
         bias: false,
       }),
-      bn: new BatchNorm(store, 'backbone/stem/bn', c(32)),
+      bn: bn(store, 'backbone/stem/bn', c(32)),
     };
     let cin = c(32);
     let stride = 2;
     const blocks: Inverted[] = [];
     const layers: BackboneLayer[] = [{ name: 'stem', stride, channels: cin }];
-    SETTINGS.forEach(([t, ch, n, s], stage) => {
+    MOBILENETV2_STAGES.forEach(([t, ch, n, s], stage) => {
       const cout = c(ch);
       for (let i = 0; i < n; i++) {
         const bs = i === 0 ? s : 1;
@@ -68,18 +82,18 @@ export class MobileNetV2 implements Backbone {
                     kernel: 1,
                     bias: false,
                   }),
-                  bn: new BatchNorm(store, `${p}/expand_bn`, hidden),
+                  bn: bn(store, `${p}/expand_bn`, hidden),
                 },
               }
             : {}),
           dw: new DepthwiseConv2d(store, `${p}/dw`, hidden, 3, bs),
-          dwBn: new BatchNorm(store, `${p}/dw_bn`, hidden),
+          dwBn: bn(store, `${p}/dw_bn`, hidden),
           project: new Conv2d(store, `${p}/project`, hidden, {
             filters: cout,
             kernel: 1,
             bias: false,
           }),
-          projectBn: new BatchNorm(store, `${p}/project_bn`, cout),
+          projectBn: bn(store, `${p}/project_bn`, cout),
           residual: bs === 1 && cin === cout,
         });
         cin = cout;

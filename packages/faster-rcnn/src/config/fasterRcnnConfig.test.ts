@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as E from 'fp-ts/lib/Either.js';
-import { DEFAULT_FASTER_RCNN_CONFIG, decodeFasterRcnnConfig } from './fasterRcnnConfig.js';
+import {
+  DEFAULT_FASTER_RCNN_CONFIG,
+  decodeFasterRcnnConfig,
+  KERAS_MOBILENETV2_INPUT,
+} from './fasterRcnnConfig.js';
 
 describe('decodeFasterRcnnConfig', () => {
   test('defaults are torchvision / py-faster-rcnn settings', () => {
@@ -28,5 +32,46 @@ describe('decodeFasterRcnnConfig', () => {
     const r = decodeFasterRcnnConfig({ numClasses: 3, rpn: { nmsThresh: 0.7 } });
     assert.ok(E.isLeft(r));
     assert.match(r.left, /unknown key\(s\) rpn\.nmsThresh/);
+  });
+
+  test('optional backbone keys are accepted', () => {
+    const r = decodeFasterRcnnConfig({
+      numClasses: 3,
+      backbone: { name: 'alexnet-tucker', tuckerRank: 0.5 },
+    });
+    assert.ok(E.isRight(r), E.isLeft(r) ? r.left : '');
+    assert.equal(r.right.backbone.tuckerRank, 0.5);
+  });
+
+  test('pretrained MobileNetV2 defaults to the Keras [-1, 1] input and refuses what does not fit', () => {
+    const r = decodeFasterRcnnConfig({
+      numClasses: 3,
+      backbone: { name: 'mobilenetv2', pretrained: 'nsfwjs' },
+    });
+    assert.ok(E.isRight(r), E.isLeft(r) ? r.left : '');
+    assert.deepEqual(r.right.input, KERAS_MOBILENETV2_INPUT);
+    const wrong: [Record<string, unknown>, RegExp][] = [
+      [
+        { backbone: { name: 'vgg16', pretrained: 'nsfwjs' } },
+        /at backbone\.pretrained: ImageNet weights exist only for mobilenetv2, not vgg16/,
+      ],
+      [
+        { backbone: { name: 'mobilenetv2', pretrained: 'nsfwjs', widthMultiplier: 0.5 } },
+        /at backbone\.widthMultiplier: pretrained MobileNetV2 weights exist only at width 1\.0, got 0\.5/,
+      ],
+      [
+        {
+          backbone: { name: 'mobilenetv2', pretrained: 'nsfwjs' },
+          input: { mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375] },
+        },
+        /at input: pretrained MobileNetV2 weights expect RGB scaled to \[-1, 1\]/,
+      ],
+    ];
+    for (const [cfg, message] of wrong) {
+      const w = decodeFasterRcnnConfig({ numClasses: 3, ...cfg }, 'student.json');
+      assert.ok(E.isLeft(w));
+      assert.match(w.left, /^student\.json: /);
+      assert.match(w.left, message);
+    }
   });
 });

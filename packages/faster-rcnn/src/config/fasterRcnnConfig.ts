@@ -4,6 +4,7 @@ import { BACKBONE_NAMES } from '../backbones/createBackbone.js';
 import {
   deepMerge,
   formatErrors,
+  isPlainObject,
   NonNegative,
   Positive,
   PositiveInt,
@@ -24,6 +25,12 @@ const BackboneCodec = t.intersection([
     widthMultiplier: Positive,
     outputStride: t.union([t.literal(8), t.literal(16)]),
     tuckerRank: UnitInterval,
+    /**
+     * ImageNet initialisation of a `mobilenetv2` backbone at width 1.0: `'nsfwjs'` (the Keras
+     * MobileNetV2 inside the `nsfwjs` npm package) or the path of a TensorFlow.js Layers
+     * `model.json` with Keras MobileNetV2 layer names. Applied by `loadPretrainedBackbone`.
+     */
+    pretrained: t.string,
   }),
 ]);
 
@@ -114,6 +121,38 @@ export const DEFAULT_FASTER_RCNN_CONFIG = {
 } as const;
 
 /**
+ * The input normalisation of Keras's ImageNet MobileNetV2 (`preprocess_input`, mode `tf`):
+ * RGB in [0, 255] to [-1, 1], i.e. x / 127.5 − 1. The default when `backbone.pretrained` is set.
+ */
+export const KERAS_MOBILENETV2_INPUT = {
+  mean: [127.5, 127.5, 127.5],
+  std: [127.5, 127.5, 127.5],
+} as const;
+
+// Keys a user may write besides those the defaults have.
+const OPTIONAL_KEYS = { backbone: { tuckerRank: null, pretrained: null } };
+
+const sameNumbers = (a: readonly number[], b: readonly number[]) =>
+  a.length === b.length && a.every((v, i) => v === b[i]);
+
+/** Checks that go with `backbone.pretrained`; `undefined` when there is nothing to say. */
+function pretrainedProblem(c: FasterRcnnConfig): string | undefined {
+  const b = c.backbone;
+  if (b.pretrained === undefined) return undefined;
+  if (b.name !== 'mobilenetv2')
+    return `at backbone.pretrained: ImageNet weights exist only for mobilenetv2, not ${b.name}`;
+  if ((b.widthMultiplier ?? 1) !== 1)
+    return `at backbone.widthMultiplier: pretrained MobileNetV2 weights exist only at width 1.0, got ${b.widthMultiplier}`;
+  const k = KERAS_MOBILENETV2_INPUT;
+  if (!sameNumbers(c.input.mean, k.mean) || !sameNumbers(c.input.std, k.std))
+    return (
+      'at input: pretrained MobileNetV2 weights expect RGB scaled to [-1, 1] (mean 127.5, std 127.5), ' +
+      `got mean [${c.input.mean}] std [${c.input.std}]; leave input out to get it`
+    );
+  return undefined;
+}
+
+/**
  * Merges `input` over the defaults and validates the result. Unknown keys and bad values are
  * errors naming their path (`at rpn.fgIouThreshold: expected UnitInterval, got 1.5`).
  */
@@ -121,9 +160,19 @@ export function decodeFasterRcnnConfig(
   input: unknown,
   source = 'config',
 ): E.Either<string, FasterRcnnConfig> {
-  const unknown = unknownKeys(input, DEFAULT_FASTER_RCNN_CONFIG);
+  const unknown = unknownKeys(
+    input,
+    deepMerge(DEFAULT_FASTER_RCNN_CONFIG as unknown, OPTIONAL_KEYS),
+  );
   if (unknown.length) return E.left(`${source}: unknown key(s) ${unknown.join(', ')}`);
-  const merged = deepMerge(DEFAULT_FASTER_RCNN_CONFIG as unknown, input);
+  const pretrained =
+    isPlainObject(input) &&
+    isPlainObject(input.backbone) &&
+    input.backbone.pretrained !== undefined;
+  const defaults = pretrained
+    ? { ...DEFAULT_FASTER_RCNN_CONFIG, input: KERAS_MOBILENETV2_INPUT }
+    : DEFAULT_FASTER_RCNN_CONFIG;
+  const merged = deepMerge(defaults as unknown, input);
   const decoded = FasterRcnnConfigCodec.decode(merged);
   if (E.isLeft(decoded))
     return E.left(
@@ -136,6 +185,8 @@ export function decodeFasterRcnnConfig(
   if (c.roiHead.bgIouLow > c.roiHead.bgIouHigh) {
     return E.left(`${source}: at roiHead.bgIouLow: must not exceed roiHead.bgIouHigh`);
   }
+  const problem = pretrainedProblem(c);
+  if (problem) return E.left(`${source}: ${problem}`);
   return E.right(c);
 }
 

@@ -1,14 +1,13 @@
 import { type BoxCodingWeights, boxIou, decodeBoxes, encodeBoxes } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
+import { tidyRead } from './tidyRead.js';
 
 /** IoU `[A, B]` of two host box lists (`[A*4]`, `[B*4]`), computed with tensor-ops' boxIou. */
 export function iouHost(a: Float32Array, b: Float32Array): Float32Array {
   const na = a.length / 4;
   const nb = b.length / 4;
   if (na === 0 || nb === 0) return new Float32Array(0);
-  return tf.tidy(
-    () => boxIou(tf.tensor2d(a, [na, 4]), tf.tensor2d(b, [nb, 4])).dataSync() as Float32Array,
-  );
+  return tidyRead(() => boxIou(tf.tensor2d(a, [na, 4]), tf.tensor2d(b, [nb, 4])));
 }
 
 /** Encodes `reference` boxes against `proposals` (both `[N*4]`), returning `[N*4]` deltas. */
@@ -19,11 +18,8 @@ export function encodeHost(
 ): Float32Array {
   const n = reference.length / 4;
   if (n === 0) return new Float32Array(0);
-  return tf.tidy(
-    () =>
-      encodeBoxes(tf.tensor2d(reference, [n, 4]), tf.tensor2d(proposals, [n, 4]), {
-        weights,
-      }).dataSync() as Float32Array,
+  return tidyRead(() =>
+    encodeBoxes(tf.tensor2d(reference, [n, 4]), tf.tensor2d(proposals, [n, 4]), { weights }),
   );
 }
 
@@ -35,11 +31,8 @@ export function decodeHost(
 ): Float32Array {
   const n = boxes.length / 4;
   if (n === 0) return new Float32Array(0);
-  return tf.tidy(
-    () =>
-      decodeBoxes(tf.tensor2d(deltas, [n, 4]), tf.tensor2d(boxes, [n, 4]), {
-        weights,
-      }).dataSync() as Float32Array,
+  return tidyRead(() =>
+    decodeBoxes(tf.tensor2d(deltas, [n, 4]), tf.tensor2d(boxes, [n, 4]), { weights }),
   );
 }
 

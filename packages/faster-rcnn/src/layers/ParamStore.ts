@@ -16,6 +16,7 @@ export class ParamStore {
   private readonly params = new Map<string, tf.Variable>();
   private readonly frozen = new Set<string>();
   private counter = 0;
+  private assigned = false;
 
   constructor(private readonly seed: number) {}
 
@@ -78,6 +79,11 @@ export class ParamStore {
     return n;
   }
 
+  /** Whether {@link assign} ever copied values in (from a checkpoint or pretrained weights). */
+  get hasAssignedValues(): boolean {
+    return this.assigned;
+  }
+
   /** Copies values in from a name → tensor map; shapes must match exactly. */
   assign(
     values: Readonly<Record<string, tf.Tensor>>,
@@ -96,6 +102,7 @@ export class ParamStore {
       }
       v.assign(t);
     }
+    this.assigned = true;
   }
 
   dispose(): void {

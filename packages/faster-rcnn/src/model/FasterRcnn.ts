@@ -9,11 +9,13 @@ import {
   softmaxCrossEntropyMean,
 } from '../internal/detectionLosses.js';
 import { decodeHost, encodeHost, iouHost, takeBoxes } from '../internal/hostBoxes.js';
+import { tidyRead } from '../internal/tidyRead.js';
 import { ParamStore } from '../layers/ParamStore.js';
 import { assignProposalTargets } from '../roiHeads/assignProposalTargets.js';
 import { BoxHead } from '../roiHeads/BoxHead.js';
 import { assignAnchorTargets } from '../rpn/assignAnchorTargets.js';
-import { generateProposals } from '../rpn/generateProposals.js';
+import type { ProposalOptions } from '../rpn/generateProposals.js';
+import { proposalsForBatch } from '../rpn/proposalsForBatch.js';
 import { RpnHead } from '../rpn/RpnHead.js';
 import type {
   DetectionBatch,
@@ -117,17 +119,23 @@ export class FasterRcnn {
     const key = `${featHeight}x${featWidth}`;
     let a = this.anchorCache.get(key);
     if (!a) {
-      a = tf.tidy(
-        () =>
-          gridAnchors(this.baseAnchors, {
-            featHeight,
-            featWidth,
-            stride: this.stride,
-          }).dataSync() as Float32Array,
+      a = tidyRead(() =>
+        gridAnchors(this.baseAnchors, { featHeight, featWidth, stride: this.stride }),
       );
       this.anchorCache.set(key, a);
     }
     return a;
+  }
+
+  /** The RPN proposal settings of training or of inference. */
+  private proposalOptions(mode: 'train' | 'test'): ProposalOptions {
+    const r = this.config.rpn;
+    return {
+      preNmsTopN: mode === 'train' ? r.preNmsTopNTrain : r.preNmsTopNTest,
+      postNmsTopN: mode === 'train' ? r.postNmsTopNTrain : r.postNmsTopNTest,
+      nmsThreshold: r.nmsThreshold,
+      minSize: r.minSize,
+    };
   }
 
   /**
@@ -139,6 +147,14 @@ export class FasterRcnn {
     if (!targets || targets.length !== batch.metas.length) {
       throw new Error('forwardTrain: every image of the batch needs targets');
     }
+    const pretrained = this.config.backbone.pretrained;
+    if (pretrained !== undefined && !this.params.hasAssignedValues) {
+      // A config asking for ImageNet weights must not silently train from random ones.
+      throw new Error(
+        `forwardTrain: backbone.pretrained is '${pretrained}' but no weights were loaded: ` +
+          'call loadPretrainedBackbone(model) on a fresh model, or load a checkpoint',
+      );
+    }
     const cfg = this.config;
     const { output: featureMap, features } = this.backbone.forward(batch.images, {
       training: true,
@@ -148,10 +164,7 @@ export class FasterRcnn {
     const anchors = this.anchors(fh, fw);
     const k = anchors.length / 4;
     const rpn = this.rpn.apply(featureMap);
-    const objectness = tf.tidy(
-      () => tf.slice(tf.softmax(rpn.logits), [0, 0, 1], [bsz, k, 1]).dataSync() as Float32Array,
-    );
-    const rpnDeltaValues = rpn.deltas.dataSync() as Float32Array;
+    const proposals = proposalsForBatch(rpn, anchors, batch.metas, this.proposalOptions('train'));
 
     const anchorImage: number[] = [];
     const anchorIndex: number[] = [];
@@ -161,9 +174,9 @@ export class FasterRcnn {
     const roiImage: number[] = [];
     const rcnLabels: number[] = [];
     const rcnTargets: number[] = [];
+    // Anchor sampling, then RoI sampling, image by image: the order in which `rng` is drawn.
     for (let b = 0; b < bsz; b++) {
       const gt = targets[b]!;
-      const meta = batch.metas[b]!;
       const at = assignAnchorTargets(anchors, gt, cfg.rpn, rng);
       for (let i = 0; i < at.indices.length; i++) {
         anchorImage.push(b);
@@ -171,19 +184,7 @@ export class FasterRcnn {
         rpnLabels.push(at.labels[i]!);
       }
       rpnTargets.push(...at.targets);
-      const proposals = generateProposals(
-        anchors,
-        objectness.subarray(b * k, (b + 1) * k),
-        rpnDeltaValues.subarray(b * k * 4, (b + 1) * k * 4),
-        [meta.height, meta.width],
-        {
-          preNmsTopN: cfg.rpn.preNmsTopNTrain,
-          postNmsTopN: cfg.rpn.postNmsTopNTrain,
-          nmsThreshold: cfg.rpn.nmsThreshold,
-          minSize: cfg.rpn.minSize,
-        },
-      );
-      const pt = assignProposalTargets(proposals.boxes, gt, cfg.roiHead, rng);
+      const pt = assignProposalTargets(proposals[b]!, gt, cfg.roiHead, rng);
       rois.push(...pt.rois);
       for (let i = 0; i < pt.labels.length; i++) {
         roiImage.push(b);
@@ -328,41 +329,38 @@ export class FasterRcnn {
   async predict(batch: Pick<DetectionBatch, 'images' | 'metas'>): Promise<Detections[]> {
     const cfg = this.config;
     const c1 = cfg.numClasses + 1;
-    const computed = tf.tidy(() => {
+    let computed: {
+      roiArr: Float32Array;
+      roiImg: Int32Array;
+      probs: Float32Array;
+      boxDeltas: Float32Array;
+    } = {
+      roiArr: new Float32Array(0),
+      roiImg: new Int32Array(0),
+      probs: new Float32Array(0),
+      boxDeltas: new Float32Array(0),
+    };
+    // Host arrays leave the tidy through `computed`, not as its result (see tidyRead).
+    tf.tidy(() => {
       const { output: featureMap } = this.backbone.forward(batch.images, { training: false });
-      const [bsz, fh, fw] = featureMap.shape;
+      const [, fh, fw] = featureMap.shape;
       const anchors = this.anchors(fh, fw);
-      const k = anchors.length / 4;
       const rpn = this.rpn.apply(featureMap);
-      const objectness = tf
-        .slice(tf.softmax(rpn.logits), [0, 0, 1], [bsz, k, 1])
-        .dataSync() as Float32Array;
-      const deltas = rpn.deltas.dataSync() as Float32Array;
-      const rois: number[] = [];
-      const roiImage: number[] = [];
-      for (let b = 0; b < bsz; b++) {
-        const meta = batch.metas[b]!;
-        const p = generateProposals(
-          anchors,
-          objectness.subarray(b * k, (b + 1) * k),
-          deltas.subarray(b * k * 4, (b + 1) * k * 4),
-          [meta.height, meta.width],
-          {
-            preNmsTopN: cfg.rpn.preNmsTopNTest,
-            postNmsTopN: cfg.rpn.postNmsTopNTest,
-            nmsThreshold: cfg.rpn.nmsThreshold,
-            minSize: cfg.rpn.minSize,
-          },
-        );
-        rois.push(...p.boxes);
-        for (let i = 0; i < p.boxes.length / 4; i++) roiImage.push(b);
+      const proposals = proposalsForBatch(rpn, anchors, batch.metas, this.proposalOptions('test'));
+      const roiArr = new Float32Array(proposals.reduce((n, p) => n + p.length, 0));
+      const roiImg = new Int32Array(roiArr.length / 4);
+      let o = 0;
+      proposals.forEach((p, b) => {
+        roiArr.set(p, o);
+        roiImg.fill(b, o / 4, (o + p.length) / 4);
+        o += p.length;
+      });
+      if (roiImg.length === 0) {
+        computed = { ...computed, roiArr, roiImg };
+        return;
       }
-      const roiArr = Float32Array.from(rois);
-      const roiImg = Int32Array.from(roiImage);
-      if (roiImg.length === 0)
-        return { roiArr, roiImg, probs: new Float32Array(0), boxDeltas: new Float32Array(0) };
       const head = this.boxHead.apply(featureMap, roiArr, roiImg, 1 / this.stride);
-      return {
+      computed = {
         roiArr,
         roiImg,
         probs: tf.softmax(head.logits).dataSync() as Float32Array,

@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createRng, initBackend } from '@kd/tensor-ops';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import * as E from 'fp-ts/lib/Either.js';
+import { MOBILENETV2_BN_EPSILON } from '../backbones/MobileNetV2.js';
+import { rectangleBatch, tinyConfig } from '../internal/testing.js';
+import { FasterRcnn } from '../model/FasterRcnn.js';
+import {
+  type KerasModel,
+  kerasLayers,
+  kerasModelArtifacts,
+  kerasWeightSpecs,
+} from './kerasModelJson.js';
+import { assignPretrainedBackbone, loadPretrainedBackbone } from './loadPretrainedBackbone.js';
+import { mapPretrainedWeights } from './mapPretrainedWeights.js';
+import { MOBILENETV2_KERAS_CUT } from './mobileNetV2KerasNames.js';
+import { readKerasModel } from './readKerasModel.js';
+
+let nsfwjs: KerasModel;
+const dir = mkdtempSync(join(tmpdir(), 'kd-pretrained-'));
+before(async () => {
+  await initBackend({ backend: 'wasm' });
+  nsfwjs = await readKerasModel('nsfwjs');
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const pretrainedConfig = (backbone: Record<string, unknown> = {}) =>
+  tinyConfig({ backbone: { name: 'mobilenetv2', pretrained: 'nsfwjs', ...backbone } });
+
+const backboneShapes = (model: FasterRcnn) =>
+  model.params
+    .entries()
+    .filter(([n]) => n.startsWith('backbone/'))
+    .map(([name, v]) => ({ name, shape: v.shape }));
+
+describe('pretrained MobileNetV2 from nsfwjs', () => {
+  test('every backbone parameter maps to a Keras weight up to the cut, and every such weight is used', () => {
+    const model = new FasterRcnn(pretrainedConfig());
+    const params = backboneShapes(model);
+    const layers = kerasLayers(nsfwjs.json);
+    const r = mapPretrainedWeights(params, layers, kerasWeightSpecs(nsfwjs.json), {
+      source: nsfwjs.source,
+      epsilon: MOBILENETV2_BN_EPSILON,
+    });
+    assert.ok(E.isRight(r), E.isLeft(r) ? r.left : '');
+    assert.equal(r.right.pairs.length, params.length);
+    // Stem conv + BN (5), block 0 without expansion (10), 12 blocks of conv+BN ×3 (15 each).
+    assert.equal(params.length, 5 + 10 + 12 * 15);
+    assert.deepEqual(r.right.unused, []);
+    assert.equal(new Set(r.right.pairs.map((p) => p.weight)).size, params.length);
+    // The cut is the last 96-channel block's residual sum, before block 13's stride-2 depthwise.
+    const names = layers.map((l) => l.name);
+    assert.equal(names.indexOf(MOBILENETV2_KERAS_CUT), 116);
+    assert.equal(names[names.indexOf(MOBILENETV2_KERAS_CUT) + 1], 'block_13_expand');
+    model.dispose();
+  });
+
+  test("the backbone's output equals the nsfwjs Keras model cut at block_12_add", async () => {
+    const before = tf.memory().numTensors;
+    const model = new FasterRcnn(pretrainedConfig());
+    // Training a model whose config asks for pretrained weights it never got is an error.
+    const batch = rectangleBatch(1, 64, 1);
+    assert.throws(
+      () => model.forwardTrain(batch, createRng(0)),
+      /backbone\.pretrained is 'nsfwjs' but no weights were loaded: call loadPretrainedBackbone/,
+    );
+    batch.images.dispose();
+    const report = await loadPretrainedBackbone(model);
+    assert.equal(report.cut, 'block_12_add');
+    assert.equal(report.stride, 16);
+    assert.equal(report.loaded.length, backboneShapes(model).length);
+    assert.ok(report.random.every((n) => !n.startsWith('backbone/')));
+    assert.ok(report.random.some((n) => n.startsWith('rpn/')));
+
+    const keras = await tfl.loadLayersModel(tf.io.fromMemory(kerasModelArtifacts(nsfwjs)));
+    const cut = tfl.model({
+      inputs: keras.inputs,
+      outputs: keras.getLayer(MOBILENETV2_KERAS_CUT).output as tfl.SymbolicTensor,
+    });
+    const pixels = tf.randomUniform([2, 224, 224, 3], 0, 255, 'float32', 7) as tf.Tensor4D;
+    const ours = tf.tidy(
+      () => model.backbone.forward(model.normalize(pixels), { training: false }).output,
+    );
+    // Keras MobileNetV2's own preprocessing: x / 127.5 − 1.
+    const theirs = tf.tidy(() => cut.predict(tf.sub(tf.div(pixels, 127.5), 1)) as tf.Tensor);
+    assert.deepEqual(ours.shape, [2, 14, 14, 96]);
+    assert.deepEqual(theirs.shape, ours.shape);
+    const a = ours.dataSync();
+    const b = theirs.dataSync();
+    let maxDiff = 0;
+    let maxAbs = 0;
+    for (let i = 0; i < a.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
+      maxAbs = Math.max(maxAbs, Math.abs(b[i]!));
+    }
+    assert.ok(maxAbs > 1, `features should not vanish (max |x| = ${maxAbs})`);
+    assert.ok(maxDiff <= 1e-4 * maxAbs, `max |ours − keras| = ${maxDiff}, max |keras| = ${maxAbs}`);
+    tf.dispose([pixels, ours, theirs]);
+    keras.dispose();
+    model.dispose();
+    assert.equal(tf.memory().numTensors, before);
+  });
+
+  test('reads a model.json with shards beside it as well', async () => {
+    writeFileSync(
+      join(dir, 'model.json'),
+      JSON.stringify({
+        modelTopology: nsfwjs.json.modelTopology,
+        weightsManifest: [{ paths: ['weights.bin'], weights: kerasWeightSpecs(nsfwjs.json) }],
+      }),
+    );
+    writeFileSync(join(dir, 'weights.bin'), new Uint8Array(nsfwjs.weightData));
+    const model = new FasterRcnn(pretrainedConfig({ pretrained: join(dir, 'model.json') }));
+    const report = await loadPretrainedBackbone(model);
+    assert.equal(report.source, join(dir, 'model.json'));
+    const fromNsfwjs = new FasterRcnn(pretrainedConfig());
+    await loadPretrainedBackbone(fromNsfwjs);
+    const w = 'backbone/block4.2/project/w';
+    assert.deepEqual(model.params.get(w).dataSync(), fromNsfwjs.params.get(w).dataSync());
+    model.dispose();
+    fromNsfwjs.dispose();
+  });
+
+  test('a width other than 1.0, another backbone or another normalisation is refused', () => {
+    const narrow = new FasterRcnn(
+      tinyConfig({ backbone: { name: 'mobilenetv2', widthMultiplier: 0.5 } }),
+    );
+    // Past the config's own check (which refuses it earlier), as a hand-built config could be.
+    const narrowCfg = { ...narrow.config, input: pretrainedConfig().input };
+    const r1 = assignPretrainedBackbone({ config: narrowCfg, params: narrow.params }, nsfwjs);
+    assert.ok(E.isLeft(r1));
+    assert.match(r1.left, /only at width 1\.0/);
+    // The shape check alone also catches it, naming each weight.
+    const r2 = mapPretrainedWeights(
+      backboneShapes(narrow),
+      kerasLayers(nsfwjs.json),
+      kerasWeightSpecs(nsfwjs.json),
+      { source: 'nsfwjs', epsilon: MOBILENETV2_BN_EPSILON },
+    );
+    assert.ok(E.isLeft(r2));
+    assert.match(
+      r2.left,
+      /'Conv1\/kernel' has shape \[3,3,3,32\] but 'backbone\/stem\/conv\/w' has shape \[3,3,3,16\]/,
+    );
+    narrow.dispose();
+
+    const vgg = new FasterRcnn(tinyConfig());
+    const r3 = assignPretrainedBackbone(vgg, nsfwjs);
+    assert.ok(E.isLeft(r3));
+    assert.match(r3.left, /only a mobilenetv2 backbone, not vgg16/);
+    vgg.dispose();
+
+    const m = new FasterRcnn(tinyConfig({ backbone: { name: 'mobilenetv2' } }));
+    const r4 = assignPretrainedBackbone(m, nsfwjs);
+    assert.ok(E.isLeft(r4));
+    assert.match(r4.left, /input normalisation must be Keras's x \/ 127\.5 − 1/);
+    m.dispose();
+  });
+
+  test('a Keras model that is not our network is refused before anything is assigned', () => {
+    const model = new FasterRcnn(pretrainedConfig());
+    const layers = kerasLayers(nsfwjs.json).map((l) =>
+      l.name === 'block_4_depthwise_BN'
+        ? { ...l, config: { ...l.config, epsilon: 1e-5 } }
+        : l.name === 'block_6_depthwise'
+          ? { ...l, config: { ...l.config, strides: [1, 1] } }
+          : l,
+    );
+    const specs = kerasWeightSpecs(nsfwjs.json).filter((w) => w.name !== 'block_9_expand/kernel');
+    const r = mapPretrainedWeights(backboneShapes(model), layers, specs, {
+      source: 'x.json',
+      epsilon: MOBILENETV2_BN_EPSILON,
+    });
+    assert.ok(E.isLeft(r));
+    assert.match(r.left, /^x\.json: does not fit kd's MobileNetV2 backbone/);
+    assert.match(r.left, /no weight 'block_9_expand\/kernel' for 'backbone\/block3\.3\/expand\/w'/);
+    assert.match(r.left, /'block_4_depthwise_BN' has epsilon 0\.00001, the backbone 0\.001/);
+    assert.match(r.left, /'block_6_depthwise' has strides \[1,1\], the backbone 2/);
+    const early = layers.filter((l) => l.name !== MOBILENETV2_KERAS_CUT);
+    const r2 = mapPretrainedWeights(backboneShapes(model), early, specs, {
+      source: 'x.json',
+      epsilon: MOBILENETV2_BN_EPSILON,
+    });
+    assert.ok(E.isLeft(r2));
+    assert.match(r2.left, /no layer 'block_12_add' \(the stride-16 cut\)/);
+    model.dispose();
+  });
+});
