@@ -3,6 +3,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { FasterRcnn, loadPretrainedBackbone } from '@kd/faster-rcnn';
 import { initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
@@ -134,5 +135,34 @@ describe('runTraining', () => {
     );
     assert.ok(E.isLeft(unknown));
     assert.match(unknown.left, /unknown key\(s\): optim\.lrr/);
+  });
+
+  test('a pretrained MobileNetV2 config starts from the ImageNet weights (nsfwjs)', async () => {
+    const cfg = config({
+      dataset,
+      model: {
+        detector: {
+          ...detector(1, 3),
+          backbone: { name: 'mobilenetv2', pretrained: 'nsfwjs' },
+          input: { mean: [127.5, 127.5, 127.5], std: [127.5, 127.5, 127.5] },
+        },
+      },
+      optim: { steps: 1, batchSize: 1, lr: 1e-9 },
+    });
+    const r = await runTraining({ config: cfg, runDir: join(dir, 'pretrained'), quiet: true });
+    assert.ok(r.completed);
+    // lr 1e-9: after the step the backbone still holds the Keras weights (random ones differ by O(0.1)).
+    const fresh = new FasterRcnn(r.model.config);
+    const report = await loadPretrainedBackbone(fresh);
+    assert.equal(report.loaded.length, 195);
+    // Running BN statistics move with any training step (momentum update), whatever the lr.
+    for (const name of report.loaded.filter((n) => !n.includes('running_'))) {
+      const a = r.model.params.get(name).dataSync();
+      const b = fresh.params.get(name).dataSync();
+      const worst = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
+      assert.ok(worst < 1e-5, `${name}: differs by ${worst}`);
+    }
+    fresh.dispose();
+    r.model.dispose();
   });
 });

@@ -20,6 +20,7 @@ import {
   learningRateAt,
   loadCheckpoint,
   loadFasterRcnn,
+  loadPretrainedBackbone,
   markLatest,
   restoreOptimizer,
   saveCheckpoint,
@@ -300,6 +301,11 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
       renameSync(tmp, metricsFile);
     }
     log(`resuming from ${latest} at step ${step}`);
+  } else if (model.config.backbone.pretrained !== undefined) {
+    const r = await loadPretrainedBackbone(model);
+    log(
+      `ImageNet initialisation from ${r.source}: ${r.loaded.length} backbone parameters up to ${r.cut} (stride ${r.stride}); ${r.random.length} head parameters random`,
+    );
   }
 
   const schedule = scheduleOf(o);
