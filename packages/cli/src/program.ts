@@ -6,6 +6,7 @@ import { registerExperiment } from './commands/experiment.js';
 import { registerInfo } from './commands/info.js';
 import { registerPredict } from './commands/predict.js';
 import { registerTrain } from './commands/train.js';
+import { registerPresets } from './presets/registerPresets.js';
 import { kdVersion } from './version.js';
 
 /** Builds the `kd` program; each command lives in its own module under commands/. */
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerExperiment(program);
   registerEval(program);
   registerData(program);
+  registerPresets(program);
   return program;
 }
 

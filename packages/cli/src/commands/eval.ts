@@ -1,8 +1,11 @@
 import type { CliText, KdEvalError } from '@kd/eval';
+import { initBackend } from '@kd/tensor-ops';
 import { type Command, Option } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import { failCommand } from '../failCommand.js';
+import { type RunConfig, readRunConfig } from '../pipeline/runConfig.js';
+import { PRESET_NAMES, presetConfig } from '../presets/presets.js';
 
 /**
  * `kd eval coco|voc|kitti`: thin wrappers over `@kd/eval`'s `run*EvalCli`, which read the
@@ -128,6 +131,96 @@ export function registerEval(program: Command): void {
         );
       },
     );
+
+  evalCmd
+    .command('detector')
+    .description(
+      "run a checkpoint over a dataset split, write the dataset's results files (VOC comp4_det_*, COCO results JSON, KITTI data/*.txt) and print their metrics",
+    )
+    .requiredOption(
+      '--checkpoint <dir>',
+      'checkpoint folder, or a run folder / its checkpoints/ folder (newest checkpoint)',
+    )
+    .option('--config <file>', "run config naming the dataset (default: the checkpoint's own)")
+    .option('--preset <name>', `a built-in config: ${PRESET_NAMES.join(', ')}`)
+    .addOption(
+      new Option('--split <which>', "which of the config's splits")
+        .choices(['train', 'test'])
+        .default('test'),
+    )
+    .option('--data-root <dir>', "dataset root, overriding the config's dataset.root")
+    .option('--limit <n>', 'only the first n images of the split (metrics over those images)')
+    .option('--min-size <px>', 'input shorter side (default: the training resolution)')
+    .addOption(
+      new Option(
+        '--metric <metric>',
+        'VOC (and KITTI PASCAL-style): VOC07 11-point or VOC2010+ area',
+      )
+        .choices(['07', '2010'])
+        .default('07'),
+    )
+    .option(
+      '--out <dir>',
+      'folder for the results files, metrics.txt and metrics.json',
+      'eval-results',
+    )
+    .option(
+      '--json',
+      'print {checkpoint, format, split, images, detections, seconds, results, metrics}',
+    )
+    .action(async (opts: EvalDetectorCliOptions) => {
+      await evalDetectorAction(opts);
+    });
+}
+
+interface EvalDetectorCliOptions {
+  readonly checkpoint: string;
+  readonly config?: string;
+  readonly preset?: string;
+  readonly split: 'train' | 'test';
+  readonly dataRoot?: string;
+  readonly limit?: string;
+  readonly minSize?: string;
+  readonly metric: '07' | '2010';
+  readonly out: string;
+  readonly json?: boolean;
+}
+
+const positiveInt = (flag: string, v: string | undefined): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0)
+    failCommand('eval detector', `${flag} must be a positive integer, got '${v}'`);
+  return n;
+};
+
+async function evalDetectorAction(opts: EvalDetectorCliOptions): Promise<void> {
+  if (opts.config && opts.preset)
+    failCommand('eval detector', 'pass --config FILE or --preset NAME, not both');
+  let config: RunConfig | undefined;
+  if (opts.config || opts.preset) {
+    const r = opts.config ? readRunConfig(opts.config) : presetConfig(opts.preset!);
+    if (E.isLeft(r)) failCommand('eval detector', r.left);
+    config = r.right;
+  }
+  const limit = positiveInt('--limit', opts.limit);
+  const minSize = positiveInt('--min-size', opts.minSize);
+  await initBackend();
+  const { evalDetector } = await import('./evalDetector.js');
+  const result = await evalDetector({
+    checkpoint: opts.checkpoint,
+    ...(config ? { config } : {}),
+    split: opts.split,
+    ...(opts.dataRoot !== undefined ? { dataRoot: opts.dataRoot } : {}),
+    ...(limit !== undefined ? { limit } : {}),
+    ...(minSize !== undefined ? { minSize } : {}),
+    vocMetric: opts.metric,
+    out: opts.out,
+    quiet: Boolean(opts.json),
+  });
+  process.stdout.write(
+    opts.json ? `${JSON.stringify(result.summary, null, 2)}\n` : `${result.text}\n`,
+  );
 }
 
 /** Prints the table or JSON, or fails with `file: where: message` (exit status 1). */

@@ -33,81 +33,130 @@ function orThrow(r: E.Either<ReadFailure, Dataset>, what: string): Dataset {
   throw new Error(`${what}: cannot read the dataset\n${formatProblems(r.left.problems)}`);
 }
 
+/** One split of a run config's dataset, with its descriptor (class names, format category ids). */
+export interface LoadedSplit {
+  readonly classNames: readonly string[];
+  readonly dataset: Dataset;
+  /** `dataset.samples`, cut to `limitTrain` / `limitTest`. */
+  readonly samples: readonly Sample[];
+  /** The on-disk format and root the samples were read from (`shapes` is stored as VOC). */
+  readonly format: 'voc' | 'coco' | 'kitti';
+  readonly root: string;
+  /** The split's name in that format (VOC/KITTI split file stem, COCO annotation stem). */
+  readonly split: string;
+  readonly description: string;
+}
+
+/** The embedded dataset's folder, generated once (deterministic from its seed and sizes). */
+async function ensureShapes(
+  config: RunConfig['dataset'],
+): Promise<{ root: string; seed: number; imageSize: number }> {
+  const seed = config.seed ?? SHAPES_DEFAULTS.seed;
+  const trainImages = config.trainImages ?? SHAPES_DEFAULTS.trainImages;
+  const testImages = config.testImages ?? SHAPES_DEFAULTS.testImages;
+  const imageSize = config.imageSize ?? SHAPES_DEFAULTS.imageSize;
+  const root =
+    config.root ?? join(cacheDir(), `shapes-s${seed}-n${trainImages}-${testImages}-px${imageSize}`);
+  const marker = join(root, '.complete');
+  if (!existsSync(marker)) {
+    mkdirSync(root, { recursive: true });
+    await generateShapesDataset({
+      root,
+      seed,
+      trainImages,
+      testImages,
+      imageSize,
+      formats: ['voc'],
+    });
+    writeFileSync(marker, new Date().toISOString());
+  }
+  return { root, seed, imageSize };
+}
+
 /**
- * Loads the train and test splits a run config names. The embedded `shapes` dataset is generated
- * once into the cache (deterministic from its seed and sizes) and read back through the real VOC
- * reader, like any user dataset.
+ * Loads the train or test split a run config names. The embedded `shapes` dataset is generated
+ * once into the cache and read back through the real VOC reader, like any user dataset.
  */
-export async function loadDataset(config: RunConfig['dataset']): Promise<LoadedDataset> {
-  const limit = (s: readonly Sample[], n: number | undefined) =>
-    n === undefined ? s : s.slice(0, n);
+export async function loadSplit(
+  config: RunConfig['dataset'],
+  which: 'train' | 'test',
+): Promise<LoadedSplit> {
+  const limit = (s: readonly Sample[]) => {
+    const n = which === 'train' ? config.limitTrain : config.limitTest;
+    return n === undefined ? s : s.slice(0, n);
+  };
   if (config.format === 'shapes') {
-    const seed = config.seed ?? SHAPES_DEFAULTS.seed;
-    const trainImages = config.trainImages ?? SHAPES_DEFAULTS.trainImages;
-    const testImages = config.testImages ?? SHAPES_DEFAULTS.testImages;
-    const imageSize = config.imageSize ?? SHAPES_DEFAULTS.imageSize;
-    const root =
-      config.root ??
-      join(cacheDir(), `shapes-s${seed}-n${trainImages}-${testImages}-px${imageSize}`);
-    const marker = join(root, '.complete');
-    if (!existsSync(marker)) {
-      mkdirSync(root, { recursive: true });
-      await generateShapesDataset({
-        root,
-        seed,
-        trainImages,
-        testImages,
-        imageSize,
-        formats: ['voc'],
-      });
-      writeFileSync(marker, new Date().toISOString());
-    }
+    const { root, seed, imageSize } = await ensureShapes(config);
     const classes = [...SHAPE_CLASSES];
     const voc = join(root, 'voc');
-    const train = orThrow(await readVoc({ root: voc, split: 'train', classes }), `${voc} (train)`);
-    const test = orThrow(await readVoc({ root: voc, split: 'test', classes }), `${voc} (test)`);
+    const dataset = orThrow(
+      await readVoc({ root: voc, split: which, classes }),
+      `${voc} (${which})`,
+    );
     return {
       classNames: classes,
-      train: limit(train.samples, config.limitTrain),
-      test: limit(test.samples, config.limitTest),
+      dataset,
+      samples: limit(dataset.samples),
+      format: 'voc',
+      root: voc,
+      split: which,
       description: `embedded shapes dataset (seed ${seed}, ${imageSize}px) at ${root}`,
     };
   }
   const root = config.root;
   if (root === undefined) throw new Error(`dataset.root is required for format '${config.format}'`);
-  const read = async (split: string | undefined): Promise<Dataset> => {
-    switch (config.format) {
-      case 'voc':
-        return orThrow(
-          await readVoc({
-            root,
-            ...(split ? { split } : {}),
-            ...(config.classes ? { classes: config.classes } : {}),
-          }),
+  const split = which === 'train' ? config.trainSplit : config.testSplit;
+  let dataset: Dataset;
+  switch (config.format) {
+    case 'voc':
+      dataset = orThrow(
+        await readVoc({
           root,
-        );
-      case 'coco':
-        return orThrow(
-          await readCoco({ root, ...(split ? { split } : {}) } as Parameters<typeof readCoco>[0]),
+          ...(split ? { split } : {}),
+          ...(config.classes ? { classes: config.classes } : {}),
+        }),
+        root,
+      );
+      break;
+    case 'coco':
+      dataset = orThrow(
+        await readCoco({
           root,
-        );
-      default:
-        return orThrow(
-          await readKitti({
-            root,
-            ...(split ? { split } : {}),
-            ...(config.classes ? { classes: config.classes } : {}),
-          } as Parameters<typeof readKitti>[0]),
+          ...(split ? { split } : {}),
+          ...(config.imageDir ? { imageDir: config.imageDir } : {}),
+        } as Parameters<typeof readCoco>[0]),
+        root,
+      );
+      break;
+    default:
+      dataset = orThrow(
+        await readKitti({
           root,
-        );
-    }
-  };
-  const train = await read(config.trainSplit);
-  const test = await read(config.testSplit);
+          ...(split ? { split } : {}),
+          ...(config.classes ? { classes: config.classes } : {}),
+        } as Parameters<typeof readKitti>[0]),
+        root,
+      );
+  }
   return {
-    classNames: train.descriptor.classNames,
-    train: limit(train.samples, config.limitTrain),
-    test: limit(test.samples, config.limitTest),
+    classNames: dataset.descriptor.classNames,
+    dataset,
+    samples: limit(dataset.samples),
+    format: config.format,
+    root,
+    split: dataset.descriptor.split,
     description: `${config.format} dataset at ${root}`,
+  };
+}
+
+/** Loads the train and test splits a run config names (see `loadSplit`). */
+export async function loadDataset(config: RunConfig['dataset']): Promise<LoadedDataset> {
+  const train = await loadSplit(config, 'train');
+  const test = await loadSplit(config, 'test');
+  return {
+    classNames: train.classNames,
+    train: train.samples,
+    test: test.samples,
+    description: train.description,
   };
 }

@@ -19,6 +19,8 @@ export const DatasetConfigCodec = t.exact(
       testSplit: t.string,
       /** Class names (VOC / KITTI). Default: the format's standard classes. */
       classes: t.array(t.string),
+      /** COCO: the folder the images' file_names are relative to, for both splits (default <root>/<split>). */
+      imageDir: t.string,
       /** Generated dataset: seed and sizes. */
       seed: t.number,
       trainImages: PosInt,

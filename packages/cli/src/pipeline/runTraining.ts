@@ -9,7 +9,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { createHintPairing, type HintPairing } from '@kd/adaptation';
+import { createHintPairing, type HintPairing, type ResolutionPlan } from '@kd/adaptation';
 import { type PreparedImage, shuffleSeeded } from '@kd/data-voc-coco-kitti';
 import {
   type DetectionBatch,
@@ -40,9 +40,11 @@ import { createRng, type Rng } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import { type DetectorScores, evaluateDetector } from './evaluateDetector.js';
+import { hintForBatch } from './hintForBatch.js';
 import { type LoadedDataset, loadDataset } from './loadDataset.js';
 import { makeBatch, type PreparedSplit, prepareSplit } from './preparedSplit.js';
 import { createProgress } from './progress.js';
+import { resolveCheckpoint } from './resolveCheckpoint.js';
 import type { RunConfig } from './runConfig.js';
 
 export interface TrainingOptions {
@@ -58,6 +60,12 @@ export interface TrainingOptions {
     readonly train: PreparedSplit;
     readonly test: PreparedSplit;
   };
+  /**
+   * A user-composed objective replacing the one `config.distill` describes (`objective`,
+   * `ablation`); the teacher, the hint pairing (`distill.hint`) and the rest of the run stay as
+   * configured. Its keys are logged like the built-in ones.
+   */
+  readonly lossStack?: LossStack<DistillContext>;
 }
 
 export interface TrainingResult {
@@ -78,6 +86,7 @@ interface DistillSetup {
   readonly stack: LossStack<DistillContext>;
   readonly teacherLayer: string | undefined;
   readonly studentLayer: string | undefined;
+  readonly plans: Map<string, ResolutionPlan>;
 }
 
 const DEFAULT_IMAGE_SIZE = 128;
@@ -120,8 +129,9 @@ async function setupDistill(
   train: PreparedSplit,
   studentMinSize: number,
   studentMaxSize: number,
+  customStack: LossStack<DistillContext> | undefined,
 ): Promise<DistillSetup> {
-  const { model: teacher, checkpoint } = await loadFasterRcnn(config.teacher);
+  const { model: teacher, checkpoint } = await loadFasterRcnn(resolveCheckpoint(config.teacher));
   tf.dispose(Object.values(checkpoint.extraWeights));
   tf.dispose(checkpoint.optimizerWeights.map((w) => w.tensor));
   if (teacher.config.numClasses !== student.config.numClasses) {
@@ -152,9 +162,12 @@ async function setupDistill(
     };
   }
   const row = config.ablation ?? 'full';
-  const stack = row === 'full' ? paperObjective(objective) : ablationStack(row, objective);
+  const stack =
+    customStack ?? (row === 'full' ? paperObjective(objective) : ablationStack(row, objective));
   let pairing: HintPairing | undefined;
-  const needsHint = row === 'full' || row === 'Hints' || row === 'Hints-A';
+  const needsHint = customStack
+    ? config.hint !== undefined
+    : row === 'full' || row === 'Hints' || row === 'Hints-A';
   if (needsHint) {
     if (!config.hint)
       throw new Error(`distill.hint is required for the '${row}' objective (it has a hint term)`);
@@ -194,6 +207,7 @@ async function setupDistill(
     stack,
     teacherLayer: config.hint?.teacherLayer,
     studentLayer: config.hint?.studentLayer,
+    plans: new Map(),
   };
 }
 
@@ -210,15 +224,17 @@ function distillLoss(
     });
     const sFeat = d.studentLayer ? fwd.features[d.studentLayer] : undefined;
     const tFeat = d.teacherLayer ? t.features[d.teacherLayer] : undefined;
+    const hint =
+      sFeat && tFeat && d.pairing ? hintForBatch(d.pairing, sFeat, tFeat, d.plans) : undefined;
     const ctx: DistillContext = {
       student: {
         ...fwd.outputs,
         ...(sFeat ? { features: sFeat } : {}),
-        ...(sFeat && d.pairing ? { adaptedFeatures: d.pairing.adapt(sFeat) } : {}),
+        ...(hint ? { adaptedFeatures: hint.adapted } : {}),
       },
       teacher: {
         ...t.outputs,
-        ...(tFeat ? { features: d.pairing ? d.pairing.target(tFeat) : tFeat } : {}),
+        ...(hint ? { features: hint.target } : tFeat ? { features: tFeat } : {}),
       },
       targets: fwd.targets,
     };
@@ -271,7 +287,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
   const o = config.optim;
   const optimizer = tf.train.momentum(o.lr, o.momentum ?? 0.9);
   const distill = config.distill
-    ? await setupDistill(config.distill, model, dataset, train, minSize, maxSize)
+    ? await setupDistill(config.distill, model, dataset, train, minSize, maxSize, options.lossStack)
     : undefined;
   const ckptDir = join(runDir, 'checkpoints');
   const seed = o.seed ?? 0;

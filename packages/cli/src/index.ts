@@ -1,0 +1,26 @@
+/**
+ * @kd/cli as a library: the pipeline behind `kd train|distill|eval detector`, for scripts and the
+ * examples. Configs are decoded with the same io-ts codec as `--config` files; presets are run
+ * configs by name.
+ */
+export {
+  type EvalDetectorOptions,
+  type EvalDetectorResult,
+  evalDetector,
+} from './commands/evalDetector.js';
+export { type DetectorScores, evaluateDetector } from './pipeline/evaluateDetector.js';
+export {
+  type LoadedDataset,
+  type LoadedSplit,
+  loadDataset,
+  loadSplit,
+} from './pipeline/loadDataset.js';
+export { resolveCheckpoint } from './pipeline/resolveCheckpoint.js';
+export {
+  decodeRunConfig,
+  type RunConfig,
+  RunConfigCodec,
+  readRunConfig,
+} from './pipeline/runConfig.js';
+export { runTraining, type TrainingOptions, type TrainingResult } from './pipeline/runTraining.js';
+export { PRESET_NAMES, presetConfig, presetDescription } from './presets/presets.js';

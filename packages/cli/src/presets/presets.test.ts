@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { decodeFasterRcnnConfig } from '@kd/faster-rcnn';
+import { decodePaperObjectiveConfig } from '@kd/losses';
+import { initBackend } from '@kd/tensor-ops';
+import * as tf from '@tensorflow/tfjs-core';
+import * as E from 'fp-ts/lib/Either.js';
+import { runTraining } from '../pipeline/runTraining.js';
+import { kd, repoRoot } from '../test-util.js';
+import { PRESET_NAMES, presetConfig, presetDescription } from './presets.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'kd-presets-'));
+before(async () => {
+  process.env.KD_CACHE_DIR = join(dir, 'cache');
+  await initBackend({ backend: 'wasm' });
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const get = (name: string) => {
+  const r = presetConfig(name);
+  if (E.isLeft(r)) throw new Error(r.left);
+  return r.right;
+};
+
+const PAPER = [
+  'voc07-vgg16-to-alexnet',
+  'kitti-vgg16-to-alexnet',
+  'coco-vgg16-to-vggm',
+  'voc07-hires-vgg16-to-lowres-vgg16',
+];
+
+describe('presets', () => {
+  test('every preset decodes with the run-config codec, its detector and objective with theirs', () => {
+    for (const name of PRESET_NAMES) {
+      const c = get(name);
+      assert.ok(presetDescription(name), name);
+      const det = decodeFasterRcnnConfig({ ...c.model.detector, numClasses: 3 }, name);
+      assert.ok(E.isRight(det), E.isLeft(det) ? det.left : '');
+      if (c.distill?.objective) {
+        const o = decodePaperObjectiveConfig(c.distill.objective, name, 'distill.objective');
+        assert.ok(E.isRight(o), name);
+      }
+    }
+    for (const name of [...PAPER, 'shapes-hires'])
+      assert.ok(PRESET_NAMES.includes(name), `${name} missing`);
+  });
+
+  test("the paper presets carry the paper's settings", () => {
+    for (const name of PAPER) {
+      const c = get(name);
+      const d = c.distill!;
+      assert.deepEqual(d.objective, {
+        mu: 0.5,
+        temperature: 1,
+        backgroundWeight: 1.5,
+        lambda: 1,
+        nu: 0.5,
+        margin: 0,
+        gamma: 0.5,
+      });
+      assert.equal(d.hint!.teacherLayer, 'conv5_3');
+      assert.equal(d.hint!.adaptation, 'conv1x1');
+      assert.ok(c.dataset.root, `${name}: needs the user's dataset root`);
+      const det = c.model.detector as { roiHead: { batchSizePerImage: number } };
+      assert.equal(det.roiHead.batchSizePerImage, 128);
+    }
+    assert.equal(get('voc07-vgg16-to-alexnet').distill!.hint!.studentLayer, 'conv5');
+    assert.equal(get('coco-vgg16-to-vggm').distill!.hint!.studentLayer, 'conv5');
+    const hires = get('voc07-hires-vgg16-to-lowres-vgg16');
+    assert.equal(hires.model.minSize, 344);
+    assert.equal(hires.distill!.teacherMinSize, 688);
+    assert.equal(get('voc07-hires-vgg16-teacher').model.minSize, 688);
+  });
+
+  test('an unknown name is an error listing the presets', () => {
+    const r = presetConfig('voc-alexnet');
+    assert.ok(E.isLeft(r));
+    assert.match(r.left, /unknown preset 'voc-alexnet'/);
+    for (const n of PRESET_NAMES) assert.ok(r.left.includes(n));
+  });
+
+  test('kd presets lists them; kd presets NAME prints a config kd accepts back', async () => {
+    const list = await kd(['presets']);
+    assert.equal(list.status, 0, list.stderr);
+    for (const n of PRESET_NAMES) assert.match(list.stdout, new RegExp(`^${n} `, 'm'));
+    const one = await kd(['presets', 'shapes-hires']);
+    assert.equal(one.status, 0, one.stderr);
+    assert.equal(JSON.parse(one.stdout).distill.teacherMinSize, 128);
+    const bad = await kd(['train', '--preset', 'nope']);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /unknown preset 'nope'.*shapes-teacher/);
+  });
+
+  test('shapes-hires trains: the 128 px teacher guides the 64 px student, hint upsampled', async () => {
+    const base = get('shapes-hires');
+    const teacher = join(repoRoot(), 'models', 'shapes-teacher');
+    const before = tf.memory().numTensors;
+    const r = await runTraining({
+      config: {
+        ...base,
+        dataset: { format: 'shapes', seed: 11, trainImages: 6, testImages: 2 },
+        optim: { ...base.optim, steps: 2, batchSize: 2 },
+        distill: { ...base.distill!, teacher },
+      },
+      runDir: join(dir, 'hires'),
+      quiet: true,
+    });
+    r.model.dispose();
+    // tfjs optimisers keep up to two scalars after dispose() (learning rate, momentum).
+    assert.ok(tf.memory().numTensors - before <= 2, `leaked ${tf.memory().numTensors - before}`);
+    const steps = readFileSync(join(dir, 'hires', 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, number>)
+      .filter((l) => l.loss !== undefined);
+    assert.equal(steps.length, 2);
+    for (const s of steps)
+      for (const k of ['hint', 'rpn_kd_cls', 'rcn_kd_cls', 'rpn_kd_reg', 'rcn_kd_reg'])
+        assert.ok(Number.isFinite(s[k]) && s[k]! >= 0, `${k} = ${s[k]}`);
+  });
+
+  test('hints on images of different sizes (the photo fixture: 160×160 and 240×160)', async () => {
+    const photos = join(repoRoot(), 'packages', 'data-voc-coco-kitti', 'fixtures', 'photos', 'voc');
+    const detector = {
+      backbone: { name: 'vgg16', widthMultiplier: 0.0625, outputStride: 8 },
+      anchors: { baseSize: 8, ratios: [1], scales: [2, 4, 8] },
+      rpn: { channels: 8, batchSizePerImage: 32 },
+      roiHead: { fcDims: [16], batchSizePerImage: 16 },
+      seed: 1,
+    };
+    const dataset = {
+      format: 'voc' as const,
+      root: photos,
+      trainSplit: 'photos',
+      testSplit: 'photos',
+      classes: ['person', 'cat', 'cup', 'rocket'],
+    };
+    const model = { detector, minSize: 96, maxSize: 144 };
+    const t = await runTraining({
+      config: { dataset, model, optim: { steps: 1, batchSize: 1, lr: 0.01 } },
+      runDir: join(dir, 'photo-teacher'),
+      quiet: true,
+    });
+    t.model.dispose();
+    const before = tf.memory().numTensors;
+    // Batch size 1 and a 4-image epoch: batches of 96×96 and 96×144 inputs meet one pairing.
+    const s = await runTraining({
+      config: {
+        dataset,
+        model: { ...model, detector: { ...detector, seed: 2 } },
+        optim: { steps: 4, batchSize: 1, lr: 0.01, flip: false },
+        distill: {
+          teacher: join(dir, 'photo-teacher'),
+          hint: { teacherLayer: 'conv5_3', studentLayer: 'conv5_3' },
+        },
+      },
+      runDir: join(dir, 'photo-student'),
+      quiet: true,
+    });
+    s.model.dispose();
+    // tfjs optimisers keep up to two scalars after dispose() (learning rate, momentum).
+    assert.ok(tf.memory().numTensors - before <= 2, `leaked ${tf.memory().numTensors - before}`);
+    assert.equal(s.steps, 4);
+  });
+});
