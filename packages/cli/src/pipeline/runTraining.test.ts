@@ -66,6 +66,25 @@ describe('runTraining', () => {
     r.model.dispose();
   });
 
+  test("the 'Hints' row (no adaptation) on layers of different widths is refused before training", async () => {
+    const before = tf.memory().numTensors;
+    const cfg = config({
+      dataset,
+      model: { detector: detector(0.0625, 2) },
+      optim: { steps: 2, batchSize: 2, lr: 0.01 },
+      distill: {
+        teacher: teacherDir,
+        ablation: 'Hints',
+        hint: { teacherLayer: 'conv4_3', studentLayer: 'conv4_3' },
+      },
+    });
+    await assert.rejects(
+      runTraining({ config: cfg, runDir: join(dir, 'hints-raw'), quiet: true }),
+      /'Hints' row \(hint without adaptation\) needs the student's conv4_3 \[6,6,32\] and the teacher's conv4_3 \[6,6,64\]/,
+    );
+    assert.ok(tf.memory().numTensors - before <= 2);
+  });
+
   test('kd distill killed mid-run resumes from its checkpoint to the same result', async () => {
     const before = tf.memory().numTensors;
     const cfg = config({
@@ -157,7 +176,7 @@ describe('runTraining', () => {
     assert.equal(report.loaded.length, 195);
     // Running BN statistics move with any training step (momentum update), whatever the lr.
     for (const name of report.loaded.filter((n) => !n.includes('running_'))) {
-      const a = r.model.params.get(name).dataSync();
+      const a = Array.from(r.model.params.get(name).dataSync());
       const b = fresh.params.get(name).dataSync();
       const worst = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
       assert.ok(worst < 1e-5, `${name}: differs by ${worst}`);

@@ -134,81 +134,105 @@ async function setupDistill(
   const { model: teacher, checkpoint } = await loadFasterRcnn(resolveCheckpoint(config.teacher));
   tf.dispose(Object.values(checkpoint.extraWeights));
   tf.dispose(checkpoint.optimizerWeights.map((w) => w.tensor));
-  if (teacher.config.numClasses !== student.config.numClasses) {
-    throw new Error(
-      `teacher ${config.teacher} has ${teacher.config.numClasses} classes, the student ${student.config.numClasses}`,
-    );
-  }
-  const teacherMin = config.teacherMinSize ?? studentMinSize;
-  const scale = teacherMin / studentMinSize;
-  let teacherImages: readonly PreparedImage[] | undefined;
-  if (teacherMin !== studentMinSize) {
-    const prepared = await prepareSplit(dataset.train, {
-      minSize: teacherMin,
-      maxSize: config.teacherMaxSize ?? Math.round(studentMaxSize * scale),
-    });
-    teacherImages = prepared.images;
-  }
-  let objective: PaperObjectiveOptions = {};
-  if (config.objective) {
-    const r = decodePaperObjectiveConfig(config.objective, 'run config', 'distill.objective');
-    if (E.isLeft(r)) throw new Error(r.left.join('\n'));
-    objective = r.right;
-  }
-  if (config.distillWarmupSteps) {
-    objective = {
-      ...objective,
-      distillWeight: cosineWarmup({ to: 1, warmupSteps: config.distillWarmupSteps }),
-    };
-  }
-  const row = config.ablation ?? 'full';
-  const stack =
-    customStack ?? (row === 'full' ? paperObjective(objective) : ablationStack(row, objective));
-  let pairing: HintPairing | undefined;
-  const needsHint = customStack
-    ? config.hint !== undefined
-    : row === 'full' || row === 'Hints' || row === 'Hints-A';
-  if (needsHint) {
-    if (!config.hint)
-      throw new Error(`distill.hint is required for the '${row}' objective (it has a hint term)`);
-    const sample = train.images[0]!;
-    const th = Math.round(sample.image.height * scale);
-    const tw = Math.round(sample.image.width * scale);
-    const tLayer = teacher.backbone.layers.find((l) => l.name === config.hint!.teacherLayer);
-    const sLayer = student.backbone.layers.find((l) => l.name === config.hint!.studentLayer);
-    const r = createHintPairing({
-      teacher: {
-        name: config.hint.teacherLayer,
-        shape: featureShape(teacher, config.hint.teacherLayer, th, tw),
-        ...(tLayer ? { stride: tLayer.stride } : {}),
-      },
-      student: {
-        name: config.hint.studentLayer,
-        shape: featureShape(
+  // A config error found after loading the teacher must not leak its weights.
+  try {
+    if (teacher.config.numClasses !== student.config.numClasses) {
+      throw new Error(
+        `teacher ${config.teacher} has ${teacher.config.numClasses} classes, the student ${student.config.numClasses}`,
+      );
+    }
+    const teacherMin = config.teacherMinSize ?? studentMinSize;
+    const scale = teacherMin / studentMinSize;
+    let teacherImages: readonly PreparedImage[] | undefined;
+    if (teacherMin !== studentMinSize) {
+      const prepared = await prepareSplit(dataset.train, {
+        minSize: teacherMin,
+        maxSize: config.teacherMaxSize ?? Math.round(studentMaxSize * scale),
+      });
+      teacherImages = prepared.images;
+    }
+    let objective: PaperObjectiveOptions = {};
+    if (config.objective) {
+      const r = decodePaperObjectiveConfig(config.objective, 'run config', 'distill.objective');
+      if (E.isLeft(r)) throw new Error(r.left.join('\n'));
+      objective = r.right;
+    }
+    if (config.distillWarmupSteps) {
+      objective = {
+        ...objective,
+        distillWeight: cosineWarmup({ to: 1, warmupSteps: config.distillWarmupSteps }),
+      };
+    }
+    const row = config.ablation ?? 'full';
+    const stack =
+      customStack ?? (row === 'full' ? paperObjective(objective) : ablationStack(row, objective));
+    let pairing: HintPairing | undefined;
+    const needsHint = customStack
+      ? config.hint !== undefined
+      : row === 'full' || row === 'Hints' || row === 'Hints-A';
+    if (needsHint) {
+      if (!config.hint)
+        throw new Error(`distill.hint is required for the '${row}' objective (it has a hint term)`);
+      const sample = train.images[0]!;
+      const th = Math.round(sample.image.height * scale);
+      const tw = Math.round(sample.image.width * scale);
+      const tLayer = teacher.backbone.layers.find((l) => l.name === config.hint!.teacherLayer);
+      const sLayer = student.backbone.layers.find((l) => l.name === config.hint!.studentLayer);
+      const r = createHintPairing({
+        teacher: {
+          name: config.hint.teacherLayer,
+          shape: featureShape(teacher, config.hint.teacherLayer, th, tw),
+          ...(tLayer ? { stride: tLayer.stride } : {}),
+        },
+        student: {
+          name: config.hint.studentLayer,
+          shape: featureShape(
+            student,
+            config.hint.studentLayer,
+            sample.image.height,
+            sample.image.width,
+          ),
+          ...(sLayer ? { stride: sLayer.stride } : {}),
+        },
+        adaptation: config.hint.adaptation ?? 'conv1x1',
+        normalize: config.hint.normalize ?? 'none',
+        seed: student.config.seed,
+      });
+      if (E.isLeft(r)) throw new Error(r.left);
+      pairing = r.right;
+      if (row === 'Hints') {
+        // The no-adaptation row compares raw features: it is only defined when the layers agree.
+        const t = featureShape(teacher, config.hint.teacherLayer, th, tw);
+        const s = featureShape(
           student,
           config.hint.studentLayer,
           sample.image.height,
           sample.image.width,
-        ),
-        ...(sLayer ? { stride: sLayer.stride } : {}),
-      },
-      adaptation: config.hint.adaptation ?? 'conv1x1',
-      normalize: config.hint.normalize ?? 'none',
-      seed: student.config.seed,
-    });
-    if (E.isLeft(r)) throw new Error(r.left);
-    pairing = r.right;
+        );
+        if (t.join() !== s.join()) {
+          pairing.dispose();
+          throw new Error(
+            `the 'Hints' row (hint without adaptation) needs the student's ${config.hint.studentLayer} [${s}] ` +
+              `and the teacher's ${config.hint.teacherLayer} [${t}] to have the same shape; ` +
+              `use 'Hints-A' (with a 1×1 adaptation) or pick layers that match`,
+          );
+        }
+      }
+    }
+    return {
+      teacher,
+      teacherImages,
+      scale,
+      pairing,
+      stack,
+      teacherLayer: config.hint?.teacherLayer,
+      studentLayer: config.hint?.studentLayer,
+      plans: new Map(),
+    };
+  } catch (e) {
+    teacher.dispose();
+    throw e;
   }
-  return {
-    teacher,
-    teacherImages,
-    scale,
-    pairing,
-    stack,
-    teacherLayer: config.hint?.teacherLayer,
-    studentLayer: config.hint?.studentLayer,
-    plans: new Map(),
-  };
 }
 
 function distillLoss(
@@ -286,9 +310,24 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
 
   const o = config.optim;
   const optimizer = tf.train.momentum(o.lr, o.momentum ?? 0.9);
-  const distill = config.distill
-    ? await setupDistill(config.distill, model, dataset, train, minSize, maxSize, options.lossStack)
-    : undefined;
+  let distill: DistillSetup | undefined;
+  try {
+    distill = config.distill
+      ? await setupDistill(
+          config.distill,
+          model,
+          dataset,
+          train,
+          minSize,
+          maxSize,
+          options.lossStack,
+        )
+      : undefined;
+  } catch (e) {
+    model.dispose();
+    optimizer.dispose();
+    throw e;
+  }
   const ckptDir = join(runDir, 'checkpoints');
   const seed = o.seed ?? 0;
   let step = 0;
