@@ -5,6 +5,7 @@ import { registerEval } from './commands/eval.js';
 import { registerExperiment } from './commands/experiment.js';
 import { registerInfo } from './commands/info.js';
 import { registerPredict } from './commands/predict.js';
+import { registerReport } from './commands/report.js';
 import { registerTrain } from './commands/train.js';
 import { kdVersion } from './version.js';
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerPredict(program);
   registerExperiment(program);
+  registerReport(program);
   registerEval(program);
   registerData(program);
   return program;
