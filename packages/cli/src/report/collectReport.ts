@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { decodeImageFile } from '@kd/data-voc-coco-kitti';
 import { type Detections, latestCheckpoint, loadFasterRcnn } from '@kd/faster-rcnn';
 import * as tf from '@tensorflow/tfjs-core';
@@ -45,6 +45,12 @@ interface ModelEntry {
   readonly checkpoint: string;
   readonly dataset: RunConfig['dataset'];
   readonly minSize: number | undefined;
+}
+
+/** A path as the user would type it: relative to the working directory when inside it. */
+function displayPath(path: string): string {
+  const r = relative(process.cwd(), path);
+  return r === '' || r.startsWith('..') || isAbsolute(r) ? path : r;
 }
 
 /** The run folders under `runDir`: itself when it is one, else its sub-folders that are runs. */
@@ -119,7 +125,7 @@ export async function collectReport(
         continue;
       }
       const label = teachers.size > 1 ? `teacher ${path}` : 'teacher';
-      models.push({ label, checkpoint: at, dataset, minSize: undefined });
+      models.push({ label, checkpoint: displayPath(at), dataset, minSize: undefined });
     }
   }
   for (const r of runs) {

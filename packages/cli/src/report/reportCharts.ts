@@ -40,6 +40,12 @@ const COMPONENT_ORDER = [
 /** Steps are whole numbers. */
 const STEP_AXIS = { format: 'd', tickMinStep: 1 } as const;
 
+/** `colours` restricted to `labels` (same colour per label, legend without absent series). */
+function restrict(colours: { domain: string[]; range: string[] }, labels: readonly string[]) {
+  const keep = colours.domain.flatMap((d, i) => (labels.includes(d) ? [i] : []));
+  return { domain: keep.map((i) => colours.domain[i]!), range: keep.map((i) => colours.range[i]!) };
+}
+
 const config = { font: 'sans-serif', view: { stroke: '#ddd' } } as const;
 
 /**
@@ -60,10 +66,17 @@ export function lossChartSpec(
   const maxStep = Math.max(1, ...values.map((v) => v.step));
   const window = Math.max(1, Math.round(maxStep / 30));
   const x = { field: 'step', type: 'quantitative', title: 'step', axis: STEP_AXIS } as const;
-  const color = { field: 'run', type: 'nominal', title: 'run', scale: colours } as const;
+  const color = {
+    field: 'run',
+    type: 'nominal',
+    title: 'run',
+    scale: restrict(
+      colours,
+      runs.map((r) => r.label),
+    ),
+  } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    config,
     data: { values },
     facet: { field: 'component', type: 'nominal', title: null, sort: components },
     columns,
@@ -94,6 +107,8 @@ export function lossChartSpec(
       ],
     },
     resolve: { scale: { y: 'independent' } },
+    // Above the panels: to their right it would fall outside a narrow page.
+    config: { ...config, legend: { orient: 'top', symbolOpacity: 1, symbolStrokeWidth: 2 } },
   };
 }
 
@@ -118,11 +133,19 @@ export function mapChartSpec(
     { run: m.label, metric: metric('all'), value: m.mAP },
   ]);
   const color = { field: 'run', type: 'nominal', title: 'model', scale: colours } as const;
+  const x = {
+    field: 'step',
+    type: 'quantitative',
+    title: 'step',
+    axis: STEP_AXIS,
+    scale: { domainMin: 0 },
+  } as const;
   const strokeDash = {
     field: 'metric',
     type: 'nominal',
     title: 'metric',
     sort: [metric('50'), metric('all')],
+    legend: { symbolType: 'stroke', symbolStrokeColor: '#444' },
   } as const;
   const y = {
     field: 'value',
@@ -139,12 +162,17 @@ export function mapChartSpec(
     layer: [
       {
         data: { values },
-        mark: { type: 'line', point: true },
+        mark: { type: 'line' },
+        encoding: { x, y, color, strokeDash },
+      },
+      {
+        // Points apart from the lines: one evaluation is a point, and the dash legend stays a line.
+        data: { values },
+        mark: { type: 'point', filled: true },
         encoding: {
-          x: { field: 'step', type: 'quantitative', title: 'step', axis: STEP_AXIS },
+          x,
           y,
           color,
-          strokeDash,
           tooltip: [
             { field: 'run' },
             { field: 'step' },
