@@ -5,6 +5,7 @@ import { registerEval } from './commands/eval.js';
 import { registerExperiment } from './commands/experiment.js';
 import { registerInfo } from './commands/info.js';
 import { registerPredict } from './commands/predict.js';
+import { registerReport } from './commands/report.js';
 import { registerTrain } from './commands/train.js';
 import { registerPresets } from './presets/registerPresets.js';
 import { kdVersion } from './version.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerPredict(program);
   registerExperiment(program);
+  registerReport(program);
   registerEval(program);
   registerData(program);
   registerPresets(program);

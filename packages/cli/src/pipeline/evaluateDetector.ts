@@ -1,6 +1,7 @@
 import type { PreparedImage, Sample } from '@kd/data-voc-coco-kitti';
 import { type CocoDetection, type CocoGtAnnotation, cocoEvaluator, cocoParams } from '@kd/eval';
 import type { Detections, FasterRcnn } from '@kd/faster-rcnn';
+import { precisionCurveAt50 } from './precisionCurveAt50.js';
 import { makeBatch } from './preparedSplit.js';
 
 export interface DetectorScores {
@@ -13,10 +14,19 @@ export interface DetectorScores {
   readonly images: number;
 }
 
+/** Per-class precision-recall curves at IoU 0.5 (area all, 100 detections), as COCOeval samples them. */
+export interface PrCurves {
+  /** `[R]` the recall thresholds 0, 0.01, …, 1. */
+  readonly recall: readonly number[];
+  /** Per class name, `[R]` precision at each recall threshold; −1 where undefined (no ground truth). */
+  readonly precision: Readonly<Record<string, readonly number[]>>;
+}
+
 /**
  * Runs `model` on a prepared split and scores it with `@kd/eval`'s COCO evaluator (identical to
  * pycocotools), ground truth in original-image pixels; difficult objects count, crowd boxes are
- * crowd regions. Returns the detections too (for reports and result files).
+ * crowd regions. Returns the detections (in original-image pixels, per image in `images` order) and
+ * the per-class PR curves at IoU 0.5 too, for reports and result files.
  */
 export async function evaluateDetector(
   model: FasterRcnn,
@@ -25,7 +35,7 @@ export async function evaluateDetector(
   classNames: readonly string[],
   batchSize = 8,
   onProgress?: (done: number, total: number) => void,
-): Promise<{ scores: DetectorScores; detections: Detections[] }> {
+): Promise<{ scores: DetectorScores; detections: Detections[]; prCurves: PrCurves }> {
   const catIds = classNames.map((_, i) => i + 1);
   const params = cocoParams(catIds);
   let state = cocoEvaluator.empty(params);
@@ -68,23 +78,14 @@ export async function evaluateDetector(
     onProgress?.(Math.min(images.length, start + batchSize), images.length);
   }
   const result = cocoEvaluator.compute(state);
-  // AP@0.5 per class from the precision array [T, R, K, A, M]: t = 0 (IoU .5), area all, maxDets 100.
-  const R = params.recThrs.length;
-  const K = params.catIds.length;
-  const A = params.areaRng.length;
-  const M = params.maxDets.length;
+  // AP@0.5 per class: the mean of the defined points of its PR curve (COCOeval's own definition).
+  const precision: Record<string, number[]> = {};
   const perClassAP50: Record<string, number> = {};
   classNames.forEach((name, k) => {
-    let sum = 0;
-    let n = 0;
-    for (let r = 0; r < R; r++) {
-      const v = result.precision[(((0 * R + r) * K + k) * A + 0) * M + (M - 1)]!;
-      if (v > -1) {
-        sum += v;
-        n++;
-      }
-    }
-    perClassAP50[name] = n ? sum / n : -1;
+    const curve = precisionCurveAt50(result, k);
+    const defined = curve.filter((v) => v > -1);
+    precision[name] = curve;
+    perClassAP50[name] = defined.length ? defined.reduce((a, b) => a + b, 0) / defined.length : -1;
   });
   return {
     scores: {
@@ -94,5 +95,6 @@ export async function evaluateDetector(
       images: images.length,
     },
     detections,
+    prCurves: { recall: [...params.recThrs], precision },
   };
 }

@@ -1,0 +1,20 @@
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+/**
+ * Renders a Vega-Lite spec to an SVG string in Node, headless (no canvas: Vega estimates text
+ * widths). The root's namespace attributes are dropped: inline `<svg>` in HTML needs none, and
+ * the report then holds no URL at all.
+ */
+export async function vegaLiteSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    const svg = await view.toSVG();
+    return svg.replace(
+      /^<svg([^>]*)>/,
+      (_, attrs: string) => `<svg${attrs.replace(/\s+xmlns(:xlink)?="[^"]*"/g, '')}>`,
+    );
+  } finally {
+    view.finalize();
+  }
+}
