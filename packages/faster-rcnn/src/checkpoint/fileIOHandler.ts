@@ -145,6 +145,9 @@ export function fileIOHandler(dir: string): tf.io.IOHandler {
         format: decoded.right.format,
         weightSpecs: specs,
         weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+        ...(decoded.right.modelTopology
+          ? { modelTopology: decoded.right.modelTopology as object }
+          : {}),
         ...(decoded.right.userDefinedMetadata
           ? {
               userDefinedMetadata: decoded.right.userDefinedMetadata as Record<string, object>,
