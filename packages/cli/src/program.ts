@@ -3,6 +3,7 @@ import { registerData } from './commands/data.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEval } from './commands/eval.js';
 import { registerExperiment } from './commands/experiment.js';
+import { registerExport } from './commands/export.js';
 import { registerInfo } from './commands/info.js';
 import { registerPredict } from './commands/predict.js';
 import { registerTrain } from './commands/train.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerEval(program);
   registerData(program);
   registerPresets(program);
+  registerExport(program);
   return program;
 }
 
