@@ -7,6 +7,7 @@ import { registerExport } from './commands/export.js';
 import { registerInfo } from './commands/info.js';
 import { registerPredict } from './commands/predict.js';
 import { registerTrain } from './commands/train.js';
+import { registerWebDemo } from './commands/webDemo.js';
 import { registerPresets } from './presets/registerPresets.js';
 import { kdVersion } from './version.js';
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerData(program);
   registerPresets(program);
   registerExport(program);
+  registerWebDemo(program);
   return program;
 }
 
