@@ -162,7 +162,7 @@ async function main(): Promise<void> {
       ms,
     };
     if (show)
-      gallery.prepend(
+      gallery[name.startsWith('sample ') ? 'append' : 'prepend'](
         drawResult(
           frame as CanvasImageSource & { width: number; height: number },
           d,
@@ -172,7 +172,7 @@ async function main(): Promise<void> {
     return result;
   };
   const samples = (await (await fetch('samples.json')).json()) as string[];
-  for (const s of samples) results.push(await run(s, await loadImage(`samples/${s}`)));
+  for (const s of samples) results.push(await run(`sample ${s}`, await loadImage(`samples/${s}`)));
   const mean = results.reduce((a, r) => a + r.ms, 0) / Math.max(1, results.length);
   status.textContent = `backend ${backend} · student ${detector.model.describe()} · ${results.length} samples, mean ${mean.toFixed(1)} ms/image (first includes warm-up) · threshold ${detector.manifest.scoreThreshold}`;
 
