@@ -157,7 +157,7 @@ describe('runTraining', () => {
     assert.equal(report.loaded.length, 195);
     // Running BN statistics move with any training step (momentum update), whatever the lr.
     for (const name of report.loaded.filter((n) => !n.includes('running_'))) {
-      const a = r.model.params.get(name).dataSync();
+      const a = r.model.params.get(name).dataSync() as Float32Array;
       const b = fresh.params.get(name).dataSync();
       const worst = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
       assert.ok(worst < 1e-5, `${name}: differs by ${worst}`);
