@@ -8,6 +8,7 @@ export {
   type EvalDetectorResult,
   evalDetector,
 } from './commands/evalDetector.js';
+export { type ExportedDetector, exportDetector } from './deploy/exportDetector.js';
 export { type DetectorScores, evaluateDetector } from './pipeline/evaluateDetector.js';
 export {
   type LoadedDataset,
@@ -24,3 +25,5 @@ export {
 } from './pipeline/runConfig.js';
 export { runTraining, type TrainingOptions, type TrainingResult } from './pipeline/runTraining.js';
 export { PRESET_NAMES, presetConfig, presetDescription } from './presets/presets.js';
+export { type BuildWebDemoOptions, buildWebDemo, type WebDemo } from './web/buildWebDemo.js';
+export { serveDirectory } from './web/serveDirectory.js';

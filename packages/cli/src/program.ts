@@ -3,10 +3,12 @@ import { registerData } from './commands/data.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEval } from './commands/eval.js';
 import { registerExperiment } from './commands/experiment.js';
+import { registerExport } from './commands/export.js';
 import { registerInfo } from './commands/info.js';
 import { registerPredict } from './commands/predict.js';
 import { registerReport } from './commands/report.js';
 import { registerTrain } from './commands/train.js';
+import { registerWebDemo } from './commands/webDemo.js';
 import { registerPresets } from './presets/registerPresets.js';
 import { kdVersion } from './version.js';
 
@@ -28,6 +30,8 @@ export function buildProgram(): Command {
   registerEval(program);
   registerData(program);
   registerPresets(program);
+  registerExport(program);
+  registerWebDemo(program);
   return program;
 }
 

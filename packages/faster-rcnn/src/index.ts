@@ -1,10 +1,6 @@
-export type { Backbone, BackboneForward, BackboneLayer } from './backbones/Backbone.js';
-export {
-  BACKBONE_NAMES,
-  type BackboneName,
-  type BackboneSpec,
-  createBackbone,
-} from './backbones/createBackbone.js';
+// The Node entry: everything of the browser entry plus checkpoint folders on disk and the
+// pretrained-weight readers (node:fs).
+export * from './browser.js';
 export {
   type CheckpointMetadata,
   CheckpointMetadataCodec,
@@ -19,71 +15,9 @@ export {
 } from './checkpoint/checkpoint.js';
 export { fileIOHandler } from './checkpoint/fileIOHandler.js';
 export {
-  DEFAULT_FASTER_RCNN_CONFIG,
-  decodeFasterRcnnConfig,
-  type FasterRcnnConfig,
-  FasterRcnnConfigCodec,
-  fasterRcnnConfig,
-  KERAS_MOBILENETV2_INPUT,
-} from './config/fasterRcnnConfig.js';
-export type { NumberFormatOptions } from './inference/formatNumber.js';
-export { type CocoResult, toCocoResults } from './inference/toCocoResults.js';
-export { type KittiResultFile, toKittiResults } from './inference/toKittiResults.js';
-export {
-  toVocResults,
-  type VocResultFile,
-  type VocResultOptions,
-} from './inference/toVocResults.js';
-export { ParamStore } from './layers/ParamStore.js';
-export {
-  type DetectionLosses,
-  FasterRcnn,
-  type ForwardOptions,
-  type RowsForward,
-  type TrainForward,
-} from './model/FasterRcnn.js';
-export type {
-  DetectionBatch,
-  Detections,
-  HeadOutputs,
-  ImageMeta,
-  ImageTargets,
-  SampledRows,
-  SampledTargets,
-} from './model/types.js';
-export {
-  type KerasModel,
-  type KerasModelJson,
-  KerasModelJsonCodec,
-  kerasModelArtifacts,
-} from './pretrained/kerasModelJson.js';
-export {
   assignPretrainedBackbone,
   loadPretrainedBackbone,
   type PretrainedBackboneReport,
   type PretrainedTarget,
 } from './pretrained/loadPretrainedBackbone.js';
-export { MOBILENETV2_KERAS_CUT } from './pretrained/mobileNetV2KerasNames.js';
 export { NSFWJS_PRETRAINED, readKerasModel } from './pretrained/readKerasModel.js';
-export {
-  assignProposalTargets,
-  type ProposalTargetOptions,
-  type ProposalTargets,
-} from './roiHeads/assignProposalTargets.js';
-export {
-  type AnchorTargetOptions,
-  type AnchorTargets,
-  assignAnchorTargets,
-} from './rpn/assignAnchorTargets.js';
-export { generateProposals, type ProposalOptions } from './rpn/generateProposals.js';
-export {
-  type LearningRateSchedule,
-  LearningRateScheduleCodec,
-  learningRateAt,
-} from './train/learningRate.js';
-export {
-  type LossFn,
-  type TrainStepOptions,
-  type TrainStepResult,
-  trainStep,
-} from './train/trainStep.js';

@@ -38,6 +38,12 @@ function fsyncDir(dir: string): void {
   }
 }
 
+/** Stored bytes per value: 4 for float32/int32/bool (as tfjs stores them), less when quantised. */
+function bytesPerValue(spec: tf.io.WeightsManifestEntry): number {
+  const q = spec.quantization?.dtype;
+  return q === 'uint8' ? 1 : q === 'uint16' || q === 'float16' ? 2 : 4;
+}
+
 const WeightsManifestCodec = t.array(
   t.type({
     paths: t.array(t.string),
@@ -126,7 +132,10 @@ export function fileIOHandler(dir: string): tf.io.IOHandler {
       const specs = manifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[];
       const buffers = manifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dir, p))));
       const data = Buffer.concat(buffers);
-      const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
+      const expected = specs.reduce(
+        (n, s) => n + s.shape.reduce((a, b) => a * b, 1) * bytesPerValue(s),
+        0,
+      );
       if (data.byteLength !== expected) {
         throw new Error(
           `${join(dir, WEIGHTS_FILE)}: ${data.byteLength} bytes, but model.json describes ${expected} (truncated or mismatched file)`,
@@ -136,6 +145,9 @@ export function fileIOHandler(dir: string): tf.io.IOHandler {
         format: decoded.right.format,
         weightSpecs: specs,
         weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+        ...(decoded.right.modelTopology
+          ? { modelTopology: decoded.right.modelTopology as object }
+          : {}),
         ...(decoded.right.userDefinedMetadata
           ? {
               userDefinedMetadata: decoded.right.userDefinedMetadata as Record<string, object>,

@@ -1,0 +1,89 @@
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { exportDetector } from '../deploy/exportDetector.js';
+import { loadDataset } from '../pipeline/loadDataset.js';
+import { indexHtml } from './indexHtml.js';
+
+export interface BuildWebDemoOptions {
+  /** Checkpoint of the student the page runs (exported float32 into `out/model`). */
+  readonly checkpoint: string;
+  readonly out: string;
+  /** How many test images of the checkpoint's dataset to bundle (default 6). */
+  readonly samples?: number;
+  /** More checkpoints to export into `out/models/<name>` (benchmarks load them). */
+  readonly extraModels?: Readonly<Record<string, string>>;
+  readonly scoreThreshold?: number;
+  readonly minify?: boolean;
+}
+
+export interface WebDemo {
+  readonly out: string;
+  readonly samples: readonly string[];
+  readonly bundleBytes: number;
+  readonly classes: readonly string[];
+}
+
+const WASM_FILES = [
+  'tfjs-backend-wasm.wasm',
+  'tfjs-backend-wasm-simd.wasm',
+  'tfjs-backend-wasm-threaded-simd.wasm',
+];
+
+/**
+ * Builds the static web demo into `out`: `index.html`, `demo.js` (esbuild bundle of
+ * `demoPage.ts` for browsers), the tfjs wasm binaries (the page calls `setWasmPaths` on its own
+ * folder), the student exported from `checkpoint` into `model/`, and sample images of the
+ * checkpoint's test split in `samples/` (listed in `samples.json`). Needs an initialised tfjs
+ * backend (the export reads the weights).
+ */
+export async function buildWebDemo(options: BuildWebDemoOptions): Promise<WebDemo> {
+  const { out } = options;
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(join(out, 'samples'), { recursive: true });
+  const bundle = await esbuild.build({
+    entryPoints: [fileURLToPath(new URL('./demoPage.js', import.meta.url))],
+    outfile: join(out, 'demo.js'),
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    minify: options.minify ?? true,
+    legalComments: 'none',
+    logLevel: 'silent',
+    metafile: true,
+  });
+  const bundleBytes = Object.values(bundle.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
+  const wasmDir = join(
+    dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')),
+  );
+  for (const f of WASM_FILES) copyFileSync(join(wasmDir, f), join(out, f));
+
+  const scoreThreshold = options.scoreThreshold ?? 0.5;
+  const student = await exportDetector(options.checkpoint, join(out, 'model'), {
+    quantization: 'none',
+    scoreThreshold,
+  });
+  student.model.dispose();
+  for (const [name, ckpt] of Object.entries(options.extraModels ?? {})) {
+    const e = await exportDetector(ckpt, join(out, 'models', name), {
+      quantization: 'none',
+      scoreThreshold,
+    });
+    e.model.dispose();
+  }
+  const dataset = await loadDataset(student.runConfig.dataset);
+  const samples = dataset.test.slice(0, options.samples ?? 6).map((s) => {
+    const name = basename(s.path);
+    copyFileSync(s.path, join(out, 'samples', name));
+    return name;
+  });
+  writeFileSync(join(out, 'samples.json'), `${JSON.stringify(samples)}\n`);
+  writeFileSync(
+    join(out, 'index.html'),
+    indexHtml('kd: a distilled Faster R-CNN student in your browser'),
+  );
+  return { out, samples, bundleBytes, classes: student.manifest.classes };
+}
