@@ -10,19 +10,8 @@ export * from './core/problem.js';
 export { resolveInside } from './core/resolveInside.js';
 export * from './core/sample.js';
 export { type DecodeOptions, decodeImage, decodeImageFile } from './image/decodeImage.js';
-export { fasterRcnnSize } from './image/fasterRcnnSize.js';
-export { flipBoxHorizontal, flipImageHorizontal } from './image/flipHorizontal.js';
-export {
-  IMAGENET_MEAN,
-  IMAGENET_STD,
-  type NormalizeOptions,
-  normalizeImage,
-} from './image/normalizeImage.js';
 export { type ImageSize, readImageSize } from './image/readImageSize.js';
-export { resizeBilinear } from './image/resizeBilinear.js';
-export type { RgbImage } from './image/rgbImage.js';
-export { assertImageShape } from './image/rgbImage.js';
-export { scaleBox } from './image/scaleBox.js';
+export * from './imageOps.js';
 export { kittiLabelText } from './kitti/kittiLabelText.js';
 export { kittiResultsText, writeKittiResults } from './kitti/kittiResultsText.js';
 export { KITTI_COLUMNS, KITTI_TYPES, parseKittiLabel } from './kitti/parseKittiLabel.js';
