@@ -1,21 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { exampleRunner } from '@kd/example-shared';
 
-const main = fileURLToPath(new URL('./main.js', import.meta.url));
-const out = mkdtempSync(join(tmpdir(), 'kd-example-coco-'));
-after(() => rmSync(out, { recursive: true, force: true }));
+const example = exampleRunner(import.meta.url, 'kd-example-coco-');
+const { out } = example;
+after(example.cleanup);
 
 test('without COCO it says how to get it, then runs the scaled-down recipe on the photos', () => {
-  const r = spawnSync(
-    process.execPath,
-    [main, '--coco', join(out, 'no-such-coco'), '--out', out, '--steps', '4'],
-    { encoding: 'utf8', env: { ...process.env, COCO_ROOT: '' } },
-  );
+  const r = example.run(['--coco', join(out, 'no-such-coco'), '--out', out, '--steps', '4'], {
+    COCO_ROOT: '',
+  });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /does not exist\. No COCO given/);
   assert.match(r.stderr, /annotations_trainval2017\.zip/);

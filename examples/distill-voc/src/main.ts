@@ -7,129 +7,28 @@
  *   node dist/main.js --voc /data/VOCdevkit/VOC2007 [--teacher RUN_OR_CHECKPOINT]   the paper's recipe
  *   node dist/main.js                                   no data: the recipe scaled down, bundled photos
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { evalDetector, presetConfig, type RunConfig, runTraining } from '@kd/cli';
+import { bundledPhotos, distillExample, exampleFlags, runExample } from '@kd/example-shared';
 import { initBackend } from '@kd/tensor-ops';
 
-// `pnpm start -- --flag` passes the `--` through: drop it.
-const argv = process.argv.slice(2);
-const { values: args } = parseArgs({
-  args: argv[0] === '--' ? argv.slice(1) : argv,
-  options: {
-    voc: { type: 'string', default: process.env.VOC_ROOT },
-    teacher: { type: 'string' },
-    out: { type: 'string', default: join('runs', 'example-distill-voc') },
-    steps: { type: 'string', default: '30' },
-  },
+const flags = exampleFlags({
+  data: 'voc',
+  env: 'VOC_ROOT',
+  out: join('runs', 'example-distill-voc'),
 });
 
-const preset = (name: string): RunConfig => {
-  const r = presetConfig(name);
-  if (r._tag === 'Left') throw new Error(r.left);
-  return r.right;
-};
-
-/** The photos bundled with @kd/data-voc-coco-kitti's tests, in VOC layout (4 images, 4 classes). */
-const FIXTURE = fileURLToPath(
-  new URL('../../../packages/data-voc-coco-kitti/fixtures/photos/voc', import.meta.url),
-);
-
-/** The same recipe for a CPU and 4 photos: narrower networks, small heads, 128 px, a few steps. */
-function scaledDown(c: RunConfig, width: number, steps: number): RunConfig {
-  const d = c.model.detector as Record<string, Record<string, unknown>>;
-  return {
-    ...c,
-    dataset: {
-      format: 'voc',
-      root: FIXTURE,
-      trainSplit: 'photos',
-      testSplit: 'photos',
-      classes: ['person', 'cat', 'cup', 'rocket'],
-    },
-    model: {
-      detector: {
-        ...d,
-        backbone: { ...d.backbone, widthMultiplier: width },
-        anchors: { baseSize: 16, ratios: [0.5, 1, 2], scales: [2, 4, 8] },
-        rpn: {
-          ...d.rpn,
-          channels: 32,
-          preNmsTopNTrain: 600,
-          postNmsTopNTrain: 100,
-          preNmsTopNTest: 300,
-          postNmsTopNTest: 50,
-        },
-        roiHead: { ...d.roiHead, fcDims: [128], batchSizePerImage: 64 },
-      },
-      minSize: 128,
-      maxSize: 192,
-    },
-    optim: {
-      ...c.optim,
-      steps,
-      batchSize: 2,
-      lr: 0.01,
-      milestones: [Math.floor(steps * 0.75)],
-      warmupSteps: 2,
-      checkpointEvery: steps,
-      evalEvery: steps + 1,
-    },
-  };
-}
-
-async function main(): Promise<void> {
+runExample('distill-voc', async () => {
   await initBackend();
-  const real = args.voc !== undefined && existsSync(args.voc);
-  let teacherCfg = preset('voc07-vgg16-teacher');
-  let studentCfg = preset('voc07-vgg16-to-alexnet');
-  if (real) {
-    const root = args.voc!;
-    teacherCfg = { ...teacherCfg, dataset: { ...teacherCfg.dataset, root } };
-    studentCfg = { ...studentCfg, dataset: { ...studentCfg.dataset, root } };
-  } else {
-    process.stderr.write(
-      `${args.voc ? `${args.voc} does not exist. ` : ''}No VOC2007 given: get it with
+  await distillExample({
+    flags,
+    presets: ['voc07-vgg16-teacher', 'voc07-vgg16-to-alexnet'],
+    photos: bundledPhotos.voc,
+    missing: `${flags.root ? `${flags.root} does not exist. ` : ''}No VOC2007 given: get it with
   curl -LO http://host.robots.ox.ac.uk/pascal/VOC/voc2007/VOCtrainval_06-Nov-2007.tar
   curl -LO http://host.robots.ox.ac.uk/pascal/VOC/voc2007/VOCtest_06-Nov-2007.tar
   tar xf VOCtrainval_06-Nov-2007.tar && tar xf VOCtest_06-Nov-2007.tar   # makes VOCdevkit/VOC2007
 and run again with --voc VOCdevkit/VOC2007 (or VOC_ROOT=...). Now: the same recipe scaled down
 on the 4 bundled photos (trained and scored on the same images: a smoke run, not a result).\n\n`,
-    );
-    const steps = Number(args.steps);
-    teacherCfg = scaledDown(teacherCfg, 0.125, steps);
-    studentCfg = scaledDown(studentCfg, 0.25, steps);
-  }
-
-  const out = args.out!;
-  let teacher = args.teacher;
-  if (teacher === undefined) {
-    teacher = join(out, 'teacher');
-    const t = await runTraining({ config: teacherCfg, runDir: teacher });
-    t.model.dispose();
-  }
-  const studentDir = join(out, 'student');
-  const s = await runTraining({
-    config: { ...studentCfg, distill: { ...studentCfg.distill!, teacher } },
-    runDir: studentDir,
+    labels: { teacher: 'teacher (VGG16)', student: 'distilled student (AlexNet)' },
   });
-  s.model.dispose();
-
-  for (const [name, run] of [
-    ['teacher (VGG16)', teacher],
-    ['distilled student (AlexNet)', studentDir],
-  ] as const) {
-    const r = await evalDetector({
-      checkpoint: run,
-      out: join(out, `results-${name.split(' ')[0]}`),
-    });
-    process.stdout.write(`\n== ${name} ==\n${r.text}\n`);
-  }
-}
-
-main().catch((err: unknown) => {
-  process.stderr.write(`distill-voc: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exitCode = 1;
 });

@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { exampleRunner } from '@kd/example-shared';
 
-const main = fileURLToPath(new URL('./main.js', import.meta.url));
-const out = mkdtempSync(join(tmpdir(), 'kd-example-hires-'));
-after(() => rmSync(out, { recursive: true, force: true }));
+const example = exampleRunner(import.meta.url, 'kd-example-hires-');
+const { out } = example;
+after(example.cleanup);
 
 test('without VOC2007: the shipped 128 px teacher guides a 64 px student; three models scored', () => {
-  const r = spawnSync(process.execPath, [main, '--out', join(out, 'runs'), '--steps', '3'], {
-    encoding: 'utf8',
-    cwd: out,
-    env: { ...process.env, VOC_ROOT: '' },
-  });
+  const r = example.run(['--out', join(out, 'runs'), '--steps', '3'], { VOC_ROOT: '' }, out);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /No VOC2007 given/);
   for (const row of [

@@ -11,101 +11,89 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { evalDetector, presetConfig, type RunConfig, runTraining } from '@kd/cli';
+import {
+  type DistillAndEvaluateOptions,
+  distillAndEvaluate,
+  type EvaluatedRun,
+  requirePreset as preset,
+  type RunConfig,
+} from '@kd/cli';
+import { exampleFlags, runExample } from '@kd/example-shared';
 import { initBackend } from '@kd/tensor-ops';
 
-// `pnpm start -- --flag` passes the `--` through: drop it.
-const argv = process.argv.slice(2);
-const { values: args } = parseArgs({
-  args: argv[0] === '--' ? argv.slice(1) : argv,
-  options: {
-    voc: { type: 'string', default: process.env.VOC_ROOT },
-    teacher: { type: 'string' },
-    out: { type: 'string', default: join('runs', 'example-hires-teacher-lowres-student') },
-    steps: { type: 'string', default: '30' },
-  },
+const flags = exampleFlags({
+  data: 'voc',
+  env: 'VOC_ROOT',
+  out: join('runs', 'example-hires-teacher-lowres-student'),
 });
 
-const preset = (name: string): RunConfig => {
-  const r = presetConfig(name);
-  if (r._tag === 'Left') throw new Error(r.left);
-  return r.right;
-};
-
-async function main(): Promise<void> {
+runExample('hires-teacher-lowres-student', async () => {
   await initBackend();
-  const out = args.out!;
-  const real = args.voc !== undefined && existsSync(args.voc);
-  let teacher = args.teacher;
+  const out = flags.out;
+  const results = (name: string) => join(out, `results-${name}`);
+  let teacher: DistillAndEvaluateOptions['teacher'];
   let baselineCfg: RunConfig;
   let distillCfg: RunConfig;
-  let teacherEvalCfg: RunConfig | undefined;
-  if (real) {
-    const dataset = { ...preset('voc07-hires-vgg16-teacher').dataset, root: args.voc! };
-    if (teacher === undefined) {
-      teacher = join(out, 'teacher-688px');
-      const t = await runTraining({
-        config: { ...preset('voc07-hires-vgg16-teacher'), dataset },
-        runDir: teacher,
-      });
-      t.model.dispose();
-    }
+  if (flags.root !== undefined && existsSync(flags.root)) {
+    const dataset = { ...preset('voc07-hires-vgg16-teacher').dataset, root: flags.root };
+    teacher =
+      flags.teacher === undefined
+        ? {
+            config: { ...preset('voc07-hires-vgg16-teacher'), dataset },
+            runDir: join(out, 'teacher-688px'),
+            resultsDir: results('teacher'),
+          }
+        : { checkpoint: flags.teacher, resultsDir: results('teacher') };
     distillCfg = { ...preset('voc07-hires-vgg16-to-lowres-vgg16'), dataset };
     // The baseline: the same student config without the teacher.
     const { distill: _, ...plain } = distillCfg;
     baselineCfg = { ...plain, name: 'voc07-lowres-vgg16' };
   } else {
     process.stderr.write(
-      `${args.voc ? `${args.voc} does not exist. ` : ''}No VOC2007 given (see this example's README to get it and run the paper's 688 px → 344 px VGG16 pair).
+      `${flags.root ? `${flags.root} does not exist. ` : ''}No VOC2007 given (see this example's README to get it and run the paper's 688 px → 344 px VGG16 pair).
 Now: the CPU-sized pair on a small sample of the embedded shapes dataset: the shipped teacher at
-128 px guides the same architecture at 64 px, ${args.steps} steps (a smoke run; the presets train 600).\n\n`,
+128 px guides the same architecture at 64 px, ${flags.steps} steps (a smoke run; the presets train 600).\n\n`,
     );
-    teacher ??= fileURLToPath(new URL('../../../models/shapes-teacher', import.meta.url));
     const small = { format: 'shapes' as const, seed: 7, trainImages: 64, testImages: 32 };
     const budget = (c: RunConfig): RunConfig => ({
       ...c,
       dataset: small,
-      optim: { ...c.optim, steps: Number(args.steps), batchSize: 4 },
+      optim: { ...c.optim, steps: flags.steps, batchSize: 4 },
     });
+    teacher = {
+      checkpoint:
+        flags.teacher ?? fileURLToPath(new URL('../../../models/shapes-teacher', import.meta.url)),
+      resultsDir: results('teacher'),
+      evalConfig: { ...preset('shapes-teacher'), dataset: small },
+    };
     baselineCfg = budget(preset('shapes-lowres-student'));
     distillCfg = budget(preset('shapes-hires'));
-    teacherEvalCfg = { ...preset('shapes-teacher'), dataset: small };
   }
 
-  const baselineDir = join(out, 'lowres-baseline');
-  const b = await runTraining({ config: baselineCfg, runDir: baselineDir });
-  b.model.dispose();
-  const distilledDir = join(out, 'lowres-distilled');
-  const d = await runTraining({
-    config: { ...distillCfg, distill: { ...distillCfg.distill!, teacher } },
-    runDir: distilledDir,
+  const r = await distillAndEvaluate({
+    teacher,
+    baseline: {
+      config: baselineCfg,
+      runDir: join(out, 'lowres-baseline'),
+      resultsDir: results('student-baseline'),
+    },
+    student: {
+      config: distillCfg,
+      runDir: join(out, 'lowres-distilled'),
+      resultsDir: results('student-distilled'),
+    },
+    quiet: true,
   });
-  d.model.dispose();
-
-  const rows: string[] = [];
-  for (const [name, run, cfg] of [
-    ['teacher, high resolution', teacher, teacherEvalCfg],
-    ['student baseline, low resolution', baselineDir, undefined],
-    ['student distilled, low resolution', distilledDir, undefined],
-  ] as const) {
-    const r = await evalDetector({
-      checkpoint: run,
-      ...(cfg ? { config: cfg } : {}),
-      out: join(out, `results-${name.split(',')[0]!.replace(/ /g, '-')}`),
-      quiet: true,
-    });
-    const voc = r.summary.metrics.voc as { mAP: number };
-    rows.push(`${name.padEnd(34)} ${(100 * voc.mAP).toFixed(1).padStart(5)}`);
-  }
+  const row = (name: string, run: EvaluatedRun) => {
+    const voc = run.evaluation.summary.metrics.voc as { mAP: number };
+    return `${name.padEnd(34)} ${(100 * voc.mAP).toFixed(1).padStart(5)}`;
+  };
+  const rows = [
+    row('teacher, high resolution', r.teacher),
+    row('student baseline, low resolution', r.baseline!),
+    row('student distilled, low resolution', r.student),
+  ];
   process.stdout.write(
     `\n${'model'.padEnd(34)} mAP@0.5 (VOC07 11-point)\n${rows.join('\n')}\n\nruns and results files in ${out}\n`,
   );
-}
-
-main().catch((err: unknown) => {
-  process.stderr.write(
-    `hires-teacher-lowres-student: ${err instanceof Error ? err.message : String(err)}\n`,
-  );
-  process.exitCode = 1;
 });

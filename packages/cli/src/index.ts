@@ -9,6 +9,14 @@ export {
   evalDetector,
 } from './commands/evalDetector.js';
 export { type ExportedDetector, exportDetector } from './deploy/exportDetector.js';
+export {
+  type DistillAndEvaluateOptions,
+  type DistillAndEvaluateResult,
+  distillAndEvaluate,
+  type EvaluatedRun,
+  type PlannedRun,
+  type TrainedTeacher,
+} from './pipeline/distillAndEvaluate.js';
 export { type DetectorScores, evaluateDetector } from './pipeline/evaluateDetector.js';
 export {
   type LoadedDataset,
@@ -25,5 +33,7 @@ export {
 } from './pipeline/runConfig.js';
 export { runTraining, type TrainingOptions, type TrainingResult } from './pipeline/runTraining.js';
 export { PRESET_NAMES, presetConfig, presetDescription } from './presets/presets.js';
+export { requirePreset } from './presets/requirePreset.js';
+export { type ScaleDownOptions, scaleDownRecipe } from './presets/scaleDownRecipe.js';
 export { type BuildWebDemoOptions, buildWebDemo, type WebDemo } from './web/buildWebDemo.js';
 export { serveDirectory } from './web/serveDirectory.js';

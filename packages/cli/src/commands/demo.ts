@@ -10,7 +10,7 @@ import { loadDataset } from '../pipeline/loadDataset.js';
 import { prepareSplit } from '../pipeline/preparedSplit.js';
 import type { RunConfig } from '../pipeline/runConfig.js';
 import { runTraining } from '../pipeline/runTraining.js';
-import { presetConfig } from '../presets/presets.js';
+import { requirePreset as preset } from '../presets/requirePreset.js';
 import { writeReport } from '../report/writeReport.js';
 
 interface DemoOptions {
@@ -21,12 +21,6 @@ interface DemoOptions {
   readonly seed?: string;
   /** `--no-report` sets it false. */
   readonly report?: boolean;
-}
-
-function preset(name: string): RunConfig {
-  const r = presetConfig(name);
-  if (E.isLeft(r)) throw new Error(r.left);
-  return r.right;
 }
 
 /**

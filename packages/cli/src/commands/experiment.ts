@@ -8,9 +8,8 @@ import { failCommand } from '../failCommand.js';
 import { formatTable } from '../format/formatTable.js';
 import { loadDataset } from '../pipeline/loadDataset.js';
 import { prepareSplit } from '../pipeline/preparedSplit.js';
-import type { RunConfig } from '../pipeline/runConfig.js';
 import { runTraining } from '../pipeline/runTraining.js';
-import { presetConfig } from '../presets/presets.js';
+import { requirePreset } from '../presets/requirePreset.js';
 
 interface ExperimentOptions {
   readonly teacher: string;
@@ -78,13 +77,8 @@ export function parseExperimentOptions(opts: ExperimentOptions): {
 async function experiment(opts: ExperimentOptions): Promise<void> {
   const { seeds, rows, steps, objective } = parseExperimentOptions(opts);
   await initBackend();
-  const get = (name: string): RunConfig => {
-    const r = presetConfig(name);
-    if (E.isLeft(r)) throw new Error(r.left);
-    return r.right;
-  };
-  const base = get('shapes-student');
-  const dist = get('shapes-distill');
+  const base = requirePreset('shapes-student');
+  const dist = requirePreset('shapes-distill');
   const dataset = await loadDataset(base.dataset);
   const size = base.dataset.imageSize ?? 128;
   const maxSize = Math.round(size * (1333 / 800));

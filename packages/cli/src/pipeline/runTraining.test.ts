@@ -7,7 +7,8 @@ import { FasterRcnn, loadPretrainedBackbone } from '@kd/faster-rcnn';
 import { initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
-import { decodeRunConfig, type RunConfig } from './runConfig.js';
+import { testRunConfig, tinyDetector } from '../test-util.js';
+import { decodeRunConfig } from './runConfig.js';
 import { runTraining } from './runTraining.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kd-run-'));
@@ -17,27 +18,10 @@ before(async () => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const detector = (width: number, seed: number) => ({
-  backbone: { name: 'vgg16', widthMultiplier: width, outputStride: 8 },
-  anchors: { baseSize: 8, ratios: [1], scales: [2, 4] },
-  rpn: {
-    channels: 8,
-    preNmsTopNTrain: 100,
-    postNmsTopNTrain: 32,
-    preNmsTopNTest: 50,
-    postNmsTopNTest: 16,
-    batchSizePerImage: 32,
-  },
-  roiHead: { fcDims: [16], batchSizePerImage: 16, outputSize: 3 },
-  seed,
-});
+const detector = tinyDetector;
 const dataset = { format: 'shapes', seed: 7, trainImages: 12, testImages: 4, imageSize: 48 };
 
-function config(value: unknown): RunConfig {
-  const r = decodeRunConfig(value, 'test');
-  if (E.isLeft(r)) throw new Error(r.left);
-  return r.right;
-}
+const config = testRunConfig;
 
 function lossLines(runDir: string): number[] {
   return readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')

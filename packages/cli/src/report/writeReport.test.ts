@@ -17,8 +17,8 @@ import { latestCheckpoint } from '@kd/faster-rcnn';
 import { initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
-import { decodeRunConfig, type RunConfig } from '../pipeline/runConfig.js';
 import { runTraining } from '../pipeline/runTraining.js';
+import { testRunConfig, tinyDetector } from '../test-util.js';
 import { collectReport } from './collectReport.js';
 import { renderReport } from './renderReport.js';
 import type { ReportData } from './reportData.js';
@@ -27,26 +27,9 @@ import { writeReport } from './writeReport.js';
 const CHROMIUM = '/usr/bin/chromium';
 const dir = mkdtempSync(join(tmpdir(), 'kd-report-'));
 const demo = join(dir, 'demo');
-const detector = (width: number, seed: number) => ({
-  backbone: { name: 'vgg16', widthMultiplier: width, outputStride: 8 },
-  anchors: { baseSize: 8, ratios: [1], scales: [2, 4] },
-  rpn: {
-    channels: 8,
-    preNmsTopNTrain: 100,
-    postNmsTopNTrain: 32,
-    preNmsTopNTest: 50,
-    postNmsTopNTest: 16,
-    batchSizePerImage: 32,
-  },
-  roiHead: { fcDims: [16], batchSizePerImage: 16, outputSize: 3 },
-  seed,
-});
+const detector = tinyDetector;
 const dataset = { format: 'shapes', seed: 7, trainImages: 12, testImages: 4, imageSize: 48 };
-const config = (value: unknown): RunConfig => {
-  const r = decodeRunConfig(value, 'test');
-  if (E.isLeft(r)) throw new Error(r.left);
-  return r.right;
-};
+const config = testRunConfig;
 const scoresOf = (run: string) =>
   JSON.parse(readFileSync(join(demo, run, 'scores.json'), 'utf8')) as {
     mAP50: number;
