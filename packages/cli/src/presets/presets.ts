@@ -1,3 +1,4 @@
+import { DEFAULT_FASTER_RCNN_CONFIG } from '@kd/faster-rcnn';
 import * as E from 'fp-ts/lib/Either.js';
 import { decodeRunConfig, type RunConfig } from '../pipeline/runConfig.js';
 
@@ -55,19 +56,8 @@ export const SHAPES_LOWRES_STUDENT_DETECTOR = {
 // paper's start from ImageNet classifiers, which kd does not ship, so expect lower absolute mAP.
 // ---------------------------------------------------------------------------------------------
 
-/** py-faster-rcnn's RPN (anchors 3 scales × 3 ratios, 256 anchors per image); 512 channels for VGG16. */
-const paperRpn = (channels: number) => ({
-  channels,
-  fgIouThreshold: 0.7,
-  bgIouThreshold: 0.3,
-  batchSizePerImage: 256,
-  positiveFraction: 0.5,
-  preNmsTopNTrain: 12000,
-  postNmsTopNTrain: 2000,
-  preNmsTopNTest: 6000,
-  postNmsTopNTest: 300,
-  nmsThreshold: 0.7,
-});
+/** py-faster-rcnn's RPN (anchors 3 scales × 3 ratios, 256 anchors per image): the detector default. */
+const paperRpn = (channels: number) => ({ ...DEFAULT_FASTER_RCNN_CONFIG.rpn, channels });
 
 /**
  * py-faster-rcnn's Fast R-CNN head: RoI max pooling (7×7 for VGG16, 6×6 for AlexNet / VGG-M as
