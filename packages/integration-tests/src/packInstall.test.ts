@@ -1,26 +1,51 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { dirname, join, normalize } from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
-// Packs every public @kd package, installs the tarballs together into an empty npm project outside
-// the repository (as a user would), and runs a script that imports each of them there.
+// Packs each public @kd package as `pnpm pack` would publish it, then installs each one ALONE into
+// its own empty npm project outside the repository: the tarball, its declared dependencies (npm
+// also installs required peers), and for its @kd dependencies the local tarballs of those, never
+// the whole set. Then imports every entry of its `exports` map (each condition's file) there. A
+// runtime import of something the package declares only for development fails here.
+const run = promisify(execFile);
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'kd-pack-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-const PACKAGES = [
-  'tensor-ops',
-  'eval',
-  'data-voc-coco-kitti',
-  'losses',
-  'adaptation',
-  'faster-rcnn',
-  'cli',
-] as const;
+interface PackageJson {
+  name: string;
+  private?: boolean;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+  exports?: Record<string, string | Record<string, string>>;
+  bin?: Record<string, string>;
+}
+
+const packages = readdirSync(join(repo, 'packages'))
+  .sort()
+  .map((dir) => ({
+    dir: join(repo, 'packages', dir),
+    json: JSON.parse(
+      readFileSync(join(repo, 'packages', dir, 'package.json'), 'utf8'),
+    ) as PackageJson,
+  }))
+  .filter((p) => p.json.private !== true);
+const byName = new Map(packages.map((p) => [p.json.name, p]));
+const tarballs = new Map<string, string>();
 
 function pack(dir: string): string {
   const pnpmCli = process.env.npm_execpath;
@@ -30,71 +55,139 @@ function pack(dir: string): string {
       ? [process.execPath, [pnpmCli, 'pack', '--pack-destination', work]]
       : ['npx', ['-y', 'pnpm@9.15.9', 'pack', '--pack-destination', work]];
   const out = execFileSync(cmd, args as string[], { cwd: dir, encoding: 'utf8' });
-  const line = out.trim().split('\n').at(-1)!;
-  return line.trim();
+  const file = out.trim().split('\n').at(-1)!.trim();
+  assert.ok(existsSync(file), `pnpm pack in ${dir} did not report a tarball (${out})`);
+  return file;
 }
 
-test('the packed packages install together into an empty npm project and import there', {
-  timeout: 600_000,
-}, () => {
-  const tarballs: Record<string, string> = {};
-  for (const name of PACKAGES) {
-    const dir = join(repo, 'packages', name);
-    const pj = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string };
-    pack(dir);
-    const file = readdirSync(work).find((f) => f.startsWith(`kd-${name}-`) && f.endsWith('.tgz'));
-    assert.ok(file, `no tarball for ${pj.name}`);
-    tarballs[pj.name] = `file:${join(work, file)}`;
+/** The @kd packages `name` needs installed: its runtime @kd dependencies, transitively. */
+function workspaceClosure(name: string, seen = new Set<string>()): Set<string> {
+  const json = byName.get(name)!.json;
+  for (const dep of Object.keys({ ...json.dependencies, ...json.peerDependencies })) {
+    if (!byName.has(dep) || seen.has(dep)) continue;
+    seen.add(dep);
+    workspaceClosure(dep, seen);
   }
-  const project = join(work, 'app');
-  execFileSync('mkdir', ['-p', project]);
-  writeFileSync(
-    join(project, 'package.json'),
-    JSON.stringify({
-      name: 'kd-pack-check',
-      private: true,
-      type: 'module',
-      dependencies: {
-        ...tarballs,
-        '@tensorflow/tfjs-core': '^4.22.0',
-        'fp-ts': '^2.16.0',
-        'io-ts': '^2.2.21',
-      },
-      // Inter-package ranges (^0.1.0) must resolve to these tarballs, not to the registry.
-      overrides: tarballs,
-    }),
-  );
-  const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
-    cwd: project,
-    encoding: 'utf8',
-  });
-  assert.equal(install.status, 0, `npm install failed:\n${install.stderr}`);
+  return seen;
+}
 
-  writeFileSync(
-    join(project, 'check.mjs'),
-    `import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '@kd/tensor-ops';
-const mods = {};
-for (const name of ${JSON.stringify(PACKAGES.filter((p) => p !== 'cli').map((p) => `@kd/${p}`))}) mods[name] = await import(name);
-const info = await initBackend({ backend: 'wasm' });
-const x = tf.variable(tf.ones([1, 6, 6, 2]));
-const w = tf.variable(tf.ones([3, 3, 2, 4]));
-const g = tf.variableGrads(() => tf.sum(tf.conv2d(x, w, 2, 'same')), [w]);
-console.log(JSON.stringify({ backend: info.name, grad: Array.from(g.grads[w.name].dataSync()).slice(0, 2), loaded: Object.keys(mods) }));
+/** Every file an `exports` map points at, as `[specifier, condition, file]` (package.json left out). */
+function exportTargets(json: PackageJson): [string, string, string][] {
+  const out: [string, string, string][] = [];
+  for (const [sub, target] of Object.entries(json.exports ?? { '.': './dist/index.js' })) {
+    if (sub === './package.json') continue;
+    const spec = sub === '.' ? json.name : `${json.name}/${sub.slice(2)}`;
+    if (typeof target === 'string') out.push([spec, 'default', target]);
+    else
+      for (const [condition, file] of Object.entries(target))
+        if (condition !== 'types') out.push([spec, condition, file]);
+  }
+  return out;
+}
+
+before(() => {
+  for (const { dir, json } of packages) tarballs.set(json.name, pack(dir));
+});
+
+describe('each published package, packed and installed alone', { concurrency: 3 }, () => {
+  for (const { json } of packages) {
+    test(`${json.name}: its tarball ships no tests, benches or dangling source maps`, () => {
+      const unpacked = join(work, 'unpacked', json.name);
+      mkdirSync(unpacked, { recursive: true });
+      execFileSync('tar', ['-xzf', tarballs.get(json.name)!, '-C', unpacked]);
+      const files = execFileSync('tar', ['-tzf', tarballs.get(json.name)!], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .map((f) => f.replace(/^package\//, ''));
+      const shipped = new Set(files);
+      const unwanted = files.filter((f) =>
+        /(\.test\.|(^|\/)bench\/|(^|\/)test-util|\/internal\/testing\.|\.tsbuildinfo$)/.test(f),
+      );
+      assert.deepEqual(unwanted, [], `${json.name} ships files only the repository needs`);
+      for (const map of files.filter((f) => f.endsWith('.map'))) {
+        const { sources } = JSON.parse(readFileSync(join(unpacked, 'package', map), 'utf8')) as {
+          sources: string[];
+        };
+        for (const s of sources) {
+          const target = normalize(join(dirname(map), s));
+          assert.ok(shipped.has(target), `${json.name}: ${map} points at ${target}, not shipped`);
+        }
+      }
+    });
+
+    test(`${json.name}: installs alone into an empty npm project and every export imports`, {
+      timeout: 600_000,
+    }, async () => {
+      const project = join(work, 'alone', json.name.replace('/', '+'));
+      mkdirSync(project, { recursive: true });
+      const file = (name: string) => `file:${tarballs.get(name)!}`;
+      // Its @kd dependencies' ranges (^0.1.0) must resolve to the local tarballs, not the registry.
+      const overrides = Object.fromEntries(
+        [...workspaceClosure(json.name)].map((d) => [d, file(d)]),
+      );
+      writeFileSync(
+        join(project, 'package.json'),
+        JSON.stringify({
+          name: 'kd-pack-check',
+          private: true,
+          type: 'module',
+          dependencies: { [json.name]: file(json.name) },
+          overrides,
+        }),
+      );
+      await run(
+        'npm',
+        ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'],
+        {
+          cwd: project,
+          maxBuffer: 64 << 20,
+        },
+      ).catch((err: { stderr?: string }) => assert.fail(`npm install failed:\n${err.stderr}`));
+
+      const installed = readdirSync(join(project, 'node_modules', '@kd')).sort();
+      assert.deepEqual(
+        installed,
+        [json.name, ...workspaceClosure(json.name)].map((n) => n.slice(4)).sort(),
+        'only the package and its declared @kd dependencies are installed',
+      );
+
+      const targets = exportTargets(json);
+      writeFileSync(
+        join(project, 'check.mjs'),
+        `const out = [];
+for (const [spec, condition, file] of ${JSON.stringify(targets)}) {
+  // the import condition through the package's own name; other conditions (browser) by file
+  const url = condition === 'import' || condition === 'default'
+    ? spec
+    : new URL(file, new URL('./node_modules/${json.name}/', import.meta.url)).href;
+  const mod = await import(url);
+  out.push({ spec, condition, names: Object.keys(mod).length });
+}
+console.log(JSON.stringify(out));
 `,
-  );
-  const run = spawnSync(process.execPath, ['check.mjs'], { cwd: project, encoding: 'utf8' });
-  assert.equal(run.status, 0, run.stderr);
-  const out = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
-  assert.equal(out.backend, 'wasm');
-  assert.equal(out.loaded.length, PACKAGES.length - 1);
-  assert.ok(out.grad[0] > 0);
+      );
+      const { stdout } = await run(process.execPath, ['check.mjs'], { cwd: project }).catch(
+        (err: { stderr?: string }) => assert.fail(`importing ${json.name} failed:\n${err.stderr}`),
+      );
+      const loaded = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+        spec: string;
+        condition: string;
+        names: number;
+      }[];
+      assert.equal(loaded.length, targets.length);
+      for (const l of loaded) assert.ok(l.names > 0, `${l.spec} (${l.condition}) exports nothing`);
 
-  const kd = spawnSync(join(project, 'node_modules', '.bin', 'kd'), ['info', '--json'], {
-    cwd: project,
-    encoding: 'utf8',
-    env: { ...process.env, KD_BACKEND: 'wasm' },
-  });
-  assert.equal(kd.status, 0, kd.stderr);
-  assert.equal(JSON.parse(kd.stdout).backend, 'wasm');
+      for (const bin of Object.keys(json.bin ?? {})) {
+        const { stdout: info } = await run(
+          join(project, 'node_modules', '.bin', bin),
+          ['info', '--json'],
+          {
+            cwd: project,
+            env: { ...process.env, KD_BACKEND: 'wasm' },
+          },
+        );
+        assert.equal((JSON.parse(info) as { backend: string }).backend, 'wasm');
+      }
+    });
+  }
 });
