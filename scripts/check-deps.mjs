@@ -20,7 +20,8 @@ import ts from 'typescript';
  * Examples (`@kd/example-*`, over their shared helpers) and the private test package sit on top.
  */
 export const LAYERS = [
-  ['@kd/tensor-ops', '@kd/codecs', '@kd/random'],
+  ['@kd/codecs', '@kd/random'],
+  ['@kd/tensor-ops'],
   ['@kd/losses', '@kd/adaptation', '@kd/data-voc-coco-kitti', '@kd/eval'],
   ['@kd/faster-rcnn'],
   ['@kd/distill'],

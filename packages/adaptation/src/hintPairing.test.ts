@@ -164,7 +164,7 @@ describe('hint pairings', () => {
     assert.ok(E.isLeft(bad));
     if (E.isLeft(bad)) {
       const msg = bad.left.join('\n');
-      assert.match(msg, /kd\.json: at hint\.student\.shape\.1: expected PositiveInteger, got 0/);
+      assert.match(msg, /kd\.json: at hint\.student\.shape\[1\]: expected PositiveInteger, got 0/);
       assert.match(
         msg,
         /at hint\.resolution: expected "auto" \| "identity" \| "bilinear" \| "nearest" \| "area" \| "stride" \| "pad", got "cubic"/,

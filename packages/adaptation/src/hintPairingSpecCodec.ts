@@ -1,8 +1,8 @@
+import { formatDecodeErrors } from '@kd/codecs';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
 import type { HintPairingSpec } from './hintPairing.js';
-import { formatDecodeErrors } from './internal/formatDecodeError.js';
 
 const PositiveInt = t.refinement(t.number, (n) => Number.isInteger(n) && n > 0, 'PositiveInteger');
 const Shape = t.refinement(
@@ -46,6 +46,6 @@ export function decodeHintPairingSpec(
 ): E.Either<readonly string[], HintPairingSpec> {
   return pipe(
     HintPairingSpecCodec.decode(json),
-    E.mapLeft((errors) => formatDecodeErrors(errors, source, path)),
+    E.mapLeft((errors) => formatDecodeErrors(errors, source, { root: path })),
   );
 }

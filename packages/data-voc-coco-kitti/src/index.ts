@@ -1,3 +1,5 @@
+export { KITTI_LABEL_COLUMNS as KITTI_COLUMNS, KITTI_TYPES } from '@kd/codecs';
+export { type ForkableRng as Rng, sfc32 as createRng } from '@kd/random';
 export { cocoResultsJson, writeCocoResults } from './coco/cocoResultsJson.js';
 export { type ReadCocoOptions, readCoco } from './coco/readCoco.js';
 export { cocoImageIds, type WriteCocoOptions, writeCoco } from './coco/writeCoco.js';
@@ -14,10 +16,9 @@ export { type ImageSize, readImageSize } from './image/readImageSize.js';
 export * from './imageOps.js';
 export { kittiLabelText } from './kitti/kittiLabelText.js';
 export { kittiResultsText, writeKittiResults } from './kitti/kittiResultsText.js';
-export { KITTI_COLUMNS, KITTI_TYPES, parseKittiLabel } from './kitti/parseKittiLabel.js';
+export { parseKittiLabel } from './kitti/parseKittiLabel.js';
 export { type ReadKittiOptions, readKitti } from './kitti/readKitti.js';
 export { type WriteKittiOptions, writeKitti } from './kitti/writeKitti.js';
-export { createRng, type Rng } from './pipeline/createRng.js';
 export { type Batch, type LoadBatchesOptions, loadBatches } from './pipeline/loadBatches.js';
 export { type ImageBatch, padBatch } from './pipeline/padBatch.js';
 export { PreparePool } from './pipeline/preparePool.js';

@@ -19,7 +19,7 @@ interface Pkg {
 
 const FILES = ['dist', '!dist/**/*.test.*', '!dist/bench'];
 
-/** A two-package workspace: @kd/tensor-ops (layer 0) and @kd/losses (layer 1) over it. */
+/** A two-package workspace: @kd/tensor-ops and @kd/losses, a layer above it. */
 function base(): Record<string, Pkg> {
   return {
     'tensor-ops': {

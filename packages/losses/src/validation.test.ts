@@ -99,7 +99,7 @@ describe('argument validation and small cases', () => {
       assert.match(msg, /kd\.json: at loss\.mu: expected NumberIn\[0,1\]/);
       assert.match(
         msg,
-        /at loss\.distillWeight\.changes\.0\.step: expected NonNegativeInteger, got -3/,
+        /at loss\.distillWeight\.changes\[0\]\.step: expected NonNegativeInteger, got -3/,
       );
     }
   });

@@ -1,6 +1,8 @@
 // The browser-safe entry of @kd/tensor-ops (package.json `browser` condition): every op and the
 // wasm kernel patches, without `initBackend` / `probeNativeBinding`, which look for libtensorflow
 // on disk with node:fs. Browser code picks its backend with tfjs itself.
+
+export { mulberry32 as createRng, type Rng, sampleWithoutReplacement } from '@kd/random';
 export {
   type GenerateAnchorsOptions,
   generateAnchors,
@@ -57,7 +59,6 @@ export {
 } from './nms/nms.js';
 export { nmsHost } from './nms/nmsHost.js';
 export { type SoftNmsOptions, type SoftNmsResult, softNms, softNmsHost } from './nms/softNms.js';
-export { createRng, type Rng, sampleWithoutReplacement } from './random/createRng.js';
 export {
   type RoiAlignOptions,
   type RoiBatchIndices,

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatDecodeErrors } from '@kd/codecs';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { decodeRunConfig, type RunConfig } from '../pipeline/runConfig.js';
@@ -22,26 +23,8 @@ export interface RunFolder {
   readonly scores: ScoresFile | undefined;
 }
 
-/**
- * io-ts errors as `at a.b: expected T, got v`, without the codecs' internal numeric keys; a
- * failed union is one error at the union (not one per member).
- */
-function describe(errors: t.Errors): string {
-  const lines = errors.map((e) => {
-    const u = e.context.findIndex((c) => (c.type as { _tag?: string })._tag === 'UnionType');
-    const context = u >= 0 ? e.context.slice(0, u + 1) : e.context;
-    const path = context
-      .filter((c, i) => {
-        const parent = (context[i - 1]?.type as { _tag?: string } | undefined)?._tag;
-        return c.key !== '' && parent !== 'IntersectionType' && parent !== 'UnionType';
-      })
-      .map((c) => c.key)
-      .join('.');
-    const last = context.at(-1);
-    return `at ${path || '(root)'}: expected ${last?.type.name}, got ${JSON.stringify(last?.actual)}`;
-  });
-  return [...new Set(lines)].join('; ');
-}
+/** io-ts errors as `at a.b: expected T, got v` (one a place), joined for a one-line message. */
+const describe = (errors: t.Errors): string => formatDecodeErrors(errors, undefined).join('; ');
 
 function readJson(file: string): E.Either<string, unknown> {
   let text: string;

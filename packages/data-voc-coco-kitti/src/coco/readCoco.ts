@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
+import { describeDecodeError } from '@kd/codecs';
 import * as E from 'fp-ts/lib/Either.js';
 import { checkBox } from '../core/checkBox.js';
 import { finishRead, type ReadResult } from '../core/dataset.js';
@@ -7,7 +8,6 @@ import type { DatasetDescriptor } from '../core/datasetDescriptor.js';
 import { ProblemLog, type ProblemPolicy } from '../core/problem.js';
 import { resolveInside } from '../core/resolveInside.js';
 import type { ObjectAnnotation, Sample } from '../core/sample.js';
-import { describeIoTsError } from '../internal/ioTsPath.js';
 import { CocoAnnotation, CocoCategory, CocoImage } from './cocoCodecs.js';
 import {
   type CocoSection,
@@ -90,9 +90,9 @@ export const readCoco = async (o: ReadCocoOptions): Promise<ReadResult> => {
   const report = (
     section: CocoSection,
     index: number,
-    errors: Parameters<typeof describeIoTsError>[0][],
+    errors: Parameters<typeof describeDecodeError>[0][],
   ): void => {
-    const d = describeIoTsError(errors[0]!, 'json', `${section}[${index}]`);
+    const d = describeDecodeError(errors[0]!, { root: `${section}[${index}]` });
     if (section === 'annotations') log.objectProblem(file, d.where, d.message, false);
     else if (section === 'images') log.imageProblem(file, d.where, d.message);
     else log.fatal(file, d.where, d.message);

@@ -1,7 +1,7 @@
+import { describeDecodeError } from '@kd/codecs';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { readCoco } from '../coco/readCoco.js';
-import { describeIoTsError } from '../internal/ioTsPath.js';
 import { readKitti } from '../kitti/readKitti.js';
 import { readVoc } from '../voc/readVoc.js';
 import type { ReadResult } from './dataset.js';
@@ -76,7 +76,7 @@ export const decodeDatasetConfig = (
   if (E.isLeft(r)) {
     return E.left([
       ...r.left.map((e) => {
-        const d = describeIoTsError(e, 'json', base);
+        const d = describeDecodeError(e, { root: base });
         return `${d.where}: ${d.message}`;
       }),
       ...unknownKeys,

@@ -48,38 +48,5 @@ export const categoryIdOf = (d: DatasetDescriptor, classIndex: number): number =
   return id;
 };
 
-/** The 20 PASCAL VOC classes, in the devkit's order. */
-export const VOC_CLASSES: readonly string[] = [
-  'aeroplane',
-  'bicycle',
-  'bird',
-  'boat',
-  'bottle',
-  'bus',
-  'car',
-  'cat',
-  'chair',
-  'cow',
-  'diningtable',
-  'dog',
-  'horse',
-  'motorbike',
-  'person',
-  'pottedplant',
-  'sheep',
-  'sofa',
-  'train',
-  'tvmonitor',
-];
-
-/** The KITTI object types that are classes (`DontCare` is an ignore region, not a class). */
-export const KITTI_CLASSES: readonly string[] = [
-  'Car',
-  'Van',
-  'Truck',
-  'Pedestrian',
-  'Person_sitting',
-  'Cyclist',
-  'Tram',
-  'Misc',
-];
+// The class vocabularies of the formats are defined once, in @kd/codecs (shared with @kd/eval).
+export { KITTI_CLASSES, VOC_CLASSES } from '@kd/codecs';

@@ -1,38 +1,7 @@
+import { KITTI_LABEL_COLUMNS, KITTI_TYPES, kittiLines, kittiNumbers } from '@kd/codecs';
 import { checkBox } from '../core/checkBox.js';
 import type { ProblemLog } from '../core/problem.js';
 import type { BoxXyxy, ObjectAnnotation } from '../core/sample.js';
-
-/** The 15 columns of a KITTI object label line. */
-export const KITTI_COLUMNS = [
-  'type',
-  'truncated',
-  'occluded',
-  'alpha',
-  'left',
-  'top',
-  'right',
-  'bottom',
-  'height',
-  'width',
-  'length',
-  'x',
-  'y',
-  'z',
-  'rotation_y',
-] as const;
-
-/** Every type the KITTI object benchmark uses. */
-export const KITTI_TYPES: readonly string[] = [
-  'Car',
-  'Van',
-  'Truck',
-  'Pedestrian',
-  'Person_sitting',
-  'Cyclist',
-  'Tram',
-  'Misc',
-  'DontCare',
-];
 
 export interface KittiParseContext {
   readonly file: string;
@@ -46,7 +15,7 @@ export interface KittiParseContext {
 }
 
 const columnCountMessage = (n: number): string => {
-  const base = `${n} columns; expected the 15 columns of a KITTI object label (${KITTI_COLUMNS.join(' ')})`;
+  const base = `${n} columns; expected the 15 columns of a KITTI object label (${KITTI_LABEL_COLUMNS.join(' ')})`;
   if (n === 16) return `${base}: 16 columns is a results file (with score), not a label file`;
   if (n === 17)
     return `${base}: 17 columns looks like the KITTI tracking format (frame, track_id first) or a results file of a third-party exporter`;
@@ -68,36 +37,25 @@ export const parseKittiLabel = (
   const { file, log } = ctx;
   const objects: ObjectAnnotation[] = [];
   const ignore: BoxXyxy[] = [];
-  const lines = text.split(/\r?\n/);
-  for (let li = 0; li < lines.length; li++) {
-    const line = lines[li]!.trim();
-    if (line === '') continue;
-    const at = `line ${li + 1}`;
-    const cols = line.split(/\s+/);
+  for (const { line, columns: cols } of kittiLines(text)) {
+    const at = `line ${line}`;
     if (cols.length !== 15) {
       // A file in another format is wrong as a whole: report it once, not per line.
       log.imageProblem(file, at, columnCountMessage(cols.length));
       return undefined;
     }
     const type = cols[0]!;
-    const nums: number[] = [];
-    let bad = false;
-    for (let c = 1; c < 15; c++) {
-      const s = cols[c]!;
-      const v = Number(s);
-      if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s) || !Number.isFinite(v)) {
-        log.objectProblem(
-          file,
-          `${at}, column ${c + 1} (${KITTI_COLUMNS[c]})`,
-          `expected a number, got ${JSON.stringify(s)}`,
-          false,
-        );
-        bad = true;
-        break;
-      }
-      nums.push(v);
+    const parsed = kittiNumbers(cols);
+    if (!('values' in parsed)) {
+      log.objectProblem(
+        file,
+        `${at}, column ${parsed.column} (${parsed.name})`,
+        `expected a number, got ${JSON.stringify(parsed.got)}`,
+        false,
+      );
+      continue;
     }
-    if (bad) continue;
+    const nums = parsed.values;
     const [truncated, occluded, alpha, left, top, right, bottom, h, w, l, x, y, z, ry] = nums as [
       number,
       number,
@@ -133,7 +91,7 @@ export const parseKittiLabel = (
     if (ctx.discover && !ctx.classIndex.has(type)) ctx.classIndex.set(type, ctx.classIndex.size);
     const classIndex = ctx.classIndex.get(type);
     if (classIndex === undefined) {
-      if (!KITTI_TYPES.includes(type)) {
+      if (!(KITTI_TYPES as readonly string[]).includes(type)) {
         log.objectProblem(
           file,
           `${at}, column 1 (type)`,

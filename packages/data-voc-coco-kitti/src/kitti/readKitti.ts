@@ -1,8 +1,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
+import { KITTI_CLASSES } from '@kd/codecs';
 import * as E from 'fp-ts/lib/Either.js';
 import { finishRead, type ReadResult } from '../core/dataset.js';
-import { contiguousDescriptor, KITTI_CLASSES } from '../core/datasetDescriptor.js';
+import { contiguousDescriptor } from '../core/datasetDescriptor.js';
 import { ProblemLog, type ProblemPolicy } from '../core/problem.js';
 import type { Sample } from '../core/sample.js';
 import { readImageSize } from '../image/readImageSize.js';

@@ -1,6 +1,6 @@
+import { sfc32 } from '@kd/random';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Sample } from '../core/sample.js';
-import { createRng } from './createRng.js';
 import { type ImageBatch, padBatch } from './padBatch.js';
 import { PreparePool } from './preparePool.js';
 import { type PreparedImage, prepareSample, type TransformOptions } from './prepareSample.js';
@@ -53,7 +53,7 @@ export async function* loadBatches(
   const epoch = o.epoch ?? 0;
   const idx = samples.map((_, i) => i);
   const order = o.shuffle ? shuffleSeeded(idx, (seed * 7919 + epoch) >>> 0) : idx;
-  const flipRng = createRng((seed * 104729 + epoch * 31 + 1) >>> 0);
+  const flipRng = sfc32((seed * 104729 + epoch * 31 + 1) >>> 0);
   const p = o.flipProbability ?? 0;
   const flips = order.map(() => flipRng.next() < p);
   const groups: number[][] = [];

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { sfc32 } from '@kd/random';
 import { PNG } from 'pngjs';
 import { writeCoco } from '../coco/writeCoco.js';
 import {
@@ -9,7 +10,6 @@ import {
 } from '../core/datasetDescriptor.js';
 import type { ObjectAnnotation, Sample } from '../core/sample.js';
 import { writeKitti } from '../kitti/writeKitti.js';
-import { createRng } from '../pipeline/createRng.js';
 import { writeVoc } from '../voc/writeVoc.js';
 import { renderBackground, renderScene } from './renderScene.js';
 import { DEFAULT_SCENE, type SceneOptions, sampleScene } from './sampleScene.js';
@@ -66,7 +66,7 @@ export const renderShapesImage = (
   index: number,
   scene: SceneOptions,
 ): RenderedImage => {
-  const rng = createRng((seed * 1000003 + splitSalt * 7919 + index) >>> 0);
+  const rng = sfc32((seed * 1000003 + splitSalt * 7919 + index) >>> 0);
   const S = scene.imageSize;
   const img = renderBackground(rng, S, S);
   const bgLumAt = (x: number, y: number): number => {

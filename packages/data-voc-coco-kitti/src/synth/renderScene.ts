@@ -1,4 +1,4 @@
-import type { Rng } from '../pipeline/createRng.js';
+import type { ForkableRng as Rng } from '@kd/random';
 import { type ShapeKind, shapeSdf } from './shapeSdf.js';
 
 /** One shape to draw, in image pixel coordinates. */

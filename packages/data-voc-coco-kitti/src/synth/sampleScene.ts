@@ -1,4 +1,4 @@
-import type { Rng } from '../pipeline/createRng.js';
+import type { ForkableRng as Rng } from '@kd/random';
 import type { SceneShape } from './renderScene.js';
 import { DISTRACTOR_KINDS, SHAPE_CLASSES } from './shapeSdf.js';
 

@@ -1,10 +1,10 @@
+import { describeDecodeError } from '@kd/codecs';
 import * as E from 'fp-ts/lib/Either.js';
 import { checkBox } from '../core/checkBox.js';
 import type { ProblemLog } from '../core/problem.js';
 import { resolveInside } from '../core/resolveInside.js';
 import type { ObjectAnnotation, Sample } from '../core/sample.js';
 import { readImageSize } from '../image/readImageSize.js';
-import { describeIoTsError } from '../internal/ioTsPath.js';
 import { parseXmlSafe } from '../xml/parseXmlSafe.js';
 import { VocAnnotation, VocObject } from './vocCodecs.js';
 
@@ -43,7 +43,7 @@ export const decodeVocAnnotation = async (
   const top = VocAnnotation.decode(parsed.right);
   if (E.isLeft(top)) {
     for (const e of top.left) {
-      const d = describeIoTsError(e, 'xml');
+      const d = describeDecodeError(e, { style: 'xml' });
       log.imageProblem(file, d.where || 'annotation', d.message);
       if (log.policy !== 'fatal') break;
     }
@@ -88,7 +88,7 @@ export const decodeVocAnnotation = async (
     const where = `annotation/object[${i + 1}]`;
     const o = VocObject.decode(raw[i]);
     if (E.isLeft(o)) {
-      const d = describeIoTsError(o.left[0]!, 'xml', where);
+      const d = describeDecodeError(o.left[0]!, { style: 'xml', root: where });
       log.objectProblem(file, d.where, d.message, false);
       continue;
     }

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { mulberry32 } from '@kd/random';
 import * as E from 'fp-ts/lib/Either.js';
 import type { CocoGtFile, CocoResultsFile } from '../coco/cocoCodecs.js';
 import { cocoDetections, cocoGtDataset } from '../coco/cocoDataset.js';
@@ -24,15 +25,8 @@ const N_IMAGES = arg('images', 5000);
 const N_DETS = arg('dets', 100);
 const RUNS = arg('runs', 3);
 
-const mulberry32 = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-
 const makeData = (): { gt: CocoGtFile; dets: CocoResultsFile } => {
-  const rnd = mulberry32(42);
+  const rnd = mulberry32(42).next;
   const r2 = (v: number) => Math.round(v * 100) / 100;
   const catIds = Array.from({ length: 90 }, (_, i) => i + 1)
     .filter((i) => i % 9 !== 0)

@@ -134,7 +134,7 @@ describe('GT validation messages', () => {
     assert.ok(E.isLeft(r));
     assert.equal(
       formatEvalError(r.left),
-      `${bad}: $.annotations[0].iscrowd: expected (0 | 1 | boolean), got 2`,
+      `${bad}: $.annotations[0].iscrowd: expected 0 | 1 | boolean, got 2`,
     );
   });
 });

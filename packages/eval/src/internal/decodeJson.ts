@@ -1,3 +1,4 @@
+import { decodeProblems } from '@kd/codecs';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { evalError, type KdEvalError } from './EvalError.js';
@@ -28,28 +29,6 @@ export const parseJson = (file: string, text: string): E.Either<KdEvalError, unk
   }
 };
 
-const describe = (v: unknown): string => {
-  if (v === undefined) return 'nothing';
-  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
-};
-
-/** A JSON path (`$.a[3].b`) for an io-ts validation context. */
-export const jsonPath = (context: t.Context): string => {
-  let path = '$';
-  for (let i = 1; i < context.length; i++) {
-    const entry = context[i] as t.ContextEntry;
-    const parent = context[i - 1] as t.ContextEntry;
-    if (entry.key === '') continue;
-    // union/intersection members repeat the parent's key with numeric indices: skip those
-    const parentTag = (parent.type as { _tag?: string })._tag;
-    if (parentTag === 'UnionType' || parentTag === 'IntersectionType') continue;
-    path += /^\d+$/.test(entry.key) ? `[${entry.key}]` : `.${entry.key}`;
-  }
-  return path;
-};
-
 /**
  * Decodes a value with an io-ts codec; the first failure becomes an KdEvalError naming the file,
  * the JSON path and the expected type.
@@ -64,17 +43,6 @@ export const decodeWith = <A, O>(
   if (codec.is(value)) return E.right(value);
   const r = codec.decode(value);
   if (E.isRight(r)) return E.right(r.right);
-  const first = r.left[0] as t.ValidationError;
-  // name the type at the failing path, not a member of a union/intersection below it
-  let named = first.context[first.context.length - 1] as t.ContextEntry;
-  for (let i = first.context.length - 1; i > 0; i--) {
-    const parentTag = (first.context[i - 1]!.type as { _tag?: string })._tag;
-    if (parentTag !== 'UnionType' && parentTag !== 'IntersectionType') {
-      named = first.context[i] as t.ContextEntry;
-      break;
-    }
-  }
-  const got = named.actual;
-  const expected = first.message ?? `expected ${named.type.name}`;
-  return E.left(evalError(file, jsonPath(first.context), `${expected}, got ${describe(got)}`));
+  const first = decodeProblems(r.left, { root: '$' })[0]!;
+  return E.left(evalError(file, first.where, first.message));
 };

@@ -1,25 +1,7 @@
+import { kittiLines, kittiNumbers } from '@kd/codecs';
 import * as E from 'fp-ts/lib/Either.js';
 import { evalError, type KdEvalError } from '../internal/EvalError.js';
 import type { KittiDetection, KittiObject } from './kittiTypes.js';
-
-const COLS = [
-  'type',
-  'truncated',
-  'occluded',
-  'alpha',
-  'left',
-  'top',
-  'right',
-  'bottom',
-  'height',
-  'width',
-  'length',
-  'x',
-  'y',
-  'z',
-  'rotation_y',
-  'score',
-];
 
 const parseLines = (
   file: string,
@@ -27,31 +9,23 @@ const parseLines = (
   nCols: 15 | 16,
 ): E.Either<KdEvalError, { type: string; nums: number[] }[]> => {
   const out: { type: string; nums: number[] }[] = [];
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === '') continue;
-    const where = `line ${i + 1}`;
-    const f = line.split(/\s+/);
+  for (const { line, columns: f } of kittiLines(text)) {
+    const where = `line ${line}`;
     if (f.length !== nCols) {
       const what =
         nCols === 15 ? 'label lines have 15 columns' : 'result lines have 16 columns (15 + score)';
       return E.left(evalError(file, where, `expected ${nCols} columns (${what}), got ${f.length}`));
     }
-    const nums: number[] = [];
-    for (let j = 1; j < nCols; j++) {
-      const v = Number(f[j]);
-      if (!Number.isFinite(v)) {
-        return E.left(
-          evalError(
-            file,
-            where,
-            `column ${j + 1} (${COLS[j]}) must be a finite number, got "${f[j]}"`,
-          ),
-        );
-      }
-      nums.push(v);
-    }
+    const parsed = kittiNumbers(f);
+    if (!('values' in parsed))
+      return E.left(
+        evalError(
+          file,
+          where,
+          `column ${parsed.column} (${parsed.name}) must be a finite number, got "${parsed.got}"`,
+        ),
+      );
+    const nums = parsed.values;
     if (nCols === 15 && !Number.isInteger(nums[1])) {
       return E.left(
         evalError(file, where, `column 3 (occluded) must be an integer, got "${f[2]}"`),

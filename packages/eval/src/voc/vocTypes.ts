@@ -1,3 +1,4 @@
+import { VOC_CLASSES } from '@kd/codecs';
 /** A VOC box `[xmin, ymin, xmax, ymax]`: 1-based inclusive pixel indices as in the XML. */
 export type VocBox = readonly [number, number, number, number];
 
@@ -31,28 +32,7 @@ export interface VocParams {
   readonly inclusive: boolean;
 }
 
-export const VOC_CLASSES = [
-  'aeroplane',
-  'bicycle',
-  'bird',
-  'boat',
-  'bottle',
-  'bus',
-  'car',
-  'cat',
-  'chair',
-  'cow',
-  'diningtable',
-  'dog',
-  'horse',
-  'motorbike',
-  'person',
-  'pottedplant',
-  'sheep',
-  'sofa',
-  'train',
-  'tvmonitor',
-] as const;
+export { VOC_CLASSES } from '@kd/codecs';
 
 /** VOC parameters; defaults: the 20 classes, 2010 metric, IoU > 0.5. */
 export const vocParams = (options: Partial<VocParams> = {}): VocParams => ({

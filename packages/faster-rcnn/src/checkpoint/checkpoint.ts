@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatDecodeErrors } from '@kd/codecs';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { formatErrors } from '../config/codecs.js';
 import { decodeFasterRcnnConfig, type FasterRcnnConfig } from '../config/fasterRcnnConfig.js';
 import { FasterRcnn } from '../model/FasterRcnn.js';
 import { fileIOHandler } from './fileIOHandler.js';
@@ -100,7 +100,7 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   const meta = CheckpointMetadataCodec.decode(artifacts.userDefinedMetadata);
   if (E.isLeft(meta)) {
     throw new Error(
-      `${join(dir, 'model.json')}: not a kd Faster R-CNN checkpoint\n  ${formatErrors(meta.left).join('\n  ')}`,
+      `${join(dir, 'model.json')}: not a kd Faster R-CNN checkpoint\n  ${formatDecodeErrors(meta.left, undefined).join('\n  ')}`,
     );
   }
   const config = decodeFasterRcnnConfig(meta.right.config, `${join(dir, 'model.json')} (config)`);

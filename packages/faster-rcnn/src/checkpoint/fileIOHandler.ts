@@ -10,10 +10,10 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { formatDecodeErrors } from '@kd/codecs';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { formatErrors } from '../config/codecs.js';
 
 const WEIGHTS_FILE = 'weights.bin';
 const MODEL_FILE = 'model.json';
@@ -126,7 +126,7 @@ export function fileIOHandler(dir: string): tf.io.IOHandler {
       const decoded = ModelJsonCodec.decode(json);
       if (E.isLeft(decoded))
         throw new Error(
-          `${path}: not a kd checkpoint\n  ${formatErrors(decoded.left).join('\n  ')}`,
+          `${path}: not a kd checkpoint\n  ${formatDecodeErrors(decoded.left, undefined).join('\n  ')}`,
         );
       const manifest = decoded.right.weightsManifest;
       const specs = manifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[];

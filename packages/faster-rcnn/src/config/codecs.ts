@@ -37,22 +37,6 @@ export const NonNegative = t.brand(
   'NonNegative',
 );
 
-/** Renders io-ts errors as `at a.b.c: expected X, got Y` lines. */
-export function formatErrors(errors: t.Errors): string[] {
-  return errors.map((e) => {
-    // Intersection and union members add numeric keys that are not part of the user's path.
-    const path = e.context
-      .filter((c, i) => {
-        const parent = (e.context[i - 1]?.type as { _tag?: string } | undefined)?._tag;
-        return c.key !== '' && parent !== 'IntersectionType' && parent !== 'UnionType';
-      })
-      .map((c) => c.key)
-      .join('.');
-    const expected = e.context.at(-1)?.type.name ?? 'a valid value';
-    return `at ${path || '(root)'}: expected ${expected}, got ${JSON.stringify(e.value)}`;
-  });
-}
-
 /** Lists keys of `value` that `template` does not have (recursively for plain objects). */
 export function unknownKeys(value: unknown, template: unknown, path = ''): string[] {
   if (!isPlainObject(value) || !isPlainObject(template)) return [];

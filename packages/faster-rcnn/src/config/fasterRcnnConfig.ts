@@ -1,9 +1,9 @@
+import { formatDecodeErrors } from '@kd/codecs';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { BACKBONE_NAMES } from '../backbones/createBackbone.js';
 import {
   deepMerge,
-  formatErrors,
   isPlainObject,
   NonNegative,
   Positive,
@@ -176,7 +176,7 @@ export function decodeFasterRcnnConfig(
   const decoded = FasterRcnnConfigCodec.decode(merged);
   if (E.isLeft(decoded))
     return E.left(
-      `${source}: invalid Faster R-CNN config\n  ${formatErrors(decoded.left).join('\n  ')}`,
+      `${source}: invalid Faster R-CNN config\n  ${formatDecodeErrors(decoded.left, undefined).join('\n  ')}`,
     );
   const c = decoded.right;
   if (c.rpn.bgIouThreshold > c.rpn.fgIouThreshold) {

@@ -1,6 +1,7 @@
+import { formatDecodeErrors } from '@kd/codecs';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { formatErrors, NonNegative, Positive, PositiveInt } from '../config/codecs.js';
+import { NonNegative, Positive, PositiveInt } from '../config/codecs.js';
 
 /** Format tag of a kd detector export (`detector.json` and `model.json`'s `userDefinedMetadata.kdDetector`). */
 export const DETECTOR_FORMAT = 'kd-detector';
@@ -48,7 +49,7 @@ export function decodeDetectorManifest(
   const decoded = DetectorManifestCodec.decode(json);
   if (E.isLeft(decoded)) {
     return E.left(
-      `${source}: not a kd detector sidecar\n  ${formatErrors(decoded.left).join('\n  ')}`,
+      `${source}: not a kd detector sidecar\n  ${formatDecodeErrors(decoded.left, undefined).join('\n  ')}`,
     );
   }
   return decoded;

@@ -1,7 +1,7 @@
+import { formatDecodeErrors } from '@kd/codecs';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { formatErrors } from '../config/codecs.js';
 import { decodeFasterRcnnConfig } from '../config/fasterRcnnConfig.js';
 import { FasterRcnn } from '../model/FasterRcnn.js';
 import { Detector } from './Detector.js';
@@ -24,7 +24,7 @@ export async function loadDetector(source: string | tf.io.IOHandler): Promise<De
   const topology = TopologyCodec.decode(artifacts.modelTopology);
   if (E.isLeft(topology)) {
     throw new Error(
-      `${name} (modelTopology): not a kd detector export (tf.loadLayersModel/loadGraphModel exports are not supported)\n  ${formatErrors(topology.left).join('\n  ')}`,
+      `${name} (modelTopology): not a kd detector export (tf.loadLayersModel/loadGraphModel exports are not supported)\n  ${formatDecodeErrors(topology.left, undefined).join('\n  ')}`,
     );
   }
   const config = decodeFasterRcnnConfig(topology.right.config, `${name} (modelTopology.config)`);

@@ -1,7 +1,7 @@
+import { formatDecodeErrors } from '@kd/codecs';
 import type * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { formatErrors } from '../config/codecs.js';
 
 const QuantizationCodec = t.intersection([
   t.type({ dtype: t.keyof({ uint8: null, uint16: null, float16: null }) }),
@@ -56,7 +56,7 @@ export function decodeKerasModelJson(
   const r = KerasModelJsonCodec.decode(value);
   return E.isLeft(r)
     ? E.left(
-        `${source}: not a TensorFlow.js Layers model.json\n  ${formatErrors(r.left).join('\n  ')}`,
+        `${source}: not a TensorFlow.js Layers model.json\n  ${formatDecodeErrors(r.left, undefined).join('\n  ')}`,
       )
     : E.right(r.right);
 }

@@ -1,7 +1,7 @@
+import { formatDecodeErrors } from '@kd/codecs';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
-import { formatDecodeErrors } from '../internal/formatDecodeError.js';
 import type { Schedule } from '../stack/schedule.js';
 import { constant, cosineWarmup, linear, stepwise } from '../stack/schedule.js';
 import type { PaperObjectiveOptions } from './paperObjective.js';
@@ -111,7 +111,7 @@ export function decodePaperObjectiveConfig(
     );
   return pipe(
     PaperObjectiveConfig.decode(json),
-    E.mapLeft((errors) => formatDecodeErrors(errors, source, path)),
+    E.mapLeft((errors) => formatDecodeErrors(errors, source, { root: path })),
     E.map((c) => {
       const { mu, distillWeight, ...rest } = c;
       return {

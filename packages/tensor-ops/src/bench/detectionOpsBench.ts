@@ -10,10 +10,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32, type Rng } from '@kd/random';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend/initBackend.js';
 import { nms } from '../nms/nms.js';
-import { createRng, type Rng } from '../random/createRng.js';
 import { roiAlign } from '../roi/roiAlign.js';
 import { REFERENCE_PYTHON, runReference, torchAvailable } from './runReference.js';
 
@@ -90,7 +90,7 @@ interface Row {
 
 async function main(): Promise<void> {
   const info = await initBackend();
-  const rng = createRng(2017);
+  const rng = mulberry32(2017);
   const feat = tf.randomNormal(FEAT, 0, 1, 'float32', 1) as tf.Tensor4D;
   const roiCases = [128, 512].flatMap((k) => {
     const rois = randomRois(k, rng);

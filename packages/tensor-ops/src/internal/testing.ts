@@ -1,16 +1,10 @@
 // Test helpers shared by this package's tests (not exported from the package root).
+import { mulberry32 } from '@kd/random';
 import * as tf from '@tensorflow/tfjs-core';
 
-/** mulberry32: a tiny seeded PRNG so that test inputs are reproducible. */
+/** Reproducible uniform test inputs: the `mulberry32` stream of `seed`. */
 export function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed).next;
 }
 
 export function randomArray(size: number, seed: number, lo = -1, hi = 1): Float32Array {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import { mulberry32 } from '@kd/random';
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng } from '../random/createRng.js';
 import { fixture, noLeak, useCpu } from '../test-util.js';
 import { BELOW_LOW_THRESHOLD, BETWEEN_THRESHOLDS, matchBoxes } from './matchBoxes.js';
 import { sampleBalanced } from './sampleBalanced.js';
@@ -71,14 +71,14 @@ test('sampleBalanced: counts, classes, determinism by seed', () => {
   );
 });
 
-test('createRng: reproducible, uniform-looking, resumable from state', () => {
-  const r = createRng(123);
+test('mulberry32: reproducible, uniform-looking, resumable from state', () => {
+  const r = mulberry32(123);
   const xs = Array.from({ length: 10000 }, () => r.next());
   assert.ok(xs.every((x) => x >= 0 && x < 1));
   const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
   assert.ok(Math.abs(mean - 0.5) < 0.02, `mean ${mean}`);
-  const r2 = createRng(123);
+  const r2 = mulberry32(123);
   assert.equal(r2.next(), xs[0]);
-  const resumed = createRng(r.state());
+  const resumed = mulberry32(r.state());
   assert.equal(resumed.next(), r.next());
 });

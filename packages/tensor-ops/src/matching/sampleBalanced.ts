@@ -1,4 +1,4 @@
-import { createRng, type Rng, sampleWithoutReplacement } from '../random/createRng.js';
+import { mulberry32, type Rng, sampleWithoutReplacement } from '@kd/random';
 
 export interface SampleBalancedOptions {
   /** Total samples per image (e.g. 256 anchors, 512 RoIs). */
@@ -28,7 +28,7 @@ export function sampleBalanced(
   labels: ArrayLike<number>,
   options: SampleBalancedOptions,
 ): BalancedSample {
-  const rng = options.rng ?? (options.seed !== undefined ? createRng(options.seed) : undefined);
+  const rng = options.rng ?? (options.seed !== undefined ? mulberry32(options.seed) : undefined);
   if (!rng)
     throw new Error('sampleBalanced: pass a seed or an rng (randomness is always explicit)');
   const pos: number[] = [];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import { mulberry32 } from '@kd/random';
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng } from '../random/createRng.js';
 import { assertClose, fixture, noLeak, useCpu } from '../test-util.js';
 import { batchedNms } from './batchedNms.js';
 import { nms } from './nms.js';
@@ -106,7 +106,7 @@ function naiveNms(boxes: Float32Array, scores: Float32Array, t: number): number[
 }
 
 test('nms equals the literal torchvision kernel on integer-grid boxes (exact-threshold IoUs) at many thresholds', async () => {
-  const rng = createRng(99);
+  const rng = mulberry32(99);
   for (const n of [300, 1200]) {
     const boxes = new Float32Array(n * 4);
     for (let i = 0; i < n; i++) {

@@ -1,5 +1,7 @@
-/** A seeded pseudo-random generator (sfc32): same seed, same sequence, on every platform. */
-export interface Rng {
+import { fmix32 } from './fmix32.js';
+
+/** A seeded generator with a 128-bit state that draws several distributions and forks streams. */
+export interface ForkableRng {
   /** Uniform in [0, 1). */
   next(): number;
   /** Uniform in [lo, hi). */
@@ -9,19 +11,19 @@ export interface Rng {
   /** Standard normal (Box–Muller). */
   normal(): number;
   /** A new independent generator derived from this one (for per-item streams). */
-  fork(): Rng;
+  fork(): ForkableRng;
 }
 
-/** Creates an sfc32 generator from a 32-bit integer seed. */
-export const createRng = (seed: number): Rng => {
+/**
+ * sfc32 (Chris Doty-Humphrey's small fast counting generator) from a 32-bit integer seed. Same
+ * seed, same sequence, on every platform; the data pipeline and the synthetic dataset draw from it.
+ */
+export const sfc32 = (seed: number): ForkableRng => {
   // splitmix32 expands the seed into sfc32's 128-bit state.
   let s = seed >>> 0;
   const split = (): number => {
     s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
+    return fmix32(s);
   };
   let a = split();
   let b = split();
@@ -38,7 +40,7 @@ export const createRng = (seed: number): Rng => {
   };
   for (let i = 0; i < 12; i++) u32();
   const next = (): number => u32() / 4294967296;
-  const rng: Rng = {
+  return {
     next,
     uniform: (lo, hi) => lo + (hi - lo) * next(),
     int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
@@ -47,7 +49,6 @@ export const createRng = (seed: number): Rng => {
       const v = next();
       return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     },
-    fork: () => createRng(u32()),
+    fork: () => sfc32(u32()),
   };
-  return rng;
 };

@@ -1,0 +1,23 @@
+/** The 20 PASCAL VOC classes, in the devkit's order (class index i is `VOC_CLASSES[i]`). */
+export const VOC_CLASSES = [
+  'aeroplane',
+  'bicycle',
+  'bird',
+  'boat',
+  'bottle',
+  'bus',
+  'car',
+  'cat',
+  'chair',
+  'cow',
+  'diningtable',
+  'dog',
+  'horse',
+  'motorbike',
+  'person',
+  'pottedplant',
+  'sheep',
+  'sofa',
+  'train',
+  'tvmonitor',
+] as const;
