@@ -78,7 +78,18 @@ for (const [name, p] of Object.entries(pkgs)) {
       '.': { types: './dist/index.d.ts', import: './dist/index.js' },
       './package.json': './package.json',
     },
-    files: ['dist', '!dist/**/*.test.*', '!dist/**/test-util*', 'README.md'],
+    // Sources ship so that the source maps resolve; tests, benches and test helpers do not
+    // (packages/integration-tests/src/packInstall.test.ts checks every tarball).
+    files: [
+      'dist',
+      'src',
+      'README.md',
+      ...['**/*.test.*', '**/test-util*', 'bench', 'internal/testing.*'].flatMap((g) => [
+        `!dist/${g}`,
+        `!src/${g}`,
+      ]),
+      '!dist/.tsbuildinfo',
+    ],
     ...(p.bin ? { bin: { kd: './dist/bin.js' } } : {}),
     scripts: {
       build: 'tsc -p tsconfig.json',
