@@ -3,11 +3,16 @@
 // node: imports. Checkpoint folders (node:fs) are in the Node entry, ./index.ts.
 export type { Backbone, BackboneForward, BackboneLayer } from './backbones/Backbone.js';
 export {
+  type BackboneFactory,
+  backboneNames,
+  createBackbone,
+  registerBackbone,
+} from './backbones/backboneRegistry.js';
+export {
   BACKBONE_NAMES,
   type BackboneName,
   type BackboneSpec,
-  createBackbone,
-} from './backbones/createBackbone.js';
+} from './backbones/builtinBackbones.js';
 export {
   DEFAULT_FASTER_RCNN_CONFIG,
   decodeFasterRcnnConfig,

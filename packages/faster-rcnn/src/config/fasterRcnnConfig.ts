@@ -1,7 +1,7 @@
 import { formatDecodeErrors } from '@kd/codecs';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { BACKBONE_NAMES } from '../backbones/createBackbone.js';
+import { backboneNames } from '../backbones/backboneRegistry.js';
 import {
   deepMerge,
   isPlainObject,
@@ -12,14 +12,20 @@ import {
   unknownKeys,
 } from './codecs.js';
 
+/** A built-in or registered backbone name, checked against the registry when decoded. */
+const BackboneNameCodec = new t.Type<string, string, unknown>(
+  'BackboneName',
+  (u): u is string => typeof u === 'string' && backboneNames().includes(u),
+  (u, c) =>
+    typeof u === 'string' && backboneNames().includes(u)
+      ? t.success(u)
+      : t.failure(u, c, `expected a backbone name (${backboneNames().join(', ')})`),
+  t.identity,
+);
+
 const BackboneCodec = t.intersection([
   t.type({
-    name: t.keyof(
-      Object.fromEntries(BACKBONE_NAMES.map((n) => [n, null])) as Record<
-        (typeof BACKBONE_NAMES)[number],
-        null
-      >,
-    ),
+    name: BackboneNameCodec,
   }),
   t.partial({
     widthMultiplier: Positive,

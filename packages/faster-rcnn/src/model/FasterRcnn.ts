@@ -1,7 +1,7 @@
 import { batchedNms, generateAnchors, gridAnchors, type Rng } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Backbone } from '../backbones/Backbone.js';
-import { createBackbone } from '../backbones/createBackbone.js';
+import { type BackboneFactory, createBackbone } from '../backbones/backboneRegistry.js';
 import type { FasterRcnnConfig } from '../config/fasterRcnnConfig.js';
 import {
   deltasForLabels,
@@ -77,9 +77,17 @@ export class FasterRcnn {
   private readonly baseAnchors: tf.Tensor2D;
   private readonly anchorCache = new Map<string, Float32Array>();
 
-  constructor(readonly config: FasterRcnnConfig) {
+  /**
+   * @param options.backbone builds this model's backbone instead of the one `config.backbone.name`
+   * names (any object implementing `Backbone`, its weights created in the given store). A model
+   * built so cannot be re-created from its checkpoint by name; `registerBackbone` can.
+   */
+  constructor(
+    readonly config: FasterRcnnConfig,
+    options: { readonly backbone?: BackboneFactory } = {},
+  ) {
     this.params = new ParamStore(config.seed);
-    this.backbone = createBackbone(config.backbone, this.params);
+    this.backbone = (options.backbone ?? createBackbone)(config.backbone, this.params);
     const numAnchors = config.anchors.ratios.length * config.anchors.scales.length;
     this.rpn = new RpnHead(this.params, this.backbone.outChannels, config.rpn.channels, numAnchors);
     this.boxHead = new BoxHead(

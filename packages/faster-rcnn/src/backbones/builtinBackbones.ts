@@ -4,7 +4,7 @@ import { MobileNetV2 } from './MobileNetV2.js';
 import { ResNet18 } from './ResNet18.js';
 import { SequentialBackbone, type SequentialStep } from './SequentialBackbone.js';
 
-/** The backbones kd builds. The first four are the paper's family. */
+/** The backbones kd builds in (registered by name in `backboneRegistry`). The first four are the paper's family. */
 export const BACKBONE_NAMES = [
   'vgg16',
   'vggm',
@@ -16,7 +16,8 @@ export const BACKBONE_NAMES = [
 export type BackboneName = (typeof BACKBONE_NAMES)[number];
 
 export interface BackboneSpec {
-  readonly name: BackboneName;
+  /** A built-in name (`BACKBONE_NAMES`) or one given to `registerBackbone`. */
+  readonly name: string;
   /** Scales every layer's channels (1.0 = the published network). Default 1. */
   readonly widthMultiplier?: number;
   /** 16 (published) or 8 (drops the last pooling step: for small images). Sequential backbones only. */
@@ -78,10 +79,10 @@ function dropLastPool(steps: SequentialStep[]): SequentialStep[] {
 }
 
 /**
- * Builds a backbone's weights in `store` (under `backbone/…`) from its spec.
+ * Builds a built-in backbone's weights in `store` (under `backbone/…`) from its spec.
  * Layer names follow the published networks (`conv5_3`, `conv5`, `layer3`, `block4`).
  */
-export function createBackbone(spec: BackboneSpec, store: ParamStore): Backbone {
+export function builtinBackbone(spec: BackboneSpec, store: ParamStore): Backbone {
   const wm = spec.widthMultiplier ?? 1;
   const c = (n: number) => scaleChannels(n, wm);
   const stride8 = spec.outputStride === 8;
@@ -104,4 +105,5 @@ export function createBackbone(spec: BackboneSpec, store: ParamStore): Backbone 
       if (stride8) throw new Error(`${spec.name}: outputStride 8 is not supported (only 16)`);
       return spec.name === 'resnet18' ? new ResNet18(store, wm) : new MobileNetV2(store, wm);
   }
+  throw new Error(`'${spec.name}' is not a built-in backbone (${BACKBONE_NAMES.join(', ')})`);
 }
