@@ -77,7 +77,7 @@ describe('readRunFolder', () => {
     const metrics = join(root, 'm1', 'metrics.jsonl');
     assert.equal(
       bad('m1', { 'metrics.jsonl': [step(1, 1), step(2, 1), { step: 3, loss: 'high' }] }),
-      `${metrics}: line 3: invalid step line: at loss: expected (number | null), got "high"`,
+      `${metrics}: line 3: invalid step line: at loss: expected number | null, got "high"`,
     );
     assert.equal(
       bad('m2', { 'metrics.jsonl': [step(1, 1), '{"step": 2,'] }).split(' (')[0],
@@ -93,7 +93,7 @@ describe('readRunFolder', () => {
     );
     assert.equal(
       bad('s1', { 'scores.json': { ...scores, images: undefined } }),
-      `${join(root, 's1', 'scores.json')}: invalid scores: at images: expected NonNegativeInt, got undefined`,
+      `${join(root, 's1', 'scores.json')}: invalid scores: at images: expected NonNegativeInt, got nothing (missing)`,
     );
     assert.match(
       bad('c1', { 'config.json': { ...config, optim: { ...config.optim, steps: 0 } } }),
