@@ -84,3 +84,13 @@ test('showValue cuts long values and keeps NaN and Infinity readable', () => {
   assert.equal(showValue('x'.repeat(100), 20), `"${'x'.repeat(16)}...`);
   assert.equal(showValue(undefined), 'nothing (missing)');
 });
+
+test('README example: the objective codec and its message', () => {
+  const Objective = t.type({ temperature: t.number });
+  assert.deepEqual(
+    formatDecodeErrors(errorsOf(Objective, { temperature: 'hot' }), 'run.json', {
+      root: 'objective',
+    }),
+    ['run.json: at objective.temperature: expected number, got "hot"'],
+  );
+});
