@@ -13,6 +13,14 @@ const ALLOWED = {
   '@kd/losses': ['@kd/tensor-ops'],
   '@kd/adaptation': ['@kd/tensor-ops'],
   '@kd/faster-rcnn': ['@kd/tensor-ops', '@kd/data-voc-coco-kitti'],
+  '@kd/distill': [
+    '@kd/tensor-ops',
+    '@kd/data-voc-coco-kitti',
+    '@kd/losses',
+    '@kd/adaptation',
+    '@kd/faster-rcnn',
+    '@kd/eval',
+  ],
 };
 const TOP = (name) =>
   name === '@kd/cli' || name.startsWith('@kd/example') || name === '@kd/integration-tests';

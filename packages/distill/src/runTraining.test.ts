@@ -7,9 +7,9 @@ import { FasterRcnn, loadPretrainedBackbone } from '@kd/faster-rcnn';
 import { initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
-import { testRunConfig, tinyDetector } from '../test-util.js';
 import { decodeRunConfig } from './runConfig.js';
 import { runTraining } from './runTraining.js';
+import { testRunConfig, tinyDetector } from './test-util.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kd-run-'));
 before(async () => {
@@ -42,7 +42,6 @@ describe('runTraining', () => {
         optim: { steps: 4, batchSize: 2, lr: 0.01 },
       }),
       runDir: teacherDir,
-      quiet: true,
     });
     assert.ok(r.completed && r.scores);
     assert.equal(lossLines(teacherDir).length, 4);
@@ -63,7 +62,7 @@ describe('runTraining', () => {
       },
     });
     await assert.rejects(
-      runTraining({ config: cfg, runDir: join(dir, 'hints-raw'), quiet: true }),
+      runTraining({ config: cfg, runDir: join(dir, 'hints-raw') }),
       /'Hints' row \(hint without adaptation\) needs the student's conv4_3 \[6,6,32\] and the teacher's conv4_3 \[6,6,64\]/,
     );
     assert.ok(tf.memory().numTensors - before <= 2);
@@ -84,11 +83,10 @@ describe('runTraining', () => {
         hint: { teacherLayer: 'conv4_3', studentLayer: 'conv4_3' },
       },
     });
-    const full = await runTraining({ config: cfg, runDir: join(dir, 'full'), quiet: true });
+    const full = await runTraining({ config: cfg, runDir: join(dir, 'full') });
     const part = await runTraining({
       config: cfg,
       runDir: join(dir, 'crash'),
-      quiet: true,
       stopAfterSteps: 2,
     });
     assert.equal(part.completed, false);
@@ -98,7 +96,7 @@ describe('runTraining', () => {
       join(dir, 'crash', 'metrics.jsonl'),
       `${JSON.stringify({ step: 3, loss: 123 })}\n`,
     );
-    const resumed = await runTraining({ config: cfg, runDir: join(dir, 'crash'), quiet: true });
+    const resumed = await runTraining({ config: cfg, runDir: join(dir, 'crash') });
     assert.ok(resumed.completed);
     const a = lossLines(join(dir, 'full'));
     const b = lossLines(join(dir, 'crash'));
@@ -152,7 +150,7 @@ describe('runTraining', () => {
       },
       optim: { steps: 1, batchSize: 1, lr: 1e-9 },
     });
-    const r = await runTraining({ config: cfg, runDir: join(dir, 'pretrained'), quiet: true });
+    const r = await runTraining({ config: cfg, runDir: join(dir, 'pretrained') });
     assert.ok(r.completed);
     // lr 1e-9: after the step the backbone still holds the Keras weights (random ones differ by O(0.1)).
     const fresh = new FasterRcnn(r.model.config);
