@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -112,6 +119,84 @@ describe('runTraining', () => {
       tf.memory().numTensors - before <= 2 * 3,
       `tensors leaked by the runs: ${tf.memory().numTensors - before}`,
     );
+  });
+
+  test('a LATEST naming a missing checkpoint is an error; the run folder is left as it was', async () => {
+    const cfg = config({
+      dataset,
+      model: { detector: detector(0.0625, 2) },
+      optim: { steps: 4, batchSize: 2, lr: 0.01, checkpointEvery: 1 },
+    });
+    const run = join(dir, 'latest');
+    (await runTraining({ config: cfg, runDir: run, stopAfterSteps: 2 })).model.dispose();
+    const ckpts = join(run, 'checkpoints');
+    const metrics = readFileSync(join(run, 'metrics.jsonl'), 'utf8');
+    const listed = readdirSync(ckpts).sort();
+    writeFileSync(join(ckpts, 'LATEST'), 'ckpt-000009\n');
+    await assert.rejects(
+      runTraining({ config: cfg, runDir: run }),
+      /LATEST names 'ckpt-000009', but .* is missing or incomplete/,
+    );
+    assert.equal(readFileSync(join(run, 'metrics.jsonl'), 'utf8'), metrics);
+    assert.deepEqual(readdirSync(ckpts).sort(), listed);
+
+    // A power cut while a metrics line was written leaves it torn: resume drops it and says so.
+    writeFileSync(join(ckpts, 'LATEST'), 'ckpt-000002\n');
+    appendFileSync(join(run, 'metrics.jsonl'), '{"step":3,"lr":0.0');
+    const logs: string[] = [];
+    const r = await runTraining({ config: cfg, runDir: run, onLog: (l) => logs.push(l) });
+    assert.ok(r.completed);
+    r.model.dispose();
+    assert.equal(lossLines(run).length, 4);
+    assert.ok(
+      logs.some((l) => /dropped a torn last line/.test(l)),
+      logs.join('\n'),
+    );
+  });
+
+  test('an aborted signal stops after the step under way, with a checkpoint to resume from', async () => {
+    const cfg = config({
+      dataset,
+      model: { detector: detector(0.0625, 2) },
+      optim: { steps: 50, batchSize: 2, lr: 0.01 },
+    });
+    const run = join(dir, 'abort');
+    const stop = new AbortController();
+    const r = await runTraining({
+      config: cfg,
+      runDir: run,
+      signal: stop.signal,
+      onStep: (s) => {
+        if (s.step === 2) stop.abort();
+      },
+    });
+    r.model.dispose();
+    assert.equal(r.completed, false);
+    assert.equal(r.steps, 2);
+    assert.equal(readFileSync(join(run, 'checkpoints', 'LATEST'), 'utf8').trim(), 'ckpt-000002');
+  });
+
+  test('the logged components are weighted and sum to the minimised loss', () => {
+    const lines = readFileSync(join(dir, 'full', 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, number>)
+      .filter((l) => l.loss !== undefined);
+    assert.ok(lines.length > 0);
+    for (const l of lines) {
+      const parts = Object.entries(l).filter(
+        ([k]) => !['step', 'lr', 'loss', 'gradNorm', 'ms'].includes(k),
+      );
+      assert.ok(
+        parts.some(([k]) => k.startsWith('hint')),
+        Object.keys(l).join(),
+      );
+      const sum = parts.reduce((a, [, v]) => a + v, 0);
+      assert.ok(
+        Math.abs(sum - l.loss!) <= 1e-5 * Math.max(1, Math.abs(l.loss!)),
+        `${sum} vs ${l.loss}`,
+      );
+    }
   });
 
   test('config errors name the path and what was expected; unknown keys are rejected', () => {

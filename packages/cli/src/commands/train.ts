@@ -1,7 +1,7 @@
 import { basename, join } from 'node:path';
 import { readRunConfig, runTraining } from '@kd/distill';
 import { initBackend } from '@kd/tensor-ops';
-import type { Command } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { printedHooks } from '../pipeline/printedHooks.js';
 import { PRESET_NAMES, presetConfig } from '../presets/presets.js';
@@ -71,7 +71,8 @@ async function trainAction(kind: 'train' | 'distill', opts: TrainCliOptions): Pr
     );
   }
   result.model.dispose();
-  if (!result.completed) process.exitCode = 130;
+  // An interrupted run exits 130 (128 + SIGINT), as a shell reports a Ctrl-C'd command.
+  if (!result.completed) throw new CommanderError(130, 'kd.interrupted', 'interrupted');
 }
 
 export function registerTrain(program: Command): void {
