@@ -19,6 +19,7 @@ const PACKAGES = [
   'losses',
   'adaptation',
   'faster-rcnn',
+  'distill',
   'cli',
 ] as const;
 
