@@ -26,7 +26,10 @@ test("the reader's problems are reported; the images it could read are kept", as
     testImages: 2,
     imageSize: 48,
   };
-  await loadSplit(cfg, 'train');
+  const generated: number[][] = [];
+  await loadSplit(cfg, 'train', { onProgress: (done, total) => generated.push([done, total]) });
+  assert.deepEqual(generated.at(-1), [6, 6]);
+  assert.equal(generated.length, 6);
   const voc = join(root, 'voc', 'VOCdevkit', 'VOC2007');
   const id = readFileSync(join(voc, 'ImageSets', 'Main', 'train.txt'), 'utf8').split('\n')[0]!;
   const first = readdirSync(join(voc, 'JPEGImages')).find((f) => f.startsWith(`${id.trim()}.`))!;

@@ -38,6 +38,8 @@ function orThrow(r: E.Either<ReadFailure, Dataset>, what: string): Dataset {
 export interface LoadDatasetOptions {
   /** Receives the reader's problems (objects fixed or skipped, images skipped), one summary line first. */
   readonly onLog?: (line: string) => void;
+  /** Progress of generating the embedded dataset (first use only), in images. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** Reports a split's problems and refuses a split left without images. */
@@ -73,6 +75,7 @@ export interface LoadedSplit {
 /** The embedded dataset's folder, generated once (deterministic from its seed and sizes). */
 async function ensureShapes(
   config: RunConfig['dataset'],
+  onProgress: LoadDatasetOptions['onProgress'],
 ): Promise<{ root: string; seed: number; imageSize: number }> {
   const seed = config.seed ?? SHAPES_DEFAULTS.seed;
   const trainImages = config.trainImages ?? SHAPES_DEFAULTS.trainImages;
@@ -85,6 +88,7 @@ async function ensureShapes(
     mkdirSync(root, { recursive: true });
     await generateShapesDataset({
       root,
+      ...(onProgress ? { onProgress } : {}),
       seed,
       trainImages,
       testImages,
@@ -105,12 +109,13 @@ export async function loadSplit(
   which: 'train' | 'test',
   options: LoadDatasetOptions = {},
 ): Promise<LoadedSplit> {
-  return checked(await readSplit(config, which), which, options);
+  return checked(await readSplit(config, which, options), which, options);
 }
 
 async function readSplit(
   config: RunConfig['dataset'],
   which: 'train' | 'test',
+  options: LoadDatasetOptions,
 ): Promise<LoadedSplit> {
   const policy = config.policy ? { policy: config.policy } : {};
   const limit = (s: readonly Sample[]) => {
@@ -118,7 +123,7 @@ async function readSplit(
     return n === undefined ? s : s.slice(0, n);
   };
   if (config.format === 'shapes') {
-    const { root, seed, imageSize } = await ensureShapes(config);
+    const { root, seed, imageSize } = await ensureShapes(config, options.onProgress);
     const classes = [...SHAPE_CLASSES];
     const voc = join(root, 'voc');
     const dataset = orThrow(

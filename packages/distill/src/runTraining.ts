@@ -38,9 +38,12 @@ export interface StepRecord {
   readonly ms: number;
 }
 
-/** What long work reports: `prepare` (the evaluation split), `train` (steps), `evaluate` (images). */
+/**
+ * What long work reports: `generate` (the embedded dataset, first use), `prepare` (the evaluation
+ * split), `train` (steps), `evaluate` (images).
+ */
 export interface ProgressEvent {
-  readonly stage: 'prepare' | 'train' | 'evaluate';
+  readonly stage: 'generate' | 'prepare' | 'train' | 'evaluate';
   readonly done: number;
   readonly total: number;
   readonly info?: Readonly<Record<string, string>>;
@@ -136,7 +139,12 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
   claimRunFolder(runDir, `${JSON.stringify(config, null, 2)}\n`, options.restart);
   const configPath = join(runDir, 'config.json');
 
-  const dataset = options.data?.dataset ?? (await loadDataset(config.dataset, { onLog: log }));
+  const dataset =
+    options.data?.dataset ??
+    (await loadDataset(config.dataset, {
+      onLog: log,
+      onProgress: (done, total) => progress({ stage: 'generate', done, total }),
+    }));
   const transform = studentTransform(config);
   const test =
     options.data?.test ??
