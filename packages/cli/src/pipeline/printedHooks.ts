@@ -2,8 +2,9 @@ import type { ProgressEvent, TrainingHooks } from '@kd/distill';
 import { createProgress, type Progress } from './progress.js';
 
 /**
- * `runTraining`'s hooks as the CLI shows them on stderr: log lines, and a progress display per
- * stage (preparing the evaluation split, training steps, the final evaluation). Nothing when quiet.
+ * `runTraining`'s hooks as the CLI shows them on stderr: log lines (always: they carry the
+ * dataset's problems and the resume notes, and stdout stays clean for `--json`), and a progress
+ * display per stage (generating, preparing, training steps, evaluating) unless `quiet`.
  */
 export function printedHooks(
   title: string,
@@ -16,7 +17,7 @@ export function printedHooks(
   };
   return {
     onLog(line) {
-      if (!quiet) process.stderr.write(`${line}\n`);
+      process.stderr.write(`${line}\n`);
     },
     onProgress(e) {
       if (quiet) return;
