@@ -3,16 +3,24 @@
  * that hands weight from the hard labels to the teacher over training, the teacher's soft targets
  * on the RCN only (T = 2 with T² scaling, background column 1.5), the teacher bound with a margin,
  * an L1 hint warmed up from zero, and a term written here by hand (RPN objectness agreement).
- * It trains a student on the embedded shapes dataset from the shipped teacher, then prints the
- * stack, the last step's named losses and the student's mAP.
+ *
+ * The pipeline is built from the packages, without the CLI: the embedded shapes dataset and its
+ * batches from @kd/data-voc-coco-kitti, the frozen teacher and the student from @kd/faster-rcnn,
+ * the hint pairing from @kd/adaptation, one distillation step at a time from @kd/distill, and the
+ * COCO evaluation from @kd/eval. It prints the stack, the last step's named losses and the
+ * student's mAP.
  *
  *   node dist/main.js [--steps 30] [--teacher models/shapes-teacher] [--out DIR]
  */
-import { readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { presetConfig, runTraining } from '@kd/cli';
+import { createHintPairing } from '@kd/adaptation';
+import { ensureShapesDataset, loadBatches, type Sample } from '@kd/data-voc-coco-kitti';
+import { type Distillation, distillStep, toDetectionBatch } from '@kd/distill';
+import { type CocoDetection, type CocoGtAnnotation, cocoEvaluator, cocoParams } from '@kd/eval';
+import { decodeFasterRcnnConfig, FasterRcnn, loadFasterRcnn } from '@kd/faster-rcnn';
 import {
   boundedRegressionTerm,
   classificationTerm,
@@ -27,8 +35,9 @@ import {
   softTargetTerm,
   stopGradient,
 } from '@kd/losses';
-import { initBackend } from '@kd/tensor-ops';
+import { createRng, initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
+import * as E from 'fp-ts/lib/Either.js';
 
 // `pnpm start -- --flag` passes the `--` through: drop it.
 const argv = process.argv.slice(2);
@@ -83,34 +92,164 @@ const stack = lossStack<DistillContext>([
   { term: rpnAgreement, weight: 0.5 },
 ]);
 
+/** The student of the `shapes-distill` preset: the teacher's VGG16 at half its width (×0.0625). */
+const STUDENT = {
+  backbone: { name: 'vgg16', widthMultiplier: 0.0625, outputStride: 8 },
+  anchors: { baseSize: 8, ratios: [0.5, 1, 2], scales: [1.5, 3, 6] },
+  rpn: {
+    channels: 32,
+    preNmsTopNTrain: 600,
+    postNmsTopNTrain: 300,
+    preNmsTopNTest: 300,
+    postNmsTopNTest: 100,
+    batchSizePerImage: 128,
+  },
+  roiHead: { fcDims: [64], batchSizePerImage: 64, outputSize: 7 },
+  seed: 2,
+};
+/** The Faster R-CNN resize: the shapes images are 128 px squares, seen at their own size. */
+const TRANSFORM = { minSize: 128, maxSize: 213, sizeDivisible: 8 } as const;
+const BATCH = 4;
+const HINT_LAYER = 'conv5_3';
+
+/** The guided (student) or hint (teacher) layer's feature shape `[h, w, C]` at the input size. */
+function hintShape(model: FasterRcnn, size: number): { shape: number[]; stride: number } {
+  const layer = model.backbone.layers.find((l) => l.name === HINT_LAYER)!;
+  const side = Math.ceil(size / layer.stride);
+  return { shape: [side, side, layer.channels], stride: layer.stride };
+}
+
+/** COCO mAP@0.5 of `model` on `samples` (@kd/eval's evaluator, identical to pycocotools). */
+async function mAP50(
+  model: FasterRcnn,
+  samples: readonly Sample[],
+  classes: number,
+): Promise<number> {
+  let state = cocoEvaluator.empty(cocoParams(Array.from({ length: classes }, (_, i) => i + 1)));
+  let annId = 1;
+  for await (const b of loadBatches(samples, { ...TRANSFORM, batchSize: 8 })) {
+    const batch = toDetectionBatch(b);
+    const dets = await model.predict(batch);
+    batch.images.dispose();
+    dets.forEach((d, i) => {
+      const imageId = b.index * 8 + i + 1;
+      const gt: CocoGtAnnotation[] = samples[imageId - 1]!.objects.map((o) => {
+        const [x1, y1, x2, y2] = o.box;
+        const area = (x2 - x1) * (y2 - y1);
+        return {
+          id: annId++,
+          imageId,
+          categoryId: o.classIndex + 1,
+          bbox: [x1, y1, x2 - x1, y2 - y1],
+          area,
+          iscrowd: o.crowd,
+        };
+      });
+      const found: CocoDetection[] = Array.from(d.scores, (score, j) => {
+        const [x1, y1, x2, y2] = d.boxes.subarray(4 * j, 4 * j + 4);
+        return { imageId, categoryId: d.labels[j]!, bbox: [x1!, y1!, x2! - x1!, y2! - y1!], score };
+      });
+      state = cocoEvaluator.update(state, { imageId, annotations: gt }, found);
+    });
+  }
+  return cocoEvaluator.compute(state).summary.AP50;
+}
+
 async function main(): Promise<void> {
   await initBackend();
-  const base = presetConfig('shapes-distill');
-  if (base._tag === 'Left') throw new Error(base.left);
-  const config = {
-    ...base.right,
-    name: 'custom-loss-stack',
-    // A small sample of the embedded dataset, so that the run takes about a minute on a CPU.
-    dataset: { format: 'shapes' as const, seed: 7, trainImages: 64, testImages: 32 },
-    optim: { ...base.right.optim, steps, batchSize: 4 },
-    distill: { ...base.right.distill!, teacher: args.teacher! },
+  // Data: a 64 / 32-image sample of the embedded shapes dataset, generated once (no download).
+  const data = await ensureShapesDataset({
+    root: join('.kd-cache', 'example-custom-loss-stack'),
+    seed: 7,
+    trainImages: 64,
+    testImages: 32,
+    formats: ['voc'],
+  });
+  const classes = data.classNames.length;
+
+  // The frozen teacher, and a student built from its config; both see 128 px images.
+  const loaded = await loadFasterRcnn(args.teacher!);
+  tf.dispose([
+    ...Object.values(loaded.checkpoint.extraWeights),
+    ...loaded.checkpoint.optimizerWeights.map((w) => w.tensor),
+  ]);
+  const teacher = loaded.model;
+  const studentConfig = decodeFasterRcnnConfig({ ...STUDENT, numClasses: classes }, 'STUDENT');
+  if (E.isLeft(studentConfig)) throw new Error(studentConfig.left);
+  const student = new FasterRcnn(studentConfig.right);
+
+  // The hint: the student's conv5_3 (guided layer) through a 1×1 adaptation onto the teacher's conv5_3.
+  const pairing = createHintPairing({
+    teacher: { name: HINT_LAYER, ...hintShape(teacher, TRANSFORM.minSize) },
+    student: { name: HINT_LAYER, ...hintShape(student, TRANSFORM.minSize) },
+    adaptation: 'conv1x1',
+    seed: student.config.seed,
+  });
+  if (E.isLeft(pairing)) throw new Error(pairing.left);
+  const distillation: Distillation = {
+    teacher,
+    scale: 1,
+    teacherTransform: undefined,
+    pairing: pairing.right,
+    stack,
+    teacherLayer: HINT_LAYER,
+    studentLayer: HINT_LAYER,
+    plans: new Map(),
+    dispose: () => {
+      teacher.dispose();
+      pairing.right.dispose();
+    },
   };
   process.stdout.write(`The objective (key  ×weight  term):\n${stack.describe()}\n\n`);
-  const result = await runTraining({ config, runDir: args.out!, lossStack: stack });
-  result.model.dispose();
 
-  const lines = readFileSync(join(args.out!, 'metrics.jsonl'), 'utf8').trim().split('\n');
-  const last = lines
+  // Training: shuffled, flipped epochs of batches, one distillation step each.
+  mkdirSync(args.out!, { recursive: true });
+  const metrics = join(args.out!, 'metrics.jsonl');
+  if (existsSync(metrics)) throw new Error(`${metrics} exists: choose another --out`);
+  const optimizer = tf.train.momentum(0.01, 0.9);
+  const rng = createRng(1);
+  let step = 0;
+  for (let epoch = 0; step < steps; epoch++) {
+    const epochBatches = loadBatches(data.splits.train, {
+      ...TRANSFORM,
+      batchSize: BATCH,
+      shuffle: true,
+      seed: 1,
+      epoch,
+      flipProbability: 0.5,
+      dropLast: true,
+    });
+    for await (const b of epochBatches) {
+      const batch = toDetectionBatch(b);
+      const r = distillStep(student, batch, distillation, {
+        optimizer,
+        rng,
+        step,
+        clipGradNorm: 10,
+      });
+      batch.images.dispose();
+      step++;
+      appendFileSync(metrics, `${JSON.stringify({ step, loss: r.total, ...r.losses })}\n`);
+      if (step >= steps) break;
+    }
+  }
+  optimizer.dispose();
+  distillation.dispose();
+
+  const last = readFileSync(metrics, 'utf8')
+    .trim()
+    .split('\n')
     .map((l) => JSON.parse(l) as Record<string, number>)
-    .filter((l) => l.loss !== undefined)
     .at(-1)!;
   const named = stack.keys.map(
     (k) =>
       `  ${k.padEnd(10)} ${last[k] === undefined ? '- (weight 0 at this step)' : last[k].toFixed(4)}`,
   );
+  const map = await mAP50(student, data.splits.test, classes);
+  student.dispose();
   process.stdout.write(
     `Step ${last.step}: total ${last.loss!.toFixed(4)}; weighted terms:\n${named.join('\n')}\n\n` +
-      `Student after ${steps} steps: mAP@0.5 ${(100 * (result.scores?.mAP50 ?? 0)).toFixed(1)} on ${result.scores?.images} test images (run in ${args.out})\n`,
+      `Student after ${steps} steps: mAP@0.5 ${(100 * map).toFixed(1)} on ${data.splits.test.length} test images (run in ${args.out})\n`,
   );
 }
 

@@ -3,6 +3,23 @@
  * examples. Configs are decoded with the same io-ts codec as `--config` files; presets are run
  * configs by name.
  */
+
+export {
+  type DetectorScores,
+  decodeRunConfig,
+  evaluateDetector,
+  type LoadedDataset,
+  type LoadedSplit,
+  loadDataset,
+  loadSplit,
+  type RunConfig,
+  RunConfigCodec,
+  readRunConfig,
+  resolveCheckpoint,
+  runTraining,
+  type TrainingOptions,
+  type TrainingResult,
+} from '@kd/distill';
 export {
   type EvalDetectorOptions,
   type EvalDetectorResult,
@@ -17,21 +34,6 @@ export {
   type PlannedRun,
   type TrainedTeacher,
 } from './pipeline/distillAndEvaluate.js';
-export { type DetectorScores, evaluateDetector } from './pipeline/evaluateDetector.js';
-export {
-  type LoadedDataset,
-  type LoadedSplit,
-  loadDataset,
-  loadSplit,
-} from './pipeline/loadDataset.js';
-export { resolveCheckpoint } from './pipeline/resolveCheckpoint.js';
-export {
-  decodeRunConfig,
-  type RunConfig,
-  RunConfigCodec,
-  readRunConfig,
-} from './pipeline/runConfig.js';
-export { runTraining, type TrainingOptions, type TrainingResult } from './pipeline/runTraining.js';
 export { PRESET_NAMES, presetConfig, presetDescription } from './presets/presets.js';
 export { requirePreset } from './presets/requirePreset.js';
 export { type ScaleDownOptions, scaleDownRecipe } from './presets/scaleDownRecipe.js';

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodeRunConfig, type RunConfig } from '@kd/distill';
 import * as E from 'fp-ts/lib/Either.js';
-import { decodeRunConfig, type RunConfig } from './pipeline/runConfig.js';
 
 /** The built `kd` entry point next to the compiled tests. */
 export const kdBin = (): string => {

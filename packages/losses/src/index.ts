@@ -1,6 +1,6 @@
 export { type BoundedRegressionOptions, boundedRegressionLoss } from './boundedRegressionLoss.js';
 export { type BoxRegressionLossOptions, boxRegressionLoss } from './boxRegressionLoss.js';
-export { classColumnWeights } from './classColumnWeights.js';
+export { classColumnWeights, PAPER_BACKGROUND_WEIGHT } from './classColumnWeights.js';
 export {
   type DistillationClassificationOptions,
   distillationClassificationLoss,

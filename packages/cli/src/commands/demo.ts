@@ -1,15 +1,13 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RunConfig } from '@kd/distill';
+import { evaluateDetector, loadDataset, prepareSplit, runTraining } from '@kd/distill';
 import { latestCheckpoint, loadFasterRcnn } from '@kd/faster-rcnn';
 import { initBackend } from '@kd/tensor-ops';
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { formatTable } from '../format/formatTable.js';
-import { evaluateDetector } from '../pipeline/evaluateDetector.js';
-import { loadDataset } from '../pipeline/loadDataset.js';
-import { prepareSplit } from '../pipeline/preparedSplit.js';
-import type { RunConfig } from '../pipeline/runConfig.js';
-import { runTraining } from '../pipeline/runTraining.js';
+import { printedHooks } from '../pipeline/printedHooks.js';
 import { requirePreset as preset } from '../presets/requirePreset.js';
 import { writeReport } from '../report/writeReport.js';
 
@@ -37,16 +35,20 @@ async function demo(opts: DemoOptions): Promise<void> {
   const dataset = await loadDataset(teacherPreset.dataset);
   const size = teacherPreset.dataset.imageSize ?? 128;
   const maxSize = Math.round(size * (1333 / 800));
-  const train = await prepareSplit(dataset.train, { minSize: size, maxSize });
   const test = await prepareSplit(dataset.test, { minSize: size, maxSize });
-  const data = { dataset, train, test };
+  const data = { dataset, test };
 
   let teacherCheckpoint = opts.teacher;
   if (!teacherCheckpoint || !existsSync(join(teacherCheckpoint, 'model.json'))) {
     process.stderr.write(
       `no teacher checkpoint at ${teacherCheckpoint ?? '(none given)'}: training one with the shapes-teacher preset (${teacherPreset.optim.steps} steps; long on a CPU)\n`,
     );
-    const t = await runTraining({ config: teacherPreset, runDir: join(runDir, 'teacher'), data });
+    const t = await runTraining({
+      config: teacherPreset,
+      runDir: join(runDir, 'teacher'),
+      data,
+      ...printedHooks('shapes-teacher'),
+    });
     t.model.dispose();
     teacherCheckpoint = latestCheckpoint(join(runDir, 'teacher', 'checkpoints'));
     if (!teacherCheckpoint) throw new Error('teacher training produced no checkpoint');
@@ -87,12 +89,14 @@ async function demo(opts: DemoOptions): Promise<void> {
     config: baselineCfg,
     runDir: join(runDir, 'baseline'),
     data,
+    ...printedHooks('baseline'),
   });
   baseline.model.dispose();
   const distilled = await runTraining({
     config: distillCfg,
     runDir: join(runDir, 'distilled'),
     data,
+    ...printedHooks('distilled'),
   });
   distilled.model.dispose();
   const seconds = Math.round((Date.now() - started) / 1000);

@@ -1,10 +1,10 @@
+import { type RunConfig, readRunConfig } from '@kd/distill';
 import type { CliText, KdEvalError } from '@kd/eval';
 import { initBackend } from '@kd/tensor-ops';
 import { type Command, Option } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import { failCommand } from '../failCommand.js';
-import { type RunConfig, readRunConfig } from '../pipeline/runConfig.js';
 import { PRESET_NAMES, presetConfig } from '../presets/presets.js';
 
 /**

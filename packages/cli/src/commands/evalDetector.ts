@@ -9,16 +9,19 @@ import {
   writeKittiResults,
   writeVocResults,
 } from '@kd/data-voc-coco-kitti';
+import {
+  decodeRunConfig,
+  loadSplit,
+  makeBatch,
+  type RunConfig,
+  resolveCheckpoint,
+} from '@kd/distill';
 import type { CliText, KdEvalError } from '@kd/eval';
 import { loadFasterRcnn } from '@kd/faster-rcnn';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
-import { loadSplit } from '../pipeline/loadDataset.js';
-import { makeBatch } from '../pipeline/preparedSplit.js';
 import { createProgress } from '../pipeline/progress.js';
-import { resolveCheckpoint } from '../pipeline/resolveCheckpoint.js';
-import { decodeRunConfig, type RunConfig } from '../pipeline/runConfig.js';
 
 export interface EvalDetectorOptions {
   /** A checkpoint folder, a run's `checkpoints/` folder or a run folder (newest checkpoint). */

@@ -1,14 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadDataset, prepareSplit, runTraining } from '@kd/distill';
 import { type AblationRow, ablationRows, decodePaperObjectiveConfig } from '@kd/losses';
 import { initBackend } from '@kd/tensor-ops';
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { failCommand } from '../failCommand.js';
 import { formatTable } from '../format/formatTable.js';
-import { loadDataset } from '../pipeline/loadDataset.js';
-import { prepareSplit } from '../pipeline/preparedSplit.js';
-import { runTraining } from '../pipeline/runTraining.js';
+import { printedHooks } from '../pipeline/printedHooks.js';
 import { requirePreset } from '../presets/requirePreset.js';
 
 interface ExperimentOptions {
@@ -82,11 +81,7 @@ async function experiment(opts: ExperimentOptions): Promise<void> {
   const dataset = await loadDataset(base.dataset);
   const size = base.dataset.imageSize ?? 128;
   const maxSize = Math.round(size * (1333 / 800));
-  const data = {
-    dataset,
-    train: await prepareSplit(dataset.train, { minSize: size, maxSize }),
-    test: await prepareSplit(dataset.test, { minSize: size, maxSize }),
-  };
+  const data = { dataset, test: await prepareSplit(dataset.test, { minSize: size, maxSize }) };
   mkdirSync(opts.run, { recursive: true });
   const results: Record<string, { mAP50: number[]; mAP: number[] }> = {};
   const record = (row: string, s: { mAP50: number; mAP: number } | undefined) => {
@@ -100,6 +95,7 @@ async function experiment(opts: ExperimentOptions): Promise<void> {
       config: { ...base, name: `baseline-s${seed}`, optim },
       runDir: join(opts.run, `baseline-s${seed}`),
       data,
+      ...printedHooks(`baseline-s${seed}`),
     });
     b.model.dispose();
     record('baseline', b.scores);
@@ -114,6 +110,7 @@ async function experiment(opts: ExperimentOptions): Promise<void> {
         config: { ...dist, name: `${row}-s${seed}`, optim, distill },
         runDir: join(opts.run, `${row}-s${seed}`),
         data,
+        ...printedHooks(`${row}-s${seed}`),
       });
       d.model.dispose();
       record(row, d.scores);

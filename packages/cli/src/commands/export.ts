@@ -1,3 +1,4 @@
+import { evaluateDetector, loadDataset, prepareSplit } from '@kd/distill';
 import {
   type FasterRcnn,
   fileIOHandler,
@@ -9,9 +10,6 @@ import { initBackend } from '@kd/tensor-ops';
 import { type Command, Option } from 'commander';
 import { exportDetector } from '../deploy/exportDetector.js';
 import { failCommand } from '../failCommand.js';
-import { evaluateDetector } from '../pipeline/evaluateDetector.js';
-import { loadDataset } from '../pipeline/loadDataset.js';
-import { prepareSplit } from '../pipeline/preparedSplit.js';
 
 interface ExportOptions {
   readonly checkpoint: string;

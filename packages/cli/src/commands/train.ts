@@ -1,9 +1,9 @@
 import { basename, join } from 'node:path';
+import { readRunConfig, runTraining } from '@kd/distill';
 import { initBackend } from '@kd/tensor-ops';
-import type { Command } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
-import { readRunConfig } from '../pipeline/runConfig.js';
-import { runTraining } from '../pipeline/runTraining.js';
+import { printedHooks } from '../pipeline/printedHooks.js';
 import { PRESET_NAMES, presetConfig } from '../presets/presets.js';
 
 interface TrainCliOptions {
@@ -11,6 +11,7 @@ interface TrainCliOptions {
   readonly preset?: string;
   readonly run?: string;
   readonly json?: boolean;
+  readonly restart?: boolean;
 }
 
 async function trainAction(kind: 'train' | 'distill', opts: TrainCliOptions): Promise<void> {
@@ -32,11 +33,24 @@ async function trainAction(kind: 'train' | 'distill', opts: TrainCliOptions): Pr
     config.name ??
     (opts.config ? basename(opts.config).replace(/\.(json|ya?ml)$/i, '') : opts.preset!);
   const runDir = opts.run ?? join('runs', name);
-  const result = await runTraining({
-    config: { ...config, name },
-    runDir,
-    quiet: Boolean(opts.json),
-  });
+  // Ctrl-C stops the loop after the step under way; the run then checkpoints and exits 130.
+  const stop = new AbortController();
+  const onSigint = () => stop.abort();
+  process.once('SIGINT', onSigint);
+  const printed = printedHooks(name, Boolean(opts.json));
+  let result: Awaited<ReturnType<typeof runTraining>>;
+  try {
+    result = await runTraining({
+      config: { ...config, name },
+      runDir,
+      signal: stop.signal,
+      restart: Boolean(opts.restart),
+      ...printed,
+    });
+  } finally {
+    printed.stop();
+    process.removeListener('SIGINT', onSigint);
+  }
   const summary = {
     run: result.runDir,
     steps: result.steps,
@@ -57,7 +71,8 @@ async function trainAction(kind: 'train' | 'distill', opts: TrainCliOptions): Pr
     );
   }
   result.model.dispose();
-  if (!result.completed) process.exitCode = 130;
+  // An interrupted run exits 130 (128 + SIGINT), as a shell reports a Ctrl-C'd command.
+  if (!result.completed) throw new CommanderError(130, 'kd.interrupted', 'interrupted');
 }
 
 export function registerTrain(program: Command): void {
@@ -73,6 +88,10 @@ export function registerTrain(program: Command): void {
       .option('--preset <name>', `a built-in config: ${PRESET_NAMES.join(', ')}`)
       .option('--run <dir>', 'run folder (default runs/<name>); an existing one resumes')
       .option('--json', 'print a JSON summary on stdout')
+      .option(
+        '--restart',
+        'start over in a run folder holding another run (removes only the config, metrics, scores and checkpoints kd wrote there)',
+      )
       .action((opts: TrainCliOptions) => trainAction(kind, opts));
   }
 }

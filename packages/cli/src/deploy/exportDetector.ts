@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decodeRunConfig, type RunConfig } from '@kd/distill';
 import {
   DETECTOR_FORMAT,
   DETECTOR_FORMAT_VERSION,
@@ -14,7 +15,6 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { decodeRunConfig, type RunConfig } from '../pipeline/runConfig.js';
 
 /** What `runTraining` records in a checkpoint's `extra` and an export needs. */
 const TrainedExtraCodec = t.type({

@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import type { RunConfig } from '@kd/distill';
 import { initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { testRunConfig, tinyDetector } from '../test-util.js';
 import { distillAndEvaluate } from './distillAndEvaluate.js';
-import type { RunConfig } from './runConfig.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kd-distill-eval-'));
 before(async () => {

@@ -1,6 +1,6 @@
+import { type RunConfig, runTraining } from '@kd/distill';
 import { type EvalDetectorResult, evalDetector } from '../commands/evalDetector.js';
-import type { RunConfig } from './runConfig.js';
-import { runTraining } from './runTraining.js';
+import { printedHooks } from './printedHooks.js';
 
 /** A run to train (or resume: a folder holding the same config) and then score. */
 export interface PlannedRun {
@@ -69,7 +69,11 @@ export async function distillAndEvaluate(
       `distillAndEvaluate: the student's config (${student.runDir}) has no distill section`,
     );
   const train = async (run: PlannedRun, config = run.config): Promise<string> => {
-    const r = await runTraining({ config, runDir: run.runDir });
+    const r = await runTraining({
+      config,
+      runDir: run.runDir,
+      ...printedHooks(config.name ?? run.runDir, options.quiet),
+    });
     r.model.dispose();
     return run.runDir;
   };

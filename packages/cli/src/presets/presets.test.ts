@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { runTraining } from '@kd/distill';
 import { decodeFasterRcnnConfig } from '@kd/faster-rcnn';
 import { decodePaperObjectiveConfig } from '@kd/losses';
 import { initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
-import { runTraining } from '../pipeline/runTraining.js';
 import { kd, repoRoot } from '../test-util.js';
 import { PRESET_NAMES, presetConfig, presetDescription } from './presets.js';
 
@@ -106,7 +106,6 @@ describe('presets', () => {
         distill: { ...base.distill!, teacher },
       },
       runDir: join(dir, 'hires'),
-      quiet: true,
     });
     r.model.dispose();
     // tfjs optimisers keep up to two scalars after dispose() (learning rate, momentum).
@@ -142,7 +141,6 @@ describe('presets', () => {
     const t = await runTraining({
       config: { dataset, model, optim: { steps: 1, batchSize: 1, lr: 0.01 } },
       runDir: join(dir, 'photo-teacher'),
-      quiet: true,
     });
     t.model.dispose();
     const before = tf.memory().numTensors;
@@ -158,7 +156,6 @@ describe('presets', () => {
         },
       },
       runDir: join(dir, 'photo-student'),
-      quiet: true,
     });
     s.model.dispose();
     // tfjs optimisers keep up to two scalars after dispose() (learning rate, momentum).

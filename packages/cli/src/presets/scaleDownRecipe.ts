@@ -1,4 +1,4 @@
-import type { RunConfig } from '../pipeline/runConfig.js';
+import type { RunConfig } from '@kd/distill';
 
 export interface ScaleDownOptions {
   /** The (small) dataset the scaled-down run trains and scores on; replaces the preset's. */

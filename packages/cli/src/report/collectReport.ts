@@ -1,15 +1,19 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { decodeImageFile } from '@kd/data-voc-coco-kitti';
+import type { RunConfig } from '@kd/distill';
+import {
+  evaluateDetector,
+  type LoadedDataset,
+  loadDataset,
+  type PreparedSplit,
+  prepareSplit,
+} from '@kd/distill';
 import { type Detections, latestCheckpoint, loadFasterRcnn } from '@kd/faster-rcnn';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { classColour, drawDetections } from '../pipeline/drawDetections.js';
-import { evaluateDetector } from '../pipeline/evaluateDetector.js';
-import { type LoadedDataset, loadDataset } from '../pipeline/loadDataset.js';
-import { type PreparedSplit, prepareSplit } from '../pipeline/preparedSplit.js';
-import type { RunConfig } from '../pipeline/runConfig.js';
 import { pngDataUri } from './pngDataUri.js';
 import { type RunFolder, readRunFolder } from './readRunFolder.js';
 import type { ModelReport, ReportData, RunReport, SampleReport } from './reportData.js';

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDecodeErrors } from '@kd/codecs';
+import { decodeRunConfig, type RunConfig } from '@kd/distill';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
-import { decodeRunConfig, type RunConfig } from '../pipeline/runConfig.js';
 import {
   EvalLineCodec,
   ScoresCodec,

@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { runTraining } from '@kd/distill';
 import { latestCheckpoint } from '@kd/faster-rcnn';
 import { initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
-import { runTraining } from '../pipeline/runTraining.js';
 import { testRunConfig, tinyDetector } from '../test-util.js';
 import { collectReport } from './collectReport.js';
 import { renderReport } from './renderReport.js';
@@ -46,7 +46,7 @@ before(async () => {
   process.env.KD_CACHE_DIR = join(dir, 'cache');
   await initBackend({ backend: 'wasm' });
   const train = async (runDir: string, cfg: unknown) =>
-    (await runTraining({ config: config(cfg), runDir, quiet: true })).model.dispose();
+    (await runTraining({ config: config(cfg), runDir })).model.dispose();
   await train(join(dir, 'teacher'), {
     dataset,
     model: { detector: detector(0.125, 1) },

@@ -2,9 +2,9 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadDataset } from '@kd/distill';
 import * as esbuild from 'esbuild';
 import { exportDetector } from '../deploy/exportDetector.js';
-import { loadDataset } from '../pipeline/loadDataset.js';
 import { indexHtml } from './indexHtml.js';
 
 export interface BuildWebDemoOptions {

@@ -27,6 +27,8 @@ export interface GenerateShapesOptions {
   readonly formats?: readonly DatasetFormat[];
   /** Overrides of the scene distribution. */
   readonly scene?: Partial<Omit<SceneOptions, 'imageSize'>>;
+  /** Called after each image is written (train then test), e.g. to show progress. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** Where each layout of a generated dataset lives. */
@@ -158,6 +160,7 @@ export const generateShapesDataset = async (
       if (formats.has('kitti')) targets.push(path.join(dirs.kitti, fileName));
       if (formats.has('coco')) targets.push(path.join(cocoRoot, split, fileName));
       await Promise.all(targets.map((t) => writeFile(t, png)));
+      o.onProgress?.(next - 1, counts.train + counts.test);
       splits[split].push({
         id,
         path: targets[0] ?? '',

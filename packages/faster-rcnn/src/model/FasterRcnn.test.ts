@@ -52,6 +52,22 @@ describe('FasterRcnn training', () => {
     }
   });
 
+  test('the detection losses are computed only when read (an objective replacing them skips them)', () => {
+    const model = new FasterRcnn(tinyConfig());
+    const batch = rectangleBatch(2, 64, 1);
+    tf.tidy(() => {
+      const f = model.forwardTrain(batch, createRng(0));
+      const before = tf.memory().numTensors;
+      const first = f.losses;
+      assert.ok(tf.memory().numTensors > before, 'reading the losses computes them');
+      const after = tf.memory().numTensors;
+      assert.equal(f.losses, first);
+      assert.equal(tf.memory().numTensors, after, 'computed once');
+    });
+    batch.images.dispose();
+    model.dispose();
+  });
+
   test('no tensor leaks across training steps and inference', async () => {
     const model = new FasterRcnn(tinyConfig());
     const batch = rectangleBatch(2, 64, 2);

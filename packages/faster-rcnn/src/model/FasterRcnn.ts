@@ -48,7 +48,10 @@ export interface TrainForward {
   readonly rcnDeltasForLabels: tf.Tensor2D;
   readonly targets: SampledTargets;
   readonly rows: SampledRows;
-  /** Standard Faster R-CNN losses (1/M and 1/N normalised, smooth L1 β = 1/9 RPN and 1 RCN). */
+  /**
+   * Standard Faster R-CNN losses (1/M and 1/N normalised, smooth L1 β = 1/9 RPN and 1 RCN),
+   * computed on first access (read them inside the gradient tape).
+   */
   readonly losses: DetectionLosses;
 }
 
@@ -216,13 +219,19 @@ export class FasterRcnn {
     const rpnTargetsT = tf.tensor2d(Float32Array.from(rpnTargets), [m, 4]);
     const rcnTargetsT = tf.tensor2d(Float32Array.from(rcnTargets), [rcnLabelArr.length, 4]);
     const rcnDeltasForLabels = deltasForLabels(head.deltas, rcnLabelArr);
-    const rpnPos = tf.tensor1d(Float32Array.from(rpnLabelArr, (l) => (l > 0 ? 1 : 0)));
-    const rcnPos = tf.tensor1d(Float32Array.from(rcnLabelArr, (l) => (l > 0 ? 1 : 0)));
-    const losses: DetectionLosses = {
-      rpn_cls: softmaxCrossEntropyMean(rpnLogitsS, rpnLabelArr),
-      rpn_reg: smoothL1Sum(rpnDeltasS, rpnTargetsT, rpnPos, 1 / 9, m),
-      rcn_cls: softmaxCrossEntropyMean(head.logits, rcnLabelArr),
-      rcn_reg: smoothL1Sum(rcnDeltasForLabels, rcnTargetsT, rcnPos, 1, rcnLabelArr.length),
+    // Computed on first use: an objective that replaces the detection losses never pays for them.
+    let losses: DetectionLosses | undefined;
+    const detectionLosses = (): DetectionLosses => {
+      if (losses) return losses;
+      const rpnPos = tf.tensor1d(Float32Array.from(rpnLabelArr, (l) => (l > 0 ? 1 : 0)));
+      const rcnPos = tf.tensor1d(Float32Array.from(rcnLabelArr, (l) => (l > 0 ? 1 : 0)));
+      losses = {
+        rpn_cls: softmaxCrossEntropyMean(rpnLogitsS, rpnLabelArr),
+        rpn_reg: smoothL1Sum(rpnDeltasS, rpnTargetsT, rpnPos, 1 / 9, m),
+        rcn_cls: softmaxCrossEntropyMean(head.logits, rcnLabelArr),
+        rcn_reg: smoothL1Sum(rcnDeltasForLabels, rcnTargetsT, rcnPos, 1, rcnLabelArr.length),
+      };
+      return losses;
     };
     return {
       featureMap,
@@ -247,7 +256,9 @@ export class FasterRcnn {
         roiImage: roiImg,
         featureSize: [fh, fw],
       },
-      losses,
+      get losses() {
+        return detectionLosses();
+      },
     };
   }
 

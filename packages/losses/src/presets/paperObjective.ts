@@ -1,3 +1,4 @@
+import { PAPER_BACKGROUND_WEIGHT } from '../classColumnWeights.js';
 import type { DetectionContext, DistillContext } from '../distillContext.js';
 import type { HintReduction } from '../hintLoss.js';
 import type { Normalization } from '../normalization.js';
@@ -122,7 +123,7 @@ export function softTerms(
   const w = product(complement(asSchedule(o.mu ?? 0.5)), d(o));
   const opts = {
     classWeights: weights,
-    backgroundWeight: o.backgroundWeight ?? 1.5,
+    backgroundWeight: o.backgroundWeight ?? PAPER_BACKGROUND_WEIGHT,
     temperature: o.temperature ?? 1,
     scaleByTemperatureSquared: o.scaleByTemperatureSquared ?? false,
   } as const;

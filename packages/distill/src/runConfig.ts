@@ -1,12 +1,36 @@
 import { readFileSync } from 'node:fs';
+import { decodeFasterRcnnConfig } from '@kd/faster-rcnn';
+import { PaperObjectiveConfig } from '@kd/losses';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { parse as parseYaml } from 'yaml';
 
+// YAML spells NaN and Infinity (`.nan`, `.inf`): every number of a run config must be finite.
+const Finite = t.refinement(t.number, (n) => Number.isFinite(n), 'FiniteNumber');
 const PosInt = t.refinement(t.number, (n) => Number.isInteger(n) && n > 0, 'PositiveInt');
 const NonNegInt = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0, 'NonNegativeInt');
 const Pos = t.refinement(t.number, (n) => n > 0 && Number.isFinite(n), 'Positive');
 const Fraction = t.refinement(t.number, (n) => n >= 0 && n <= 1, 'UnitInterval');
+
+/**
+ * `model.detector`: a partial Faster R-CNN config (defaults filled by `@kd/faster-rcnn`), checked
+ * whole when the run config is decoded, before any data or weights load. The class count comes
+ * from the dataset, so it is checked with a placeholder and set when the model is built. Kept as
+ * written (not default-filled) so that `config.json` shows what the user wrote.
+ */
+const DetectorSpec = new t.Type<
+  Readonly<Record<string, unknown>>,
+  Readonly<Record<string, unknown>>
+>(
+  'FasterRcnnConfig',
+  (u): u is Readonly<Record<string, unknown>> => t.UnknownRecord.is(u),
+  (u, c) => {
+    if (!t.UnknownRecord.is(u)) return t.failure(u, c, 'expected an object');
+    const r = decodeFasterRcnnConfig({ ...u, numClasses: 1 }, 'model.detector');
+    return E.isLeft(r) ? t.failure(u, c, r.left.replace(/^model\.detector: /, '')) : t.success(u);
+  },
+  (a) => a,
+);
 
 /** Where the images come from. `shapes` is the embedded generated dataset. */
 export const DatasetConfigCodec = t.exact(
@@ -22,13 +46,15 @@ export const DatasetConfigCodec = t.exact(
       /** COCO: the folder the images' file_names are relative to, for both splits (default <root>/<split>). */
       imageDir: t.string,
       /** Generated dataset: seed and sizes. */
-      seed: t.number,
+      seed: Finite,
       trainImages: PosInt,
       testImages: PosInt,
       imageSize: PosInt,
       /** Use only the first N training images (a small labelled set). */
       limitTrain: PosInt,
       limitTest: PosInt,
+      /** What the reader does with a bad object: fix it when it can, skip it, or stop (`@kd/data-voc-coco-kitti`). */
+      policy: t.keyof({ fix: null, skip: null, fatal: null }),
     }),
   ]),
 );
@@ -36,7 +62,7 @@ export const DatasetConfigCodec = t.exact(
 /** One detector's architecture and input resolution. */
 export const ModelConfigCodec = t.exact(
   t.intersection([
-    t.type({ detector: t.UnknownRecord }),
+    t.type({ detector: DetectorSpec }),
     t.partial({
       /** Shorter side of the input (Faster R-CNN resize) and cap on the longer side. */
       minSize: PosInt,
@@ -50,14 +76,14 @@ export const OptimConfigCodec = t.exact(
     t.type({ steps: PosInt, batchSize: PosInt, lr: Pos }),
     t.partial({
       momentum: Fraction,
-      weightDecay: t.number,
+      weightDecay: Finite,
       warmupSteps: NonNegInt,
       /** 'cosine' (default) or step decay at `milestones`. */
       schedule: t.keyof({ cosine: null, step: null, constant: null }),
       milestones: t.array(NonNegInt),
       clipGradNorm: Pos,
       flip: t.boolean,
-      seed: t.number,
+      seed: Finite,
       checkpointEvery: PosInt,
       evalEvery: PosInt,
     }),
@@ -75,7 +101,7 @@ export const DistillConfigCodec = t.exact(
       teacherMinSize: PosInt,
       teacherMaxSize: PosInt,
       /** Options of `paperObjective` (@kd/losses): mu, temperature, backgroundWeight, nu, margin, gamma… */
-      objective: t.UnknownRecord,
+      objective: PaperObjectiveConfig,
       /** One of the paper's ablation rows instead of the full objective. */
       ablation: t.keyof({
         baseline: null,
@@ -154,15 +180,21 @@ function unknownKeys(value: unknown, codec: t.Mixed, path: string): string[] {
   return out;
 }
 
+/** A value as the user wrote it: `JSON.stringify` would print NaN and Infinity as `null`. */
+function showValue(v: unknown): string {
+  return typeof v === 'number' && !Number.isFinite(v) ? String(v) : JSON.stringify(v);
+}
+
 /** Decodes a run config; errors name the source, the JSON path and what was expected. */
 export function decodeRunConfig(value: unknown, source: string): E.Either<string, RunConfig> {
   const unknown = unknownKeys(value, RunConfigCodec, '');
   if (unknown.length) return E.left(`${source}: unknown key(s): ${unknown.join(', ')}`);
   const r = RunConfigCodec.decode(value);
   if (E.isLeft(r)) {
-    const lines = r.left.map(
-      (e) =>
-        `at ${pathOf(e) || '(root)'}: expected ${e.context.at(-1)?.type.name}, got ${JSON.stringify(e.value)}`,
+    const lines = r.left.map((e) =>
+      e.message !== undefined
+        ? `at ${pathOf(e) || '(root)'}: ${e.message}`
+        : `at ${pathOf(e) || '(root)'}: expected ${e.context.at(-1)?.type.name}, got ${showValue(e.value)}`,
     );
     return E.left(`${source}: invalid run config\n  ${[...new Set(lines)].join('\n  ')}`);
   }

@@ -2,7 +2,7 @@ import type { PreparedImage, Sample } from '@kd/data-voc-coco-kitti';
 import { type CocoDetection, type CocoGtAnnotation, cocoEvaluator, cocoParams } from '@kd/eval';
 import type { Detections, FasterRcnn } from '@kd/faster-rcnn';
 import { precisionCurveAt50 } from './precisionCurveAt50.js';
-import { makeBatch } from './preparedSplit.js';
+import { makeBatch } from './toDetectionBatch.js';
 
 export interface DetectorScores {
   /** COCO AP at IoU 0.5 (the paper's PASCAL-style mAP@0.5), 0–1. */

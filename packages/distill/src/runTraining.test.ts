@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -7,9 +14,9 @@ import { FasterRcnn, loadPretrainedBackbone } from '@kd/faster-rcnn';
 import { initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
-import { testRunConfig, tinyDetector } from '../test-util.js';
 import { decodeRunConfig } from './runConfig.js';
 import { runTraining } from './runTraining.js';
+import { testRunConfig, tinyDetector } from './test-util.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kd-run-'));
 before(async () => {
@@ -42,7 +49,6 @@ describe('runTraining', () => {
         optim: { steps: 4, batchSize: 2, lr: 0.01 },
       }),
       runDir: teacherDir,
-      quiet: true,
     });
     assert.ok(r.completed && r.scores);
     assert.equal(lossLines(teacherDir).length, 4);
@@ -63,7 +69,7 @@ describe('runTraining', () => {
       },
     });
     await assert.rejects(
-      runTraining({ config: cfg, runDir: join(dir, 'hints-raw'), quiet: true }),
+      runTraining({ config: cfg, runDir: join(dir, 'hints-raw') }),
       /'Hints' row \(hint without adaptation\) needs the student's conv4_3 \[6,6,32\] and the teacher's conv4_3 \[6,6,64\]/,
     );
     assert.ok(tf.memory().numTensors - before <= 2);
@@ -84,11 +90,10 @@ describe('runTraining', () => {
         hint: { teacherLayer: 'conv4_3', studentLayer: 'conv4_3' },
       },
     });
-    const full = await runTraining({ config: cfg, runDir: join(dir, 'full'), quiet: true });
+    const full = await runTraining({ config: cfg, runDir: join(dir, 'full') });
     const part = await runTraining({
       config: cfg,
       runDir: join(dir, 'crash'),
-      quiet: true,
       stopAfterSteps: 2,
     });
     assert.equal(part.completed, false);
@@ -98,7 +103,7 @@ describe('runTraining', () => {
       join(dir, 'crash', 'metrics.jsonl'),
       `${JSON.stringify({ step: 3, loss: 123 })}\n`,
     );
-    const resumed = await runTraining({ config: cfg, runDir: join(dir, 'crash'), quiet: true });
+    const resumed = await runTraining({ config: cfg, runDir: join(dir, 'crash') });
     assert.ok(resumed.completed);
     const a = lossLines(join(dir, 'full'));
     const b = lossLines(join(dir, 'crash'));
@@ -114,6 +119,84 @@ describe('runTraining', () => {
       tf.memory().numTensors - before <= 2 * 3,
       `tensors leaked by the runs: ${tf.memory().numTensors - before}`,
     );
+  });
+
+  test('a LATEST naming a missing checkpoint is an error; the run folder is left as it was', async () => {
+    const cfg = config({
+      dataset,
+      model: { detector: detector(0.0625, 2) },
+      optim: { steps: 4, batchSize: 2, lr: 0.01, checkpointEvery: 1 },
+    });
+    const run = join(dir, 'latest');
+    (await runTraining({ config: cfg, runDir: run, stopAfterSteps: 2 })).model.dispose();
+    const ckpts = join(run, 'checkpoints');
+    const metrics = readFileSync(join(run, 'metrics.jsonl'), 'utf8');
+    const listed = readdirSync(ckpts).sort();
+    writeFileSync(join(ckpts, 'LATEST'), 'ckpt-000009\n');
+    await assert.rejects(
+      runTraining({ config: cfg, runDir: run }),
+      /LATEST names 'ckpt-000009', but .* is missing or incomplete/,
+    );
+    assert.equal(readFileSync(join(run, 'metrics.jsonl'), 'utf8'), metrics);
+    assert.deepEqual(readdirSync(ckpts).sort(), listed);
+
+    // A power cut while a metrics line was written leaves it torn: resume drops it and says so.
+    writeFileSync(join(ckpts, 'LATEST'), 'ckpt-000002\n');
+    appendFileSync(join(run, 'metrics.jsonl'), '{"step":3,"lr":0.0');
+    const logs: string[] = [];
+    const r = await runTraining({ config: cfg, runDir: run, onLog: (l) => logs.push(l) });
+    assert.ok(r.completed);
+    r.model.dispose();
+    assert.equal(lossLines(run).length, 4);
+    assert.ok(
+      logs.some((l) => /dropped a torn last line/.test(l)),
+      logs.join('\n'),
+    );
+  });
+
+  test('an aborted signal stops after the step under way, with a checkpoint to resume from', async () => {
+    const cfg = config({
+      dataset,
+      model: { detector: detector(0.0625, 2) },
+      optim: { steps: 50, batchSize: 2, lr: 0.01 },
+    });
+    const run = join(dir, 'abort');
+    const stop = new AbortController();
+    const r = await runTraining({
+      config: cfg,
+      runDir: run,
+      signal: stop.signal,
+      onStep: (s) => {
+        if (s.step === 2) stop.abort();
+      },
+    });
+    r.model.dispose();
+    assert.equal(r.completed, false);
+    assert.equal(r.steps, 2);
+    assert.equal(readFileSync(join(run, 'checkpoints', 'LATEST'), 'utf8').trim(), 'ckpt-000002');
+  });
+
+  test('the logged components are weighted and sum to the minimised loss', () => {
+    const lines = readFileSync(join(dir, 'full', 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, number>)
+      .filter((l) => l.loss !== undefined);
+    assert.ok(lines.length > 0);
+    for (const l of lines) {
+      const parts = Object.entries(l).filter(
+        ([k]) => !['step', 'lr', 'loss', 'gradNorm', 'ms'].includes(k),
+      );
+      assert.ok(
+        parts.some(([k]) => k.startsWith('hint')),
+        Object.keys(l).join(),
+      );
+      const sum = parts.reduce((a, [, v]) => a + v, 0);
+      assert.ok(
+        Math.abs(sum - l.loss!) <= 1e-5 * Math.max(1, Math.abs(l.loss!)),
+        `${sum} vs ${l.loss}`,
+      );
+    }
   });
 
   test('config errors name the path and what was expected; unknown keys are rejected', () => {
@@ -152,7 +235,7 @@ describe('runTraining', () => {
       },
       optim: { steps: 1, batchSize: 1, lr: 1e-9 },
     });
-    const r = await runTraining({ config: cfg, runDir: join(dir, 'pretrained'), quiet: true });
+    const r = await runTraining({ config: cfg, runDir: join(dir, 'pretrained') });
     assert.ok(r.completed);
     // lr 1e-9: after the step the backbone still holds the Keras weights (random ones differ by O(0.1)).
     const fresh = new FasterRcnn(r.model.config);

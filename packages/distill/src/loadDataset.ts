@@ -4,6 +4,7 @@ import {
   type Dataset,
   formatProblems,
   generateShapesDataset,
+  type Problem,
   type ReadFailure,
   readCoco,
   readKitti,
@@ -33,6 +34,28 @@ function orThrow(r: E.Either<ReadFailure, Dataset>, what: string): Dataset {
   throw new Error(`${what}: cannot read the dataset\n${formatProblems(r.left.problems)}`);
 }
 
+/** Options of `loadSplit` / `loadDataset`. */
+export interface LoadDatasetOptions {
+  /** Receives the reader's problems (objects fixed or skipped, images skipped), one summary line first. */
+  readonly onLog?: (line: string) => void;
+  /** Progress of generating the embedded dataset (first use only), in images. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** Reports a split's problems and refuses a split left without images. */
+function checked(split: LoadedSplit, which: string, o: LoadDatasetOptions): LoadedSplit {
+  const problems = split.dataset.problems;
+  if (split.samples.length === 0)
+    throw new Error(
+      `${split.root} (${which} split '${split.split}'): no usable image${problems.length ? `; the reader's problems:\n${formatProblems(problems)}` : ''}`,
+    );
+  if (problems.length > 0 && o.onLog) {
+    o.onLog(`${split.root} (${which} split '${split.split}'): ${problems.length} problem(s):`);
+    o.onLog(formatProblems(problems));
+  }
+  return split;
+}
+
 /** One split of a run config's dataset, with its descriptor (class names, format category ids). */
 export interface LoadedSplit {
   readonly classNames: readonly string[];
@@ -45,11 +68,14 @@ export interface LoadedSplit {
   /** The split's name in that format (VOC/KITTI split file stem, COCO annotation stem). */
   readonly split: string;
   readonly description: string;
+  /** What the reader fixed, skipped or warned about (also in `dataset.problems`). */
+  readonly problems: readonly Problem[];
 }
 
 /** The embedded dataset's folder, generated once (deterministic from its seed and sizes). */
 async function ensureShapes(
   config: RunConfig['dataset'],
+  onProgress: LoadDatasetOptions['onProgress'],
 ): Promise<{ root: string; seed: number; imageSize: number }> {
   const seed = config.seed ?? SHAPES_DEFAULTS.seed;
   const trainImages = config.trainImages ?? SHAPES_DEFAULTS.trainImages;
@@ -62,6 +88,7 @@ async function ensureShapes(
     mkdirSync(root, { recursive: true });
     await generateShapesDataset({
       root,
+      ...(onProgress ? { onProgress } : {}),
       seed,
       trainImages,
       testImages,
@@ -80,17 +107,27 @@ async function ensureShapes(
 export async function loadSplit(
   config: RunConfig['dataset'],
   which: 'train' | 'test',
+  options: LoadDatasetOptions = {},
 ): Promise<LoadedSplit> {
+  return checked(await readSplit(config, which, options), which, options);
+}
+
+async function readSplit(
+  config: RunConfig['dataset'],
+  which: 'train' | 'test',
+  options: LoadDatasetOptions,
+): Promise<LoadedSplit> {
+  const policy = config.policy ? { policy: config.policy } : {};
   const limit = (s: readonly Sample[]) => {
     const n = which === 'train' ? config.limitTrain : config.limitTest;
     return n === undefined ? s : s.slice(0, n);
   };
   if (config.format === 'shapes') {
-    const { root, seed, imageSize } = await ensureShapes(config);
+    const { root, seed, imageSize } = await ensureShapes(config, options.onProgress);
     const classes = [...SHAPE_CLASSES];
     const voc = join(root, 'voc');
     const dataset = orThrow(
-      await readVoc({ root: voc, split: which, classes }),
+      await readVoc({ root: voc, split: which, classes, ...policy }),
       `${voc} (${which})`,
     );
     return {
@@ -101,6 +138,7 @@ export async function loadSplit(
       root: voc,
       split: which,
       description: `embedded shapes dataset (seed ${seed}, ${imageSize}px) at ${root}`,
+      problems: dataset.problems,
     };
   }
   const root = config.root;
@@ -112,6 +150,7 @@ export async function loadSplit(
       dataset = orThrow(
         await readVoc({
           root,
+          ...policy,
           ...(split ? { split } : {}),
           ...(config.classes ? { classes: config.classes } : {}),
         }),
@@ -122,6 +161,7 @@ export async function loadSplit(
       dataset = orThrow(
         await readCoco({
           root,
+          ...policy,
           ...(split ? { split } : {}),
           ...(config.imageDir ? { imageDir: config.imageDir } : {}),
         } as Parameters<typeof readCoco>[0]),
@@ -132,6 +172,7 @@ export async function loadSplit(
       dataset = orThrow(
         await readKitti({
           root,
+          ...policy,
           ...(split ? { split } : {}),
           ...(config.classes ? { classes: config.classes } : {}),
         } as Parameters<typeof readKitti>[0]),
@@ -146,13 +187,17 @@ export async function loadSplit(
     root,
     split: dataset.descriptor.split,
     description: `${config.format} dataset at ${root}`,
+    problems: dataset.problems,
   };
 }
 
 /** Loads the train and test splits a run config names (see `loadSplit`). */
-export async function loadDataset(config: RunConfig['dataset']): Promise<LoadedDataset> {
-  const train = await loadSplit(config, 'train');
-  const test = await loadSplit(config, 'test');
+export async function loadDataset(
+  config: RunConfig['dataset'],
+  options: LoadDatasetOptions = {},
+): Promise<LoadedDataset> {
+  const train = await loadSplit(config, 'train', options);
+  const test = await loadSplit(config, 'test', options);
   return {
     classNames: train.classNames,
     train: train.samples,

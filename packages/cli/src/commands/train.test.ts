@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { kd, kdBin, tinyDetector } from '../test-util.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'kd-train-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+process.env.KD_CACHE_DIR = join(dir, 'cache');
+const env = { ...process.env };
+
+const configFile = (name: string, steps: number, lr = 0.01): string => {
+  const file = join(dir, `${name}.json`);
+  writeFileSync(
+    file,
+    JSON.stringify({
+      dataset: { format: 'shapes', seed: 5, trainImages: 8, testImages: 2, imageSize: 48 },
+      model: { detector: tinyDetector(0.0625, 1) },
+      optim: { steps, batchSize: 2, lr, checkpointEvery: 1000 },
+    }),
+  );
+  return file;
+};
+
+const metricsSteps = (run: string): number =>
+  existsSync(join(run, 'metrics.jsonl'))
+    ? readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').filter(Boolean).length
+    : 0;
+
+describe('kd train', () => {
+  test('Ctrl-C (a real SIGINT) writes a checkpoint at the step reached and exits 130', async () => {
+    const run = join(dir, 'sigint');
+    const child = spawn(
+      process.execPath,
+      [kdBin(), 'train', '--config', configFile('long', 100000), '--run', run],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const deadline = Date.now() + 120_000;
+    while (metricsSteps(run) < 2 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
+    assert.ok(metricsSteps(run) >= 2, `no training steps logged: ${stderr}`);
+    child.kill('SIGINT');
+    const status = await exited;
+    assert.equal(status, 130, stderr);
+    assert.match(stderr, /interrupted: checkpoint at step \d+ written/);
+    const latest = readFileSync(join(run, 'checkpoints', 'LATEST'), 'utf8').trim();
+    assert.equal(latest, `ckpt-${String(metricsSteps(run)).padStart(6, '0')}`);
+  });
+
+  test('another config in an existing run folder says how to proceed; --restart starts over', async () => {
+    const run = join(dir, 'restart');
+    const a = await kd(['train', '--config', configFile('a', 1), '--run', run, '--json']);
+    assert.equal(a.status, 0, a.stderr);
+    writeFileSync(join(run, 'notes.txt'), 'mine');
+    const b = configFile('b', 2, 0.02);
+    const refused = await kd(['train', '--config', b, '--run', run, '--json']);
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, /different config\.json: pass --restart/);
+    const restarted = await kd(['train', '--config', b, '--run', run, '--json', '--restart']);
+    assert.equal(restarted.status, 0, restarted.stderr);
+    assert.equal(metricsSteps(run), 3); // two steps and the final evaluation
+    assert.equal(readFileSync(join(run, 'notes.txt'), 'utf8'), 'mine');
+  });
+});

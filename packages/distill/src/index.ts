@@ -1,0 +1,63 @@
+/**
+ * @kd/distill: the teacher–student pipeline of Chen et al. (2017) as a library, between the model
+ * packages (faster-rcnn, losses, adaptation, data, eval) and the `kd` command line.
+ */
+export {
+  type CreateDistillationOptions,
+  createDistillation,
+  type Distillation,
+  type DistillConfig,
+  objectiveOptions,
+} from './createDistillation.js';
+export {
+  type DistillStepOptions,
+  type DistillStepResult,
+  distillStep,
+} from './distillStep.js';
+export { type DetectorScores, evaluateDetector, type PrCurves } from './evaluateDetector.js';
+export { hintForBatch } from './hintForBatch.js';
+export {
+  cacheDir,
+  type LoadDatasetOptions,
+  type LoadedDataset,
+  type LoadedSplit,
+  loadDataset,
+  loadSplit,
+} from './loadDataset.js';
+export { pruneCheckpoints } from './pruneCheckpoints.js';
+export { resolveCheckpoint } from './resolveCheckpoint.js';
+export { checkpointToResume, type ResumedState, resumeCheckpoint } from './resumeCheckpoint.js';
+export {
+  DatasetConfigCodec,
+  DistillConfigCodec,
+  decodeRunConfig,
+  ModelConfigCodec,
+  OptimConfigCodec,
+  type RunConfig,
+  RunConfigCodec,
+  readRunConfig,
+} from './runConfig.js';
+export { claimRunFolder, trimMetrics } from './runFolder.js';
+export {
+  type ProgressEvent,
+  runTraining,
+  type StepRecord,
+  studentTransform,
+  type TrainingHooks,
+  type TrainingOptions,
+  type TrainingResult,
+} from './runTraining.js';
+export {
+  DETECTION_SIZE_DIVISIBLE,
+  makeBatch,
+  type PreparedSplit,
+  prepareSplit,
+  toDetectionBatch,
+} from './toDetectionBatch.js';
+export {
+  type PreparedStep,
+  type StepPlan,
+  stepPlanner,
+  type TrainingBatchesOptions,
+  trainingBatches,
+} from './trainingBatches.js';
