@@ -141,6 +141,12 @@ async function setupDistill(
         `teacher ${config.teacher} has ${teacher.config.numClasses} classes, the student ${student.config.numClasses}`,
       );
     }
+    // Same count but another order would distill each class into a different one.
+    const taught = (checkpoint.metadata.extra as { classNames?: unknown } | null)?.classNames;
+    if (Array.isArray(taught) && taught.join('\n') !== dataset.classNames.join('\n'))
+      throw new Error(
+        `teacher ${config.teacher} was trained on classes [${taught.join(', ')}], the student's dataset has [${dataset.classNames.join(', ')}]; the lists must match in order`,
+      );
     const teacherMin = config.teacherMinSize ?? studentMinSize;
     const scale = teacherMin / studentMinSize;
     let teacherImages: readonly PreparedImage[] | undefined;

@@ -54,3 +54,10 @@ test('checkBox: inside kept as is; outside clipped (fix), dropped (skip) or fata
   assert.equal(checkBox([-2, 3, 12, 11], 10, 10, fatal, 'f', 'w'), undefined);
   assert.equal(fatal.hasFatal, true);
 });
+
+test('resolveInside: `..hidden.png` and `a/..b` are legal names inside the folder (#16 case 17)', () => {
+  assert.deepEqual(resolveInside('/data/imgs', '..hidden.png'), E.right('/data/imgs/..hidden.png'));
+  assert.deepEqual(resolveInside('/data/imgs', 'a/..b.jpg'), E.right('/data/imgs/a/..b.jpg'));
+  assert.ok(E.isLeft(resolveInside('/data/imgs', '..')));
+  assert.ok(E.isLeft(resolveInside('/data/imgs', '../..hidden.png')));
+});
