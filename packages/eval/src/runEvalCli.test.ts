@@ -229,3 +229,22 @@ it('a 1 GiB sparse file as COCO ground truth is refused from its size, before re
   assert.match(r.left.message, /file is 1073741824 bytes; at most 536870912 are read/);
   rmSync(gt);
 });
+
+it('VOC: an image id such as `..hidden` is a name inside the devkit; `..` is refused (#16 case 17)', async () => {
+  const root = join(dir, 'voc-hidden');
+  const devkit = catDevkit(root);
+  writeFileSync(join(devkit, 'ImageSets', 'Main', 'test.txt'), '..hidden\n');
+  writeFileSync(
+    join(devkit, 'Annotations', '..hidden.xml'),
+    '<annotation><object><name>cat</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>50</xmax><ymax>50</ymax></bndbox></object></annotation>',
+  );
+  const dets = join(root, 'dets');
+  mkdirSync(dets);
+  writeFileSync(join(dets, 'comp4_det_test_cat.txt'), '..hidden 0.9 1 1 50 50\n');
+  const r = await runVocEvalCli({ devkit, split: 'test', dets, json: true })();
+  if (E.isLeft(r)) assert.fail(formatEvalError(r.left));
+  assert.deepEqual(JSON.parse(r.right.text), { mAP: 1, perClass: { cat: 1 } });
+  writeFileSync(join(devkit, 'ImageSets', 'Main', 'test.txt'), '..\n');
+  const bad = await runVocEvalCli({ devkit, split: 'test', dets, json: true })();
+  assert.ok(E.isLeft(bad) && /bad image id "\.\."/.test(bad.left.message));
+});

@@ -92,4 +92,44 @@ describe('kd export and kd build-web-demo never destroy what they did not create
     assert.equal(readFileSync(join(out, 'index.html'), 'utf8'), 'my own page');
     assert.equal(existsSync(join(out, 'model')), false);
   });
+  test('a checkpoint with a NaN weight is refused by export, predict and eval detector (#16 case 12)', async () => {
+    const ckpt = join(dir, 'nan-ckpt');
+    mkdirSync(ckpt);
+    writeFileSync(join(ckpt, 'model.json'), readFileSync(join(student, 'model.json')));
+    const weights = readFileSync(join(student, 'weights.bin'));
+    // The first stored value is model/backbone/conv1_1/w[0] (float32).
+    weights.writeFloatLE(Number.NaN, 0);
+    writeFileSync(join(ckpt, 'weights.bin'), weights);
+    const image = join(
+      repoRoot(),
+      'packages',
+      'data-voc-coco-kitti',
+      'fixtures',
+      'photos',
+      'images',
+      'chelsea.png',
+    );
+    const runs = await Promise.all([
+      kd(['export', '--checkpoint', ckpt, '--out', join(dir, 'nan-out'), '--no-eval']),
+      kd(['predict', image, '--checkpoint', ckpt, '--out', join(dir, 'nan-pred')]),
+      kd([
+        'eval',
+        'detector',
+        '--checkpoint',
+        ckpt,
+        '--out',
+        join(dir, 'nan-eval'),
+        '--limit',
+        '1',
+      ]),
+    ]);
+    for (const r of runs) {
+      assert.notEqual(r.status, 0);
+      assert.match(
+        r.stderr,
+        /model\.json: 1 weight tensor\(s\) hold NaN or infinite values: backbone\/conv1_1\/w \(1\)/,
+      );
+    }
+    assert.equal(existsSync(join(dir, 'nan-out')), false);
+  });
 });

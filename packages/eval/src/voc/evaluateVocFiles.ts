@@ -99,7 +99,7 @@ export const readVocDevkit = (
     const seen = new Set<string>();
     const out: VocImageGt[] = [];
     for (const id of ids) {
-      if (id.includes('/') || id.includes('\\') || id.startsWith('.')) {
+      if (id.includes('/') || id.includes('\\') || id === '.' || id === '..') {
         return E.left(
           evalError(join(devkit, 'ImageSets', 'Main', `${split}.txt`), '', `bad image id "${id}"`),
         );
