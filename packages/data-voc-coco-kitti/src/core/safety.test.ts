@@ -61,3 +61,14 @@ test('resolveInside: `..hidden.png` and `a/..b` are legal names inside the folde
   assert.ok(E.isLeft(resolveInside('/data/imgs', '..')));
   assert.ok(E.isLeft(resolveInside('/data/imgs', '../..hidden.png')));
 });
+
+test('parseXmlSafe: 100 000-deep nesting is refused with a reason, not a stack overflow (#16 case 17)', () => {
+  const n = 100_000;
+  const r = parseXmlSafe(
+    `<annotation><object><bndbox>${'<x>'.repeat(n)}1${'</x>'.repeat(n)}</bndbox></object></annotation>`,
+    ['annotation.object'],
+  );
+  assert.ok(E.isLeft(r));
+  assert.equal(r.left.where, 'document');
+  assert.match(r.left.message, /nested/i);
+});
