@@ -20,6 +20,7 @@ export { KITTI_COLUMNS, KITTI_TYPES, parseKittiLabel } from './kitti/parseKittiL
 export { type ReadKittiOptions, readKitti } from './kitti/readKitti.js';
 export { type WriteKittiOptions, writeKitti } from './kitti/writeKitti.js';
 export { assertOutputFolder, type ReplacePolicy } from './output/assertOutputFolder.js';
+export { writeFileAtomically } from './output/writeFileAtomically.js';
 export { fsyncFolder, writeFolderAtomically } from './output/writeFolderAtomically.js';
 export { createRng, type Rng } from './pipeline/createRng.js';
 export { type Batch, type LoadBatchesOptions, loadBatches } from './pipeline/loadBatches.js';

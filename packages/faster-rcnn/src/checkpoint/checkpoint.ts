@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readFileInside } from '@kd/data-voc-coco-kitti';
+import { readFileInside, writeFileAtomically } from '@kd/data-voc-coco-kitti';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
@@ -188,9 +188,7 @@ export async function restoreOptimizer(
 
 /** Points `<runDir>/LATEST` at a checkpoint folder name, atomically (write + rename). */
 export function markLatest(checkpointsDir: string, name: string): void {
-  const tmp = join(checkpointsDir, `.LATEST.tmp-${process.pid}`);
-  writeFileSync(tmp, `${name}\n`);
-  renameSync(tmp, join(checkpointsDir, 'LATEST'));
+  writeFileAtomically(join(checkpointsDir, 'LATEST'), `${name}\n`, 'force');
 }
 
 /** The checkpoint folder `LATEST` points at, if any. */
