@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ReplacePolicy, readFileInside, writeFolderAtomically } from '@kd/data-voc-coco-kitti';
 import * as tf from '@tensorflow/tfjs-core';
@@ -100,6 +100,7 @@ export function fileIOHandler(
 
     async load(): Promise<tf.io.ModelArtifacts> {
       const path = join(dir, MODEL_FILE);
+      if (!existsSync(path)) throw new Error(`${path}: no such checkpoint file`);
       const read = readFileInside(dir, MODEL_FILE);
       if (E.isLeft(read)) throw new Error(`${path}: not a checkpoint (${read.left})`);
       const text = read.right.toString('utf8');
