@@ -9,9 +9,11 @@ export { DatasetConfig, decodeDatasetConfig, readDataset } from './core/datasetC
 export * from './core/datasetDescriptor.js';
 export * from './core/detection.js';
 export * from './core/problem.js';
+export { readFileInside } from './core/readFileInside.js';
 export { resolveInside } from './core/resolveInside.js';
 export * from './core/sample.js';
 export { type DecodeOptions, decodeImage, decodeImageFile } from './image/decodeImage.js';
+export { DEFAULT_MAX_PIXELS, maxPixels } from './image/maxPixels.js';
 export { type ImageSize, readImageSize } from './image/readImageSize.js';
 export * from './imageOps.js';
 export { kittiLabelText } from './kitti/kittiLabelText.js';
@@ -19,6 +21,9 @@ export { kittiResultsText, writeKittiResults } from './kitti/kittiResultsText.js
 export { parseKittiLabel } from './kitti/parseKittiLabel.js';
 export { type ReadKittiOptions, readKitti } from './kitti/readKitti.js';
 export { type WriteKittiOptions, writeKitti } from './kitti/writeKitti.js';
+export { assertOutputFolder, type ReplacePolicy } from './output/assertOutputFolder.js';
+export { writeFileAtomically } from './output/writeFileAtomically.js';
+export { fsyncFolder, writeFolderAtomically } from './output/writeFolderAtomically.js';
 export { type Batch, type LoadBatchesOptions, loadBatches } from './pipeline/loadBatches.js';
 export { type ImageBatch, padBatch } from './pipeline/padBatch.js';
 export { PreparePool } from './pipeline/preparePool.js';

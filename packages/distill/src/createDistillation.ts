@@ -51,6 +51,8 @@ export interface CreateDistillationOptions {
    * hint pairing is built when `config.hint` is given.
    */
   readonly lossStack?: LossStack<DistillContext>;
+  /** The student's dataset classes, in order: a teacher trained on another order is refused. */
+  readonly classNames?: readonly string[];
 }
 
 function featureShape(model: FasterRcnn, layer: string, h: number, w: number): number[] {
@@ -98,6 +100,12 @@ export async function createDistillation(o: CreateDistillationOptions): Promise<
         `teacher ${config.teacher} has ${teacher.config.numClasses} classes, the student ${student.config.numClasses}`,
       );
     }
+    // Same count but another order would distill each class into a different one.
+    const taught = (checkpoint.metadata.extra as { classNames?: unknown } | null)?.classNames;
+    if (o.classNames && Array.isArray(taught) && taught.join('\n') !== o.classNames.join('\n'))
+      throw new Error(
+        `teacher ${config.teacher} was trained on classes [${taught.join(', ')}], the student's dataset has [${o.classNames.join(', ')}]; the lists must match in order`,
+      );
     const studentMin = o.transform.minSize;
     const teacherMin = config.teacherMinSize ?? studentMin;
     const scale = teacherMin / studentMin;

@@ -171,6 +171,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
           student: model,
           transform,
           sample: dataset.train[0]!,
+          classNames: dataset.classNames,
           ...(options.lossStack ? { lossStack: options.lossStack } : {}),
         })
       : undefined;

@@ -14,16 +14,15 @@ import { evaluateVocFiles, type VocFilesOptions, vocSummary } from './voc/evalua
 import { formatVocTable } from './voc/formatVocTable.js';
 
 /**
- * What `kd eval …` prints: the table (with warnings first, as `warning: …` lines) or, with
- * `json`, the summary as JSON (NaN becomes null). Failures are KdEvalErrors for
+ * What `kd eval …` prints: the table or, with `json`, the summary as JSON (NaN becomes null),
+ * on stdout; the warnings (a missing results file…) apart, for stderr, in both modes so that
+ * `--json` output stays parseable without hiding them. Failures are KdEvalErrors for
  * `formatEvalError`.
  */
 export interface CliText {
   readonly text: string;
+  readonly warnings: readonly string[];
 }
-
-const withWarnings = (warnings: readonly string[], body: string): string =>
-  [...warnings.map((w) => `warning: ${w}`), body].join('\n');
 
 /** `kd eval coco --gt instances.json --dets results.json [--json]` */
 export const runCocoEvalCli = (opts: {
@@ -35,9 +34,8 @@ export const runCocoEvalCli = (opts: {
   pipe(
     evaluateCocoFiles({ gt: opts.gt, dets: opts.dets, useCats: opts.useCats ?? true }),
     TE.map((o) => ({
-      text: opts.json
-        ? JSON.stringify(o.summary, null, 2)
-        : withWarnings(o.warnings, formatCocoTable(o.summary)),
+      text: opts.json ? JSON.stringify(o.summary, null, 2) : formatCocoTable(o.summary),
+      warnings: o.warnings,
     })),
   );
 
@@ -50,7 +48,8 @@ export const runVocEvalCli = (
     TE.map((o) => ({
       text: opts.json
         ? JSON.stringify(o.summary, null, 2)
-        : withWarnings(o.warnings, formatVocTable(o.summary, opts.metric ?? '2010')),
+        : formatVocTable(o.summary, opts.metric ?? '2010'),
+      warnings: o.warnings,
     })),
   );
 
@@ -77,6 +76,7 @@ export const runKittiEvalCli = (
           );
           return {
             text: opts.json ? JSON.stringify(s, null, 2) : formatVocTable(s, opts.metric ?? '2010'),
+            warnings: [],
           };
         }),
       )
@@ -84,5 +84,6 @@ export const runKittiEvalCli = (
         evaluateKittiFiles(opts),
         TE.map((o) => ({
           text: opts.json ? JSON.stringify(o.summary, null, 2) : formatKittiTable(o.summary),
+          warnings: [],
         })),
       );

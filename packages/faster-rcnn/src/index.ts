@@ -4,6 +4,7 @@ export * from './browser.js';
 export {
   type CheckpointMetadata,
   CheckpointMetadataCodec,
+  isKdCheckpointFolder,
   type LoadedCheckpoint,
   latestCheckpoint,
   loadCheckpoint,
@@ -13,7 +14,8 @@ export {
   type SaveCheckpointOptions,
   saveCheckpoint,
 } from './checkpoint/checkpoint.js';
-export { fileIOHandler } from './checkpoint/fileIOHandler.js';
+export { fileIOHandler, writeModelArtifacts } from './checkpoint/fileIOHandler.js';
+export { nonFiniteWeights } from './checkpoint/nonFiniteWeights.js';
 export {
   assignPretrainedBackbone,
   loadPretrainedBackbone,

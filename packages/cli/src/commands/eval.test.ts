@@ -279,6 +279,30 @@ describe('kd eval voc', () => {
     assert.equal(r2.status, 1);
     assert.match(r2.stderr, /^kd eval voc: \S*000001\.xml: \S*ymin\S*: /);
   });
+
+  test('--json keeps warnings on stderr; a missing --dets folder exits 1 (#16 case 15)', async () => {
+    const c = cases[0]!;
+    const w = writeVocCase({
+      ...c,
+      name: 'no-results',
+      classes: [],
+      images: [{ id: '000001', objects: [['cat', 1, 2, 30, 40, 0]] }],
+      dets: {},
+    });
+    const [r, missing] = await Promise.all([
+      kd(['eval', 'voc', '--devkit', w.devkit, '--split', 'test', '--dets', w.dets, '--json']),
+      kd(['eval', 'voc', '--devkit', w.devkit, '--split', 'test', '--dets', `${w.dets}-nope`]),
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { mAP: 0, perClass: { cat: 0 } });
+    assert.match(
+      r.stderr,
+      /^warning: \S*comp4_det_test_cat\.txt: not found, no detections for class cat$/m,
+    );
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /^kd eval voc: \S*-nope: results \(--dets\) folder not found/);
+    assert.equal(missing.stdout, '');
+  });
 });
 
 interface KittiCase {

@@ -228,5 +228,6 @@ async function printOrFail(command: string, run: TaskEither<KdEvalError, CliText
   const { formatEvalError } = await import('@kd/eval');
   const r = await run();
   if (E.isLeft(r)) failCommand(command, formatEvalError(r.left));
+  for (const w of r.right.warnings) process.stderr.write(`warning: ${w}\n`);
   process.stdout.write(`${r.right.text}\n`);
 }

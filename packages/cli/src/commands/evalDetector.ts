@@ -68,11 +68,16 @@ interface TrainedExtra {
 
 const KITTI_DEVKIT_CLASSES = ['Car', 'Pedestrian', 'Cyclist'];
 
-async function textOf(command: string, run: TaskEither<KdEvalError, CliText>): Promise<string> {
+async function textOf(
+  command: string,
+  run: TaskEither<KdEvalError, CliText>,
+  warnings = true,
+): Promise<string> {
   const { formatEvalError } = await import('@kd/eval');
   const r = await run();
   if (E.isLeft(r)) throw new Error(`${command}: ${formatEvalError(r.left)}`);
-  return r.right.text;
+  if (!warnings) return r.right.text;
+  return [...r.right.warnings.map((w) => `warning: ${w}`), r.right.text].join('\n');
 }
 
 /**
@@ -196,7 +201,7 @@ async function scoreFiles(
   const ids = samples.map((s) => s.id);
   const both = async (name: string, run: (json: boolean) => TaskEither<KdEvalError, CliText>) => ({
     text: await textOf(name, run(false)),
-    json: JSON.parse(await textOf(name, run(true))) as unknown,
+    json: JSON.parse(await textOf(name, run(true), false)) as unknown,
   });
 
   if (split.format === 'voc') {

@@ -1,3 +1,4 @@
+import { assertOutputFolder } from '@kd/data-voc-coco-kitti';
 import { evaluateDetector, loadDataset, prepareSplit } from '@kd/distill';
 import {
   type FasterRcnn,
@@ -20,6 +21,7 @@ interface ExportOptions {
   readonly eval: boolean;
   readonly evalImages?: string;
   readonly json?: boolean;
+  readonly force?: boolean;
 }
 
 const FORMATS = ['tfjs'];
@@ -41,10 +43,17 @@ async function runExport(opts: ExportOptions): Promise<void> {
   const score = Number(opts.score);
   if (!(score >= 0 && score <= 1))
     failCommand('export', `--score ${opts.score}: expected a number in [0, 1]`);
+  const replace = opts.force ? 'force' : 'never';
+  try {
+    assertOutputFolder(opts.out, replace);
+  } catch (err) {
+    failCommand('export', (err as Error).message);
+  }
   const backend = await initBackend();
   const exported = await exportDetector(opts.checkpoint, opts.out, {
     quantization: opts.quantize,
     scoreThreshold: score,
+    force: opts.force ?? false,
   });
   const summary: Record<string, unknown> = {
     out: opts.out,
@@ -106,7 +115,10 @@ export function registerExport(program: Command): void {
       'write a checkpoint’s detector alone (no optimiser, adaptation layers or teacher) for Node and browsers, and report the mAP change of the export',
     )
     .requiredOption('--checkpoint <dir>', 'checkpoint folder (e.g. runs/x/checkpoints/ckpt-000600)')
-    .requiredOption('--out <dir>', 'export folder (model.json, weights.bin, detector.json)')
+    .requiredOption(
+      '--out <dir>',
+      'export folder (model.json, weights.bin, detector.json), written atomically; must be new or empty unless --force',
+    )
     .addOption(
       new Option(
         '--format <format>',
@@ -125,5 +137,9 @@ export function registerExport(program: Command): void {
     .option('--no-eval', 'skip the mAP@0.5 comparison on the checkpoint’s test split')
     .option('--eval-images <n>', 'evaluate on the first n test images only')
     .option('--json', 'print a JSON summary')
+    .option(
+      '--force',
+      'replace an existing non-empty --out folder (without it kd refuses; a file is never replaced)',
+    )
     .action((opts: ExportOptions) => runExport(opts));
 }

@@ -1,3 +1,4 @@
+import { assertOutputFolder } from '@kd/data-voc-coco-kitti';
 import { initBackend } from '@kd/tensor-ops';
 import type { Command } from 'commander';
 import { failCommand } from '../failCommand.js';
@@ -12,21 +13,39 @@ export function registerWebDemo(program: Command): void {
       'build the static web demo (bundle, wasm files, exported student, sample images) into a folder',
     )
     .requiredOption('--checkpoint <dir>', 'student checkpoint to export into the page')
-    .option('--out <dir>', 'output folder', 'web-demo')
+    .option('--out <dir>', 'output folder (new or empty unless --force)', 'web-demo')
     .option('--samples <n>', 'sample images of the test split to bundle', '6')
     .option('--score <t>', 'score threshold of the drawn boxes', '0.5')
-    .action(async (opts: { checkpoint: string; out: string; samples: string; score: string }) => {
-      await initBackend();
-      const demo = await buildWebDemo({
-        checkpoint: opts.checkpoint,
-        out: opts.out,
-        samples: Number(opts.samples),
-        scoreThreshold: Number(opts.score),
-      });
-      process.stdout.write(
-        `web demo in ${demo.out}: demo.js ${(demo.bundleBytes / 1024).toFixed(0)} KiB, ${demo.samples.length} samples, classes ${demo.classes.join(', ')}\nserve it with: kd serve-demo ${demo.out}\n`,
-      );
-    });
+    .option(
+      '--force',
+      'replace an existing non-empty --out folder (without it kd refuses; a file is never replaced)',
+    )
+    .action(
+      async (opts: {
+        checkpoint: string;
+        out: string;
+        samples: string;
+        score: string;
+        force?: boolean;
+      }) => {
+        try {
+          assertOutputFolder(opts.out, opts.force ? 'force' : 'never');
+        } catch (err) {
+          failCommand('build-web-demo', (err as Error).message);
+        }
+        await initBackend();
+        const demo = await buildWebDemo({
+          checkpoint: opts.checkpoint,
+          out: opts.out,
+          samples: Number(opts.samples),
+          scoreThreshold: Number(opts.score),
+          force: opts.force ?? false,
+        });
+        process.stdout.write(
+          `web demo in ${demo.out}: demo.js ${(demo.bundleBytes / 1024).toFixed(0)} KiB, ${demo.samples.length} samples, classes ${demo.classes.join(', ')}\nserve it with: kd serve-demo ${demo.out}\n`,
+        );
+      },
+    );
 
   program
     .command('serve-demo')

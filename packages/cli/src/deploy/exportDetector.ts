@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { assertOutputFolder, writeFolderAtomically } from '@kd/data-voc-coco-kitti';
 import { decodeRunConfig, type RunConfig } from '@kd/distill';
 import {
   DETECTOR_FORMAT,
@@ -8,9 +9,9 @@ import {
   decodeDetectorManifest,
   detectorArtifacts,
   type FasterRcnn,
-  fileIOHandler,
   loadFasterRcnn,
   type WeightQuantization,
+  writeModelArtifacts,
 } from '@kd/faster-rcnn';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
@@ -46,12 +47,21 @@ export interface ExportedDetector {
  * weights format, see `detectorArtifacts`) and the sidecar to `out/detector.json`. Only the
  * model's own parameters are written: optimiser slots and the adaptation layers a distillation
  * checkpoint also holds are dropped, and no teacher is ever part of a student checkpoint.
+ * The folder is written atomically: an existing non-empty `out` is refused (nothing is read or
+ * written) unless `options.force`, and a failure leaves whatever was at `out` as it was.
  */
 export async function exportDetector(
   checkpointDir: string,
   out: string,
-  options: { readonly quantization: WeightQuantization; readonly scoreThreshold: number },
+  options: {
+    readonly quantization: WeightQuantization;
+    readonly scoreThreshold: number;
+    /** Replace an existing non-empty `out` (never a file). */
+    readonly force?: boolean;
+  },
 ): Promise<ExportedDetector> {
+  const replace = options.force ? 'force' : 'never';
+  assertOutputFolder(out, replace);
   const { model, checkpoint } = await loadFasterRcnn(checkpointDir);
   tf.dispose(Object.values(checkpoint.extraWeights));
   tf.dispose(checkpoint.optimizerWeights.map((w) => w.tensor));
@@ -77,8 +87,14 @@ export async function exportDetector(
     );
     if (E.isLeft(manifest)) throw new Error(manifest.left);
     const artifacts = await detectorArtifacts(model, manifest.right);
-    await fileIOHandler(out).save!(artifacts);
-    writeFileSync(join(out, 'detector.json'), `${JSON.stringify(manifest.right, null, 2)}\n`);
+    await writeFolderAtomically(
+      out,
+      (tmp) => {
+        writeModelArtifacts(tmp, artifacts);
+        writeFileSync(join(tmp, 'detector.json'), `${JSON.stringify(manifest.right, null, 2)}\n`);
+      },
+      replace,
+    );
     return {
       model,
       manifest: manifest.right,

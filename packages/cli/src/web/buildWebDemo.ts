@@ -1,7 +1,8 @@
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assertOutputFolder, writeFolderAtomically } from '@kd/data-voc-coco-kitti';
 import { loadDataset } from '@kd/distill';
 import * as esbuild from 'esbuild';
 import { exportDetector } from '../deploy/exportDetector.js';
@@ -17,6 +18,8 @@ export interface BuildWebDemoOptions {
   readonly extraModels?: Readonly<Record<string, string>>;
   readonly scoreThreshold?: number;
   readonly minify?: boolean;
+  /** Replace an existing non-empty `out` folder (never a file). */
+  readonly force?: boolean;
 }
 
 export interface WebDemo {
@@ -37,15 +40,40 @@ const WASM_FILES = [
  * `demoPage.ts` for browsers), the tfjs wasm binaries (the page calls `setWasmPaths` on its own
  * folder), the student exported from `checkpoint` into `model/`, and sample images of the
  * checkpoint's test split in `samples/` (listed in `samples.json`). Needs an initialised tfjs
- * backend (the export reads the weights).
+ * backend (the export reads the weights). The folder is built in a temporary sibling and renamed
+ * into place: an existing non-empty `out` is refused before any work unless `force`, and a bad
+ * checkpoint leaves `out` as it was.
  */
 export async function buildWebDemo(options: BuildWebDemoOptions): Promise<WebDemo> {
   const { out } = options;
-  rmSync(out, { recursive: true, force: true });
-  mkdirSync(join(out, 'samples'), { recursive: true });
+  const replace = options.force ? 'force' : 'never';
+  assertOutputFolder(out, replace);
+  const built = await writeFolderAtomically(out, (tmp) => fillWebDemo(tmp, options), replace);
+  return { out, ...built };
+}
+
+async function fillWebDemo(
+  dir: string,
+  options: BuildWebDemoOptions,
+): Promise<Omit<WebDemo, 'out'>> {
+  // The student first: a bad checkpoint fails before the bundle is built.
+  const scoreThreshold = options.scoreThreshold ?? 0.5;
+  const student = await exportDetector(options.checkpoint, join(dir, 'model'), {
+    quantization: 'none',
+    scoreThreshold,
+  });
+  student.model.dispose();
+  for (const [name, ckpt] of Object.entries(options.extraModels ?? {})) {
+    const e = await exportDetector(ckpt, join(dir, 'models', name), {
+      quantization: 'none',
+      scoreThreshold,
+    });
+    e.model.dispose();
+  }
+  mkdirSync(join(dir, 'samples'), { recursive: true });
   const bundle = await esbuild.build({
     entryPoints: [fileURLToPath(new URL('./demoPage.js', import.meta.url))],
-    outfile: join(out, 'demo.js'),
+    outfile: join(dir, 'demo.js'),
     bundle: true,
     platform: 'browser',
     format: 'esm',
@@ -59,31 +87,18 @@ export async function buildWebDemo(options: BuildWebDemoOptions): Promise<WebDem
   const wasmDir = join(
     dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')),
   );
-  for (const f of WASM_FILES) copyFileSync(join(wasmDir, f), join(out, f));
+  for (const f of WASM_FILES) copyFileSync(join(wasmDir, f), join(dir, f));
 
-  const scoreThreshold = options.scoreThreshold ?? 0.5;
-  const student = await exportDetector(options.checkpoint, join(out, 'model'), {
-    quantization: 'none',
-    scoreThreshold,
-  });
-  student.model.dispose();
-  for (const [name, ckpt] of Object.entries(options.extraModels ?? {})) {
-    const e = await exportDetector(ckpt, join(out, 'models', name), {
-      quantization: 'none',
-      scoreThreshold,
-    });
-    e.model.dispose();
-  }
   const dataset = await loadDataset(student.runConfig.dataset);
   const samples = dataset.test.slice(0, options.samples ?? 6).map((s) => {
     const name = basename(s.path);
-    copyFileSync(s.path, join(out, 'samples', name));
+    copyFileSync(s.path, join(dir, 'samples', name));
     return name;
   });
-  writeFileSync(join(out, 'samples.json'), `${JSON.stringify(samples)}\n`);
+  writeFileSync(join(dir, 'samples.json'), `${JSON.stringify(samples)}\n`);
   writeFileSync(
-    join(out, 'index.html'),
+    join(dir, 'index.html'),
     indexHtml('kd: a distilled Faster R-CNN student in your browser'),
   );
-  return { out, samples, bundleBytes, classes: student.manifest.classes };
+  return { samples, bundleBytes, classes: student.manifest.classes };
 }

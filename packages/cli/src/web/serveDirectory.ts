@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, realpathSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
@@ -14,30 +14,55 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
 };
 
+const inside = (root: string, file: string): boolean =>
+  file === root || file.startsWith(root + sep);
+
 /**
- * A static file server for the web demo on `host:port` (port 0: any free port). Only files
- * inside `dir` are served (`..` and absolute paths are refused). Pages are cross-origin isolated
- * (COOP/COEP) so that the tfjs wasm backend may use threads where the browser allows it.
+ * A static file server for the web demo on `host:port` (port 0: any free port). Only regular
+ * files inside `dir` are served: `..`, absolute paths and symbolic links that resolve outside
+ * `dir` are refused (403), a malformed percent-encoding is a bad request (400). Pages are
+ * cross-origin isolated (COOP/COEP) so that the tfjs wasm backend may use threads where the
+ * browser allows it.
  */
 export function serveDirectory(
   dir: string,
   port: number,
   host = '127.0.0.1',
 ): Promise<{ server: Server; url: string }> {
-  const root = resolve(dir);
+  const root = realpathSync(resolve(dir));
   const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    let file = normalize(join(root, path));
-    if (file !== root && !file.startsWith(root + sep)) {
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('bad request: malformed URL');
+      return;
+    }
+    const requested = normalize(join(root, path));
+    if (!inside(root, requested)) {
+      res.writeHead(403).end('forbidden');
+      return;
+    }
+    let file: string;
+    try {
+      // The lexical check above cannot see symbolic links: compare where the path really leads.
+      file = realpathSync(requested);
+      if (statSync(file).isDirectory()) file = realpathSync(join(file, 'index.html'));
+    } catch {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`not found: ${path}`);
+      return;
+    }
+    if (!inside(root, file)) {
       res.writeHead(403).end('forbidden');
       return;
     }
     try {
-      if (statSync(file).isDirectory()) file = join(file, 'index.html');
-      const size = statSync(file).size;
+      const st = statSync(file);
+      // A FIFO or device inside the folder would hang or stream forever: regular files only.
+      if (!st.isFile()) throw new Error('not a regular file');
       res.writeHead(200, {
         'Content-Type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
-        'Content-Length': size,
+        'Content-Length': st.size,
         'Cross-Origin-Opener-Policy': 'same-origin',
         'Cross-Origin-Embedder-Policy': 'require-corp',
         'Cache-Control': 'no-cache',

@@ -194,3 +194,57 @@ console.log(JSON.stringify({ objects, heapMB: process.memoryUsage().heapUsed / 2
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('readCoco: 100 000-deep nesting is a located error, not a stack overflow (#16 case 17)', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kd-coco-deep-'));
+  try {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const file = path.join(dir, 'instances_x.json');
+    writeFileSync(
+      file,
+      `{"images":[{"id":1,"file_name":"a.png","width":10,"height":10}],"categories":[{"id":1,"name":"a"}],"annotations":[{"id":1,"image_id":1,"category_id":1,"bbox":${deep}}]}`,
+    );
+    const r = left(await readCoco({ annotationFile: file, imageDir: dir }));
+    assert.equal(r.problems[0]!.file, file);
+    assert.match(r.problems[0]!.where, /^byte \d+$/);
+    assert.match(r.problems[0]!.message, /annotations\[0\]: nested deeper than 32 levels/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('readCoco: a 1 GiB sparse file of NUL bytes is refused from its first bytes (#16 case 17)', async () => {
+  const { truncateSync } = await import('node:fs');
+  const dir = mkdtempSync(path.join(tmpdir(), 'kd-coco-sparse-'));
+  try {
+    const file = path.join(dir, 'instances_x.json');
+    writeFileSync(file, '');
+    truncateSync(file, 1 << 30);
+    const r = left(await readCoco({ annotationFile: file, imageDir: dir }));
+    assert.equal(r.problems[0]!.file, file);
+    assert.match(r.problems[0]!.message, /JSON/);
+    // Stopped in the first 256 KiB piece, not after reading the gigabyte.
+    assert.equal(r.problems[0]!.where, `byte ${1 << 18}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('readCoco: `..hidden.png` is a file name inside the image folder (#16 case 17)', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kd-coco-hidden-'));
+  try {
+    const file = path.join(dir, 'instances_x.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        images: [{ id: 1, file_name: '..hidden.png', width: 10, height: 10 }],
+        categories: [{ id: 1, name: 'a' }],
+        annotations: [{ id: 1, image_id: 1, category_id: 1, bbox: [1, 1, 4, 4], area: 16 }],
+      }),
+    );
+    const d = right(await readCoco({ annotationFile: file, imageDir: dir, policy: 'fatal' }));
+    assert.equal(d.samples[0]!.path, path.join(dir, '..hidden.png'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

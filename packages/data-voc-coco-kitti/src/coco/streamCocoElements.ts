@@ -27,6 +27,8 @@ export interface StreamCocoHandlers {
 
 /** Longest string kept when assembling an element (file names, category names). */
 const MAX_STRING = 1 << 20;
+/** Nesting inside one element; COCO's deepest (a polygon list in `segmentation`) is 2. */
+const MAX_ELEMENT_DEPTH = 32;
 /** Keys whose numbers are kept as exact text. */
 const ID_KEYS = new Set(['id', 'image_id', 'category_id']);
 const SECTIONS = new Set<string>(['images', 'annotations', 'categories']);
@@ -140,6 +142,11 @@ export const streamCocoElements = async (
         }
         index += 1;
       }
+      if ((name === 'startObject' || name === 'startArray') && stack.length >= MAX_ELEMENT_DEPTH)
+        throw new CocoStreamError(
+          `${section}[${index}]: nested deeper than ${MAX_ELEMENT_DEPTH} levels; expected a flat record`,
+          where(),
+        );
       switch (name) {
         case 'startObject':
           stack.push({ container: {}, key: undefined });

@@ -22,7 +22,8 @@ export const resolveInside = (dir: string, relative: string): E.Either<string, s
   const base = path.resolve(dir);
   const full = path.resolve(base, relative);
   const rel = path.relative(base, full);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+  // `..hidden.png` is a legal name: only a whole `..` segment climbs out.
+  if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
     return E.left(`path ${JSON.stringify(relative)} escapes the dataset folder ${base}`);
   }
   return E.right(full);

@@ -54,3 +54,21 @@ test('checkBox: inside kept as is; outside clipped (fix), dropped (skip) or fata
   assert.equal(checkBox([-2, 3, 12, 11], 10, 10, fatal, 'f', 'w'), undefined);
   assert.equal(fatal.hasFatal, true);
 });
+
+test('resolveInside: `..hidden.png` and `a/..b` are legal names inside the folder (#16 case 17)', () => {
+  assert.deepEqual(resolveInside('/data/imgs', '..hidden.png'), E.right('/data/imgs/..hidden.png'));
+  assert.deepEqual(resolveInside('/data/imgs', 'a/..b.jpg'), E.right('/data/imgs/a/..b.jpg'));
+  assert.ok(E.isLeft(resolveInside('/data/imgs', '..')));
+  assert.ok(E.isLeft(resolveInside('/data/imgs', '../..hidden.png')));
+});
+
+test('parseXmlSafe: 100 000-deep nesting is refused with a reason, not a stack overflow (#16 case 17)', () => {
+  const n = 100_000;
+  const r = parseXmlSafe(
+    `<annotation><object><bndbox>${'<x>'.repeat(n)}1${'</x>'.repeat(n)}</bndbox></object></annotation>`,
+    ['annotation.object'],
+  );
+  assert.ok(E.isLeft(r));
+  assert.equal(r.left.where, 'document');
+  assert.match(r.left.message, /nested/i);
+});

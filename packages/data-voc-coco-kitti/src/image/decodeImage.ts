@@ -1,12 +1,18 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { checkPngStructure } from './checkPngStructure.js';
+import { maxPixels as pixelLimit } from './maxPixels.js';
 import { imageSizeFromBytes } from './readImageSize.js';
 import type { RgbImage } from './rgbImage.js';
 
 export interface DecodeOptions {
-  /** Refuse images with more pixels than this before decoding (default 50 million). */
+  /**
+   * Refuse images with more pixels than this, from the header, before decoding (default: the
+   * `KD_MAX_PIXELS` environment variable, else 4096² = 16 777 216; see `maxPixels`).
+   */
   readonly maxPixels?: number;
 }
 
@@ -23,7 +29,8 @@ const rgbaToRgb = (rgba: Uint8Array, n: number): Uint8Array => {
 /**
  * Decodes PNG (pngjs) or JPEG (jpeg-js) bytes, recognised by signature, to 8-bit RGB
  * `[H, W, 3]`. Grey, palette and 16-bit PNGs become 8-bit RGB; alpha is dropped. The header's
- * size is checked against `maxPixels` first, so a decompression bomb is refused cheaply.
+ * size is checked against the pixel limit first, so a decompression bomb is refused cheaply; a
+ * PNG's chunks are checked before decoding (truncation, image data inflating past its size).
  */
 export const decodeImage = (
   bytes: Uint8Array,
@@ -34,9 +41,21 @@ export const decodeImage = (
   if (head.right === 'need-more')
     return E.left('file ends before the image header is complete (truncated)');
   const { width, height, format } = head.right;
-  const maxPixels = o.maxPixels ?? 50e6;
+  let maxPixels: number;
+  try {
+    maxPixels = pixelLimit(o.maxPixels);
+  } catch (e) {
+    return E.left((e as Error).message);
+  }
   if (width * height > maxPixels)
-    return E.left(`image is ${width}x${height}; more than ${maxPixels} pixels refused`);
+    return E.left(
+      `image is ${width}x${height}; more than ${maxPixels} pixels refused (raise the limit with KD_MAX_PIXELS or the maxPixels option)`,
+    );
+  if (width === 0 || height === 0) return E.left(`header gives an empty size ${width}x${height}`);
+  if (format === 'png') {
+    const ok = checkPngStructure(bytes);
+    if (E.isLeft(ok)) return ok;
+  }
   try {
     if (format === 'png') {
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -71,7 +90,14 @@ export const decodeImageFile = async (
 ): Promise<E.Either<string, RgbImage<Uint8Array>>> => {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(file);
+    // Non-blocking open and a regular-file check: a FIFO named as an image must not hang.
+    const fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      if (!(await fh.stat()).isFile()) return E.left(`${file}: not a regular file`);
+      bytes = await fh.readFile();
+    } finally {
+      await fh.close();
+    }
   } catch (e) {
     return E.left(`${file}: cannot read: ${(e as Error).message}`);
   }

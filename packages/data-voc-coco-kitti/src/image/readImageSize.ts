@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import * as E from 'fp-ts/lib/Either.js';
 
@@ -55,7 +56,9 @@ export const imageSizeFromBytes = (b: Uint8Array): E.Either<string, ImageSize | 
 export const readImageSize = async (file: string): Promise<E.Either<string, ImageSize>> => {
   let fh: Awaited<ReturnType<typeof open>> | undefined;
   try {
-    fh = await open(file, 'r');
+    // Non-blocking: opening a FIFO for reading would otherwise wait for a writer forever.
+    fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!(await fh.stat()).isFile()) return E.left('not a regular file');
     let buf = new Uint8Array(65536);
     let n = 0;
     for (;;) {

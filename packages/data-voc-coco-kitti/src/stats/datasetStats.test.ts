@@ -78,3 +78,73 @@ test('datasetStats: broken inputs list every problem with file and location; unr
   });
   assert.equal(strict.fatal, true);
 });
+
+test('datasetStats: missing, truncated and absurdly sized images are fatal problems naming the file (#16 case 10)', async () => {
+  const { readFileSync, writeFileSync, unlinkSync } = await import('node:fs');
+  const dir = await mkdtemp(path.join(tmpdir(), 'kd-stats-bad-'));
+  try {
+    const g = await generateShapesDataset({
+      root: dir,
+      seed: 5,
+      trainImages: 4,
+      testImages: 1,
+      imageSize: 64,
+    });
+    const samples = g.splits.train;
+    // VOC: every image file missing, then one truncated.
+    const vocImages = path.join(dir, 'voc', 'VOCdevkit', 'VOC2007', 'JPEGImages');
+    const saved = samples.map((s) => readFileSync(path.join(vocImages, s.fileName)));
+    for (const s of samples) unlinkSync(path.join(vocImages, s.fileName));
+    const missing = await datasetStats({
+      format: 'voc',
+      root: path.join(dir, 'voc'),
+      split: 'train',
+    });
+    assert.equal(missing.fatal, true);
+    assert.equal(missing.images, 0);
+    assert.ok(
+      missing.problems.some((p) => p.fatal && /no usable image \(4 skipped\)/.test(p.message)),
+    );
+    assert.doesNotMatch(formatStatsTable(missing), /problems: none/);
+    // COCO does not read image files to build samples: the image check finds them missing.
+    const cocoImages = path.join(g.cocoRoot, 'train');
+    for (const s of samples) unlinkSync(path.join(cocoImages, s.fileName));
+    const gone = await datasetStats({ format: 'coco', root: g.cocoRoot, split: 'train' });
+    assert.equal(gone.fatal, true);
+    assert.equal(gone.badImages, 4);
+    for (const p of gone.problems) {
+      assert.equal(p.fatal, true);
+      assert.match(p.message, /image file not found/);
+      assert.ok(p.file.startsWith(cocoImages));
+    }
+    samples.forEach((s, i) => writeFileSync(path.join(cocoImages, s.fileName), saved[i]!));
+    samples.forEach((s, i) => writeFileSync(path.join(vocImages, s.fileName), saved[i]!));
+    writeFileSync(
+      path.join(vocImages, samples[1]!.fileName),
+      saved[1]!.subarray(0, saved[1]!.length - 20),
+    );
+    const cut = await datasetStats({ format: 'voc', root: path.join(dir, 'voc'), split: 'train' });
+    assert.equal(cut.badImages, 1);
+    assert.match(cut.problems[0]!.message, /PNG truncated/);
+    assert.equal(cut.problems[0]!.file, path.join(vocImages, samples[1]!.fileName));
+    // COCO: an image that claims 1e9 x 1e9 pixels.
+    const ann = path.join(g.cocoRoot, 'annotations', 'instances_train.json');
+    const json = JSON.parse(readFileSync(ann, 'utf8')) as {
+      images: { width: number; height: number }[];
+    };
+    json.images[0]!.width = 1e9;
+    json.images[0]!.height = 1e9;
+    writeFileSync(ann, JSON.stringify(json));
+    const huge = await datasetStats({ format: 'coco', root: g.cocoRoot, split: 'train' });
+    assert.equal(huge.fatal, true);
+    assert.ok(
+      huge.problems.some(
+        (p) =>
+          p.fatal && /declares 1000000000x1000000000 pixels; more than the limit/.test(p.message),
+      ),
+      JSON.stringify(huge.problems),
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

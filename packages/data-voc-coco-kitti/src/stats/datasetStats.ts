@@ -4,8 +4,11 @@ import type { ReadResult } from '../core/dataset.js';
 import type { DatasetFormat } from '../core/datasetDescriptor.js';
 import type { ProblemPolicy } from '../core/problem.js';
 import type { Sample } from '../core/sample.js';
+import { maxPixels as pixelLimit } from '../image/maxPixels.js';
+import { mapLimit } from '../internal/mapLimit.js';
 import { readKitti } from '../kitti/readKitti.js';
 import { readVoc } from '../voc/readVoc.js';
+import { checkImageFile } from './checkImageFile.js';
 
 export interface DatasetStatsOptions {
   readonly format: DatasetFormat;
@@ -16,6 +19,13 @@ export interface DatasetStatsOptions {
   readonly classes?: readonly string[];
   /** Default `fix`: report everything, fail only on what cannot be read at all. */
   readonly policy?: ProblemPolicy;
+  /**
+   * Check every image file as training will need it (exists, within the pixel limit, not
+   * truncated; see `checkImageFile`). Default true.
+   */
+  readonly checkImages?: boolean;
+  /** Pixel limit of the image check (default: `maxPixels()`, i.e. `KD_MAX_PIXELS` or 4096²). */
+  readonly maxPixels?: number;
 }
 
 /** One bin of the box-size histogram: boxes with `min <= sqrt(w*h) < max` pixels. */
@@ -45,6 +55,8 @@ export interface DatasetStats {
   readonly skippedImages: number;
   readonly skippedObjects: number;
   readonly fixedObjects: number;
+  /** Images whose file is missing, too large or damaged (each one is also a fatal problem). */
+  readonly badImages: number;
   readonly problems: readonly { file: string; where: string; message: string; fatal: boolean }[];
   /** Some problem is fatal: the dataset cannot be used as it is (the CLI exits non-zero). */
   readonly fatal: boolean;
@@ -97,8 +109,9 @@ export const countSamples = (samples: readonly Sample[], classNames: readonly st
 /**
  * Reads a dataset in any of the three layouts and summarises it: images, objects per class,
  * difficult / crowd / DontCare counts, a box-size histogram, and every validation problem
- * with its location. Never throws for bad data: a dataset that cannot be read gives zero
- * counts and its fatal problems.
+ * with its location, and every image file that training could not decode (missing, above the
+ * pixel limit, truncated) as a fatal problem. Never throws for bad data: a dataset that cannot
+ * be read gives zero counts and its fatal problems.
  * @example
  * const s = await datasetStats({ format: 'voc', root: '/data/VOCdevkit', split: 'test' });
  * console.log(formatStatsTable(s));
@@ -135,12 +148,30 @@ export const datasetStats = async (o: DatasetStatsOptions): Promise<DatasetStats
       skippedImages: 0,
       skippedObjects: 0,
       fixedObjects: 0,
+      badImages: 0,
       problems,
       fatal: true,
     };
   }
   const ds = r.right;
   const names = o.format === 'coco' && o.classes ? o.classes : ds.descriptor.classNames;
+  let badImages = 0;
+  if (o.checkImages ?? true) {
+    const limit = pixelLimit(o.maxPixels);
+    const found = await mapLimit(ds.samples, 8, (s) => checkImageFile(s.path, s, limit));
+    for (const [i, p] of found.entries()) {
+      if (!p) continue;
+      badImages += 1;
+      problems.push({ file: ds.samples[i]!.path, where: p.where, message: p.message, fatal: true });
+    }
+  }
+  if (ds.samples.length === 0)
+    problems.push({
+      file: ds.descriptor.root,
+      where: `split ${ds.descriptor.split}`,
+      message: `no usable image (${ds.skippedImages} skipped); nothing to train or evaluate on`,
+      fatal: true,
+    });
   return {
     format: o.format,
     root: ds.descriptor.root,
@@ -149,7 +180,8 @@ export const datasetStats = async (o: DatasetStatsOptions): Promise<DatasetStats
     skippedImages: ds.skippedImages,
     skippedObjects: ds.skippedObjects,
     fixedObjects: ds.fixedObjects,
+    badImages,
     problems,
-    fatal: false,
+    fatal: badImages > 0 || ds.samples.length === 0,
   };
 };

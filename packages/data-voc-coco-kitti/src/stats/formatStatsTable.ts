@@ -10,6 +10,8 @@ export const formatStatsTable = (s: DatasetStats, maxProblems = 50): string => {
   lines.push(
     `images ${s.images}   objects ${s.objects}   difficult ${s.difficult}   crowd ${s.crowd}   DontCare ${s.dontCare}`,
   );
+  if (s.badImages)
+    lines.push(`unusable image files ${s.badImages} (missing, too large or damaged; see problems)`);
   if (s.skippedImages || s.skippedObjects || s.fixedObjects) {
     lines.push(
       `skipped images ${s.skippedImages}   skipped objects ${s.skippedObjects}   clipped boxes ${s.fixedObjects}`,

@@ -16,10 +16,39 @@ const lineCol = (text: string, pos: number): string => {
   return `line ${line} column ${pos - last}`;
 };
 
-/** JSON.parse with an error that names the file and the line/column of the syntax error. */
+/** Deeper than any detection or annotation JSON nests (a COCO polygon list: 4 levels). */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * The JSON path (first levels) of a place nested deeper than `max` levels, or undefined. An
+ * explicit stack: recursion (and JSON.stringify) would overflow on 10⁵-deep input.
+ */
+export const tooDeep = (value: unknown, max: number): string | undefined => {
+  const stack: [unknown, number, string][] = [[value, 0, '$']];
+  while (stack.length > 0) {
+    const [v, depth, path] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return `${path}…`;
+    const short = (k: string) => (depth < 4 ? `${path}${k}` : path);
+    if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, depth + 1, short(`[${i}]`)]));
+    else for (const [k, x] of Object.entries(v)) stack.push([x, depth + 1, short(`.${k}`)]);
+  }
+  return undefined;
+};
+
+/**
+ * JSON.parse with an error that names the file and the line/column of the syntax error; a
+ * document nested deeper than {@link MAX_JSON_DEPTH} levels is refused with its path.
+ */
 export const parseJson = (file: string, text: string): E.Either<KdEvalError, unknown> => {
   try {
-    return E.right(JSON.parse(text) as unknown);
+    const value = JSON.parse(text) as unknown;
+    const deep = tooDeep(value, MAX_JSON_DEPTH);
+    if (deep !== undefined)
+      return E.left(
+        evalError(file, deep, `nested deeper than ${MAX_JSON_DEPTH} levels; expected flat records`),
+      );
+    return E.right(value);
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     const m = /position (\d+)/.exec(msg);

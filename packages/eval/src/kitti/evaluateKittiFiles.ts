@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
+import { checkFolder } from '../internal/checkFolder.js';
 import { evalError, type KdEvalError } from '../internal/EvalError.js';
 import { readText, readTextIfExists } from '../internal/readText.js';
 import { type VocEvalResult, vocEvaluator } from '../voc/vocEvaluator.js';
@@ -94,6 +95,13 @@ export const readKittiFrames = (
   opts: KittiFilesOptions,
 ): TE.TaskEither<KdEvalError, KittiFrame[]> =>
   TE.chain((ids: string[]) => async () => {
+    // Even with `missingResults: 'empty'`, a results folder that is not there is a mistake.
+    const found = await checkFolder(opts.results, 'results')();
+    if (E.isLeft(found)) return found;
+    if (ids.length === 0)
+      return E.left(
+        evalError(opts.split ?? opts.labels, '', 'no frames to evaluate (no label files listed)'),
+      );
     const frames: KittiFrame[] = [];
     for (const id of ids) {
       const lf = join(opts.labels, `${id}.txt`);

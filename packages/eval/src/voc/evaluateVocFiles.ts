@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
+import { checkFolder } from '../internal/checkFolder.js';
 import { evalError, type KdEvalError } from '../internal/EvalError.js';
 import { readText, readTextIfExists } from '../internal/readText.js';
 import { type VocEvalResult, vocAddDetections, vocEvaluator } from './vocEvaluator.js';
@@ -43,21 +44,36 @@ export const vocSummary = (r: VocEvalResult): VocSummary => ({
   perClass: Object.fromEntries(r.perClass.map((c) => [c.className, c.ap])),
 });
 
-/** The sorted union of the class names in the split's GT and the classes that have a results file. */
+/**
+ * The sorted union of the class names in the split's GT and the classes that have a results
+ * file. A results file naming a class that has no object in the split is an error: its AP is
+ * undefined and would make the mAP `null` (a misnamed file, e.g. `comp4_det_test_Ring.txt`).
+ */
 const defaultClasses = async (
   images: readonly VocImageGt[],
   opts: VocFilesOptions,
-): Promise<string[]> => {
+): Promise<E.Either<KdEvalError, string[]>> => {
   const names = new Set(images.flatMap((im) => im.objects.map((o) => o.name)));
   const head = `${opts.prefix ?? 'comp4_det_'}${opts.split}_`;
+  let files: string[];
   try {
-    for (const f of await readdir(opts.dets)) {
-      if (f.startsWith(head) && f.endsWith('.txt')) names.add(f.slice(head.length, -4));
-    }
-  } catch {
-    // a missing folder is reported per class below
+    files = (await readdir(opts.dets)).sort();
+  } catch (err) {
+    return E.left(evalError(opts.dets, '', `cannot list the results folder (${String(err)})`));
   }
-  return [...names].sort();
+  for (const f of files) {
+    if (!(f.startsWith(head) && f.endsWith('.txt'))) continue;
+    const cls = f.slice(head.length, -4);
+    if (!names.has(cls))
+      return E.left(
+        evalError(
+          join(opts.dets, f),
+          '',
+          `results for class "${cls}", which has no object in split ${opts.split} (classes there: ${[...names].sort().join(', ') || 'none'}); rename or remove the file, or pass the class list`,
+        ),
+      );
+  }
+  return E.right([...names].sort());
 };
 
 /** Reads `ImageSets/Main/<split>.txt` (first token of each non-blank line). */
@@ -83,7 +99,7 @@ export const readVocDevkit = (
     const seen = new Set<string>();
     const out: VocImageGt[] = [];
     for (const id of ids) {
-      if (id.includes('/') || id.includes('\\') || id.startsWith('.')) {
+      if (id.includes('/') || id.includes('\\') || id === '.' || id === '..') {
         return E.left(
           evalError(join(devkit, 'ImageSets', 'Main', `${split}.txt`), '', `bad image id "${id}"`),
         );
@@ -102,13 +118,22 @@ export const readVocDevkit = (
 
 /**
  * The whole VOC evaluation from the files users have: devkit annotations + per-class results.
- * A missing results file for a class means no detections for it (with a warning).
+ * A missing results file for a class means no detections for it (with a warning); a missing
+ * results folder is an error.
  */
 export const evaluateVocFiles = (
   opts: VocFilesOptions,
 ): TE.TaskEither<KdEvalError, VocFilesOutput> =>
   TE.chain((images: VocImageGt[]) => async () => {
-    const classes = opts.classes ?? (await defaultClasses(images, opts));
+    const found = await checkFolder(opts.dets, 'results (--dets)')();
+    if (E.isLeft(found)) return found;
+    let classes: readonly string[];
+    if (opts.classes) classes = opts.classes;
+    else {
+      const d = await defaultClasses(images, opts);
+      if (E.isLeft(d)) return d;
+      classes = d.right;
+    }
     const params = vocParams({
       classes,
       metric: opts.metric ?? '2010',

@@ -43,17 +43,29 @@ export const parseVocXml = (file: string, text: string): E.Either<KdEvalError, V
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) {
     return E.left(evalError(file, '', 'DOCTYPE/ENTITY declarations are not allowed in VOC XML'));
   }
-  const valid = XMLValidator.validate(text);
-  if (valid !== true) {
+  let doc: unknown;
+  try {
+    const valid = XMLValidator.validate(text);
+    if (valid !== true) {
+      return E.left(
+        evalError(
+          file,
+          `line ${valid.err.line} column ${valid.err.col}`,
+          `malformed XML: ${valid.err.msg}`,
+        ),
+      );
+    }
+    doc = parser.parse(text) as unknown;
+  } catch (err) {
+    // fast-xml-parser throws on some documents it validated (e.g. nesting past its limit).
     return E.left(
       evalError(
         file,
-        `line ${valid.err.line} column ${valid.err.col}`,
-        `malformed XML: ${valid.err.msg}`,
+        'document',
+        `cannot parse XML: ${(err as Error).message}; expected a VOC annotation`,
       ),
     );
   }
-  const doc = parser.parse(text) as unknown;
   return E.map((a: t.TypeOf<typeof AnnotationC>) =>
     (a.annotation.object ?? []).map((o) => ({
       name: o.name,

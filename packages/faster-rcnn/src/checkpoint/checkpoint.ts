@@ -1,12 +1,14 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDecodeErrors } from '@kd/codecs';
+import { readFileInside, writeFileAtomically } from '@kd/data-voc-coco-kitti';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { decodeFasterRcnnConfig, type FasterRcnnConfig } from '../config/fasterRcnnConfig.js';
 import { FasterRcnn } from '../model/FasterRcnn.js';
 import { fileIOHandler } from './fileIOHandler.js';
+import { nonFiniteWeights } from './nonFiniteWeights.js';
 
 /** A named tensor, as tfjs optimisers and `tf.io.encodeWeights` exchange them. */
 export interface NamedTensor {
@@ -41,11 +43,36 @@ export interface SaveCheckpointOptions {
   readonly extra?: unknown;
   /** More tensors to save with the model (e.g. adaptation layers trained alongside it). */
   readonly extraWeights?: Readonly<Record<string, tf.Tensor>>;
+  /**
+   * Replace whatever folder is at `dir`. Without it, only an empty folder or a kd checkpoint
+   * (`model.json` + `weights.bin` written by {@link saveCheckpoint}) is replaced.
+   */
+  readonly force?: boolean;
+}
+
+/**
+ * Whether `dir` holds a checkpoint written by {@link saveCheckpoint} and nothing else, so that
+ * saving over it loses nothing kd did not create.
+ */
+export function isKdCheckpointFolder(dir: string): boolean {
+  const entries = readdirSync(dir);
+  if (!entries.every((e) => e === 'model.json' || e === 'weights.bin')) return false;
+  const bytes = readFileInside(dir, 'model.json', 64 * 1024 * 1024);
+  if (E.isLeft(bytes)) return false;
+  try {
+    const json = JSON.parse(bytes.right.toString('utf8')) as {
+      userDefinedMetadata?: { kdFormat?: unknown };
+    };
+    return json.userDefinedMetadata?.kdFormat === FORMAT;
+  } catch {
+    return false;
+  }
 }
 
 /**
  * Saves the model (every weight, batch-norm statistics included), the optimiser's state and the
  * metadata to `dir` atomically, in the TensorFlow.js weights format, through {@link fileIOHandler}.
+ * A folder at `dir` that is not a kd checkpoint is refused unless `options.force`.
  */
 export async function saveCheckpoint(
   model: FasterRcnn,
@@ -75,7 +102,7 @@ export async function saveCheckpoint(
     rngState: options.rngState,
     extra: options.extra ?? null,
   };
-  await fileIOHandler(dir).save!({
+  await fileIOHandler(dir, { replace: options.force ? 'force' : isKdCheckpointFolder }).save!({
     format: FORMAT,
     weightSpecs: specs,
     weightData: data,
@@ -94,7 +121,10 @@ export interface LoadedCheckpoint {
   readonly extraWeights: Record<string, tf.Tensor>;
 }
 
-/** Reads and validates a checkpoint folder written by {@link saveCheckpoint}. */
+/**
+ * Reads and validates a checkpoint folder written by {@link saveCheckpoint}. A checkpoint whose
+ * model or extra weights hold NaN or ±Infinity is refused with the tensors named.
+ */
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   const artifacts = await fileIOHandler(dir).load!();
   const meta = CheckpointMetadataCodec.decode(artifacts.userDefinedMetadata);
@@ -115,6 +145,15 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
       optimizerWeights.push({ name: name.slice(OPTIMIZER_PREFIX.length), tensor });
     else if (name.startsWith(EXTRA_PREFIX)) extraWeights[name.slice(EXTRA_PREFIX.length)] = tensor;
     else tensor.dispose();
+  }
+  const bad = nonFiniteWeights({ ...weights, ...extraWeights });
+  if (bad.length > 0) {
+    tf.dispose([...Object.values(weights), ...Object.values(extraWeights)]);
+    tf.dispose(optimizerWeights.map((w) => w.tensor));
+    const list = bad.map(([n, c]) => `${n} (${c})`);
+    throw new Error(
+      `${join(dir, 'model.json')}: ${bad.length} weight tensor(s) hold NaN or infinite values: ${list.slice(0, 5).join(', ')}${list.length > 5 ? ', …' : ''}; the checkpoint is corrupt or its training diverged`,
+    );
   }
   return { config: config.right, metadata: meta.right, weights, optimizerWeights, extraWeights };
 }
@@ -149,9 +188,7 @@ export async function restoreOptimizer(
 
 /** Points `<runDir>/LATEST` at a checkpoint folder name, atomically (write + rename). */
 export function markLatest(checkpointsDir: string, name: string): void {
-  const tmp = join(checkpointsDir, `.LATEST.tmp-${process.pid}`);
-  writeFileSync(tmp, `${name}\n`);
-  renameSync(tmp, join(checkpointsDir, 'LATEST'));
+  writeFileAtomically(join(checkpointsDir, 'LATEST'), `${name}\n`, 'force');
 }
 
 /** The checkpoint folder `LATEST` points at, if any. */

@@ -1,16 +1,7 @@
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { formatDecodeErrors } from '@kd/codecs';
+import { type ReplacePolicy, readFileInside, writeFolderAtomically } from '@kd/data-voc-coco-kitti';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
@@ -25,16 +16,6 @@ function writeDurable(path: string, data: Uint8Array | string): void {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
-  }
-}
-
-function fsyncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    fsyncSync(fd);
-    closeSync(fd);
-  } catch {
-    // Some filesystems refuse directory fsync; the rename is still atomic.
   }
 }
 
@@ -71,55 +52,61 @@ const ModelJsonCodec = t.intersection([
 ]);
 
 /**
+ * Writes `artifacts` into the existing folder `folder` (`weights.bin`, then `model.json`), each
+ * file flushed to disk. Not atomic by itself: {@link fileIOHandler} and exports call it on a
+ * temporary folder that `writeFolderAtomically` renames into place.
+ *
+ * @returns the number of weight bytes written.
+ */
+export function writeModelArtifacts(folder: string, artifacts: tf.io.ModelArtifacts): number {
+  const weightData = artifacts.weightData
+    ? new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData))
+    : new Uint8Array(0);
+  writeDurable(join(folder, WEIGHTS_FILE), weightData);
+  const modelJson = {
+    format: artifacts.format ?? 'kd-checkpoint',
+    generatedBy: artifacts.generatedBy ?? '@kd/faster-rcnn',
+    modelTopology: artifacts.modelTopology ?? null,
+    weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
+    userDefinedMetadata: artifacts.userDefinedMetadata ?? {},
+  };
+  writeDurable(join(folder, MODEL_FILE), JSON.stringify(modelJson));
+  return weightData.byteLength;
+}
+
+/**
  * A TensorFlow.js `IOHandler` that saves to and loads from a folder on disk (`model.json` +
  * `weights.bin`, the tfjs weights format), **atomically**: everything is written to a sibling
  * temporary folder, flushed, then renamed into place, so a crash mid-save leaves any previous
- * checkpoint at that path untouched. Loading validates `model.json` with io-ts.
+ * checkpoint at that path untouched. An existing folder is replaced only as `replace` allows
+ * (default: never, unless empty). Loading validates `model.json` with io-ts and reads only
+ * regular files inside `dir`.
  */
-export function fileIOHandler(dir: string): tf.io.IOHandler {
+export function fileIOHandler(
+  dir: string,
+  options: { readonly replace?: ReplacePolicy } = {},
+): tf.io.IOHandler {
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
-      const parent = dirname(dir);
-      mkdirSync(parent, { recursive: true });
-      const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
-      rmSync(tmp, { recursive: true, force: true });
-      mkdirSync(tmp);
-      const weightData = artifacts.weightData
-        ? new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData))
-        : new Uint8Array(0);
-      writeDurable(join(tmp, WEIGHTS_FILE), weightData);
-      const modelJson = {
-        format: artifacts.format ?? 'kd-checkpoint',
-        generatedBy: artifacts.generatedBy ?? '@kd/faster-rcnn',
-        modelTopology: artifacts.modelTopology ?? null,
-        weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
-        userDefinedMetadata: artifacts.userDefinedMetadata ?? {},
-      };
-      writeDurable(join(tmp, MODEL_FILE), JSON.stringify(modelJson));
-      fsyncDir(tmp);
-      // Replace an existing folder: move it aside first, then swap, then delete the old one.
-      const old = existsSync(dir)
-        ? join(parent, `.${basename(dir)}.old-${process.pid}-${Date.now()}`)
-        : undefined;
-      if (old) renameSync(dir, old);
-      renameSync(tmp, dir);
-      fsyncDir(parent);
-      if (old) rmSync(old, { recursive: true, force: true });
+      const weightDataBytes = await writeFolderAtomically(
+        dir,
+        (tmp) => writeModelArtifacts(tmp, artifacts),
+        options.replace ?? 'never',
+      );
       return {
-        modelArtifactsInfo: {
-          dateSaved: new Date(),
-          modelTopologyType: 'JSON',
-          weightDataBytes: weightData.byteLength,
-        },
+        modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes },
       };
     },
 
     async load(): Promise<tf.io.ModelArtifacts> {
       const path = join(dir, MODEL_FILE);
       if (!existsSync(path)) throw new Error(`${path}: no such checkpoint file`);
+      const read = readFileInside(dir, MODEL_FILE);
+      if (E.isLeft(read)) throw new Error(`${path}: not a checkpoint (${read.left})`);
+      const text = read.right.toString('utf8');
       let json: unknown;
       try {
-        json = JSON.parse(readFileSync(path, 'utf8'));
+        json = JSON.parse(text);
       } catch (err) {
         throw new Error(`${path}: not valid JSON (${(err as Error).message})`);
       }
@@ -130,7 +117,14 @@ export function fileIOHandler(dir: string): tf.io.IOHandler {
         );
       const manifest = decoded.right.weightsManifest;
       const specs = manifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[];
-      const buffers = manifest.flatMap((g) => g.paths.map((p) => readFileSync(join(dir, p))));
+      const buffers = manifest.flatMap((g, i) =>
+        g.paths.map((p, j) => {
+          const bytes = readFileInside(dir, p);
+          if (E.isLeft(bytes))
+            throw new Error(`${path}: weightsManifest[${i}].paths[${j}]: ${bytes.left}`);
+          return bytes.right;
+        }),
+      );
       const data = Buffer.concat(buffers);
       const expected = specs.reduce(
         (n, s) => n + s.shape.reduce((a, b) => a * b, 1) * bytesPerValue(s),

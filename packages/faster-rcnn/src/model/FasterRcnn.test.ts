@@ -136,7 +136,9 @@ describe('FasterRcnn training', () => {
     );
     writeFileSync(join(ckpt, 'model.json'), '{"format": 1}');
     await assert.rejects(loadCheckpoint(ckpt), /model\.json: not a kd checkpoint/);
-    await saveCheckpoint(model, ckpt, { step: 1, rngState: 1 });
+    // No longer recognisable as a kd checkpoint: replacing it takes `force`.
+    await assert.rejects(saveCheckpoint(model, ckpt, { step: 1, rngState: 1 }), /not empty/);
+    await saveCheckpoint(model, ckpt, { step: 1, rngState: 1, force: true });
     const ok = await loadCheckpoint(ckpt);
     assert.equal(ok.metadata.step, 1);
     tf.dispose(Object.values(ok.weights));
