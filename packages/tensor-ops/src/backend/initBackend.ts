@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import * as TE from 'fp-ts/lib/TaskEither.js';
+import { patchExplicitPadding } from './patchExplicitPadding.js';
+import { patchPoolGradients } from './patchPoolGradients.js';
 import { patchSamePadding } from './patchSamePadding.js';
 import { patchTransposedMatMul } from './patchTransposedMatMul.js';
 import { probeNativeBinding } from './probeNativeBinding.js';
@@ -106,7 +108,7 @@ async function activate(
         `${candidate.package} loaded but the 'tensorflow' backend failed to start`,
       );
     }
-    return [];
+    return patchExplicitPadding('tensorflow');
   }
   if (candidate.name === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
@@ -117,11 +119,12 @@ async function activate(
       ...registerTrainingKernels('wasm'),
       ...patchSamePadding('wasm'),
       ...patchTransposedMatMul('wasm'),
+      ...patchPoolGradients('wasm'),
     ];
   }
   await import('@tensorflow/tfjs-backend-cpu');
   if (!(await tf.setBackend('cpu'))) throw new BackendError("the 'cpu' backend failed to start");
-  return [];
+  return patchPoolGradients('cpu');
 }
 
 function backendThreads(
