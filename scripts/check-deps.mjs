@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Checks the package dependency graph: only the allowed @kd edges, no cycles, every @kd import
-// declared in package.json, and no deep imports into another package's internals.
+// declared in package.json, and no deep imports into another package's internals (subpaths its
+// `exports` map names are public).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -81,7 +82,9 @@ for (const [name, { dir, json }] of pkgs) {
       const spec = m[1];
       const base = spec.split('/').slice(0, 2).join('/');
       const rel = file.slice(root.length);
-      if (spec !== base)
+      // a subpath is public only when the package's `exports` names it (e.g. '@kd/tensor-ops/testing')
+      const exported = Object.keys(pkgs.get(base)?.json.exports ?? {});
+      if (spec !== base && !exported.includes(`.${spec.slice(base.length)}`))
         problems.push(`${rel}: deep import '${spec}' (import from '${base}' only)`);
       if (base === name) problems.push(`${rel}: imports its own package '${base}'`);
       else if (!declared.has(base))
