@@ -5,7 +5,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BackendInfo, type BackendName, createRng, initBackend } from '@kd/tensor-ops';
+import {
+  BACKENDS,
+  type BackendInfo,
+  type BackendName,
+  createRng,
+  initBackend,
+} from '@kd/tensor-ops';
 import { testBackends } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { Bench } from 'tinybench';
@@ -50,7 +56,8 @@ function table(header: string[], rows: string[][]): string {
 /** The backends to time: `KD_BENCH_BACKENDS=tensorflow,wasm`, default every one available but cpu. */
 function benchBackends(): BackendName[] {
   const asked = process.env.KD_BENCH_BACKENDS;
-  const all: BackendName[] = testBackends().filter((b) => b !== 'cpu');
+  // in kd's order of preference (tensorflow first): the first is also profiled
+  const all: BackendName[] = BACKENDS.filter((b) => b !== 'cpu' && testBackends().includes(b));
   if (asked === undefined || asked === '') return all;
   return asked
     .split(',')
