@@ -173,7 +173,13 @@ export function checkDeps(root) {
         const base = packageOf(spec);
         if (base === undefined) continue;
         const at = `${rel}:${line}`;
-        if (base.startsWith('@kd/') && spec !== base)
+        // A subpath is public only when the package's `exports` names it ('@kd/tensor-ops/testing').
+        const exported = Object.keys(pkgs.get(base)?.json.exports ?? {});
+        if (
+          base.startsWith('@kd/') &&
+          spec !== base &&
+          !exported.includes(`.${spec.slice(base.length)}`)
+        )
           problems.push(`${at}: deep import '${spec}' (import from '${base}' only)`);
         if (base === name) {
           problems.push(`${at}: imports its own package '${base}'`);

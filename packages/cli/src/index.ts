@@ -27,6 +27,12 @@ export {
 } from './commands/evalDetector.js';
 export { type ExportedDetector, exportDetector } from './deploy/exportDetector.js';
 export {
+  formatSetupNative,
+  type SetupNativeOptions,
+  type SetupNativeResult,
+  setupNative,
+} from './native/setupNative.js';
+export {
   type DistillAndEvaluateOptions,
   type DistillAndEvaluateResult,
   distillAndEvaluate,

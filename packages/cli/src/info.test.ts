@@ -32,6 +32,8 @@ describe('kd info', () => {
     assert.match(r.stdout, /active backend\s+wasm \(@tensorflow\/tfjs-backend-wasm\), SIMD/);
     assert.match(r.stdout, /@tensorflow\/tfjs-node\s+(no|yes)/);
     assert.match(r.stdout, /not requested \(KD_BACKEND=wasm\)/);
+    assert.match(r.stdout, /threads\s+1 \(wasm runs single-threaded in Node\)/);
+    assert.match(r.stdout, /TensorFlow\s+\(not used: no native backend\)/);
   });
 
   test('KD_BACKEND=tensorflow without libtensorflow fails clearly, with install instructions', (t) => {
@@ -50,5 +52,19 @@ describe('kd info', () => {
     const r = kd(['frobnicate']);
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /unknown command 'frobnicate'/);
+  });
+});
+
+describe('kd info on the native backend', () => {
+  test('reports the TensorFlow version and one thread per core', (t) => {
+    const r = kd(['info', '--json'], { KD_BACKEND: undefined, KD_NATIVE: undefined });
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    if (report.backend !== 'tensorflow') {
+      t.skip('no native binding here (`pnpm setup-native`)');
+      return;
+    }
+    assert.match(report.tensorflow, /^2\.\d+\.\d+$/);
+    assert.equal(report.threads.count, report.cores);
   });
 });

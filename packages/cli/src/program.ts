@@ -7,6 +7,7 @@ import { registerExport } from './commands/export.js';
 import { registerInfo } from './commands/info.js';
 import { registerPredict } from './commands/predict.js';
 import { registerReport } from './commands/report.js';
+import { registerSetupNative } from './commands/setupNative.js';
 import { registerTrain } from './commands/train.js';
 import { registerWebDemo } from './commands/webDemo.js';
 import { registerPresets } from './presets/registerPresets.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerInfo(program);
+  registerSetupNative(program);
   registerTrain(program);
   registerDemo(program);
   registerPredict(program);

@@ -11,6 +11,7 @@ images. It prints one JSON object of median milliseconds on its last line.
 Usage: faster_rcnn_reference.py <spec.json> <threads> <runs>
 """
 import json
+import os
 import math
 import statistics
 import sys
@@ -294,6 +295,16 @@ def median_ms(fn, warmup, runs):
     return statistics.median(times)
 
 
+def loaded_blas():
+    """The BLAS library this process actually mapped: torch's build says BLAS_INFO=generic, and
+    Debian's update-alternatives decides whether libblas.so.3 is the reference BLAS or OpenBLAS."""
+    torch.mm(torch.ones(2, 2), torch.ones(2, 2))
+    with open("/proc/self/maps") as f:
+        libs = sorted({line.split()[-1] for line in f if "blas" in line.split()[-1].lower()})
+    real = sorted({os.path.realpath(l) for l in libs})
+    return ", ".join(real) if real else "none mapped"
+
+
 def main():
     spec_path = sys.argv[1]
     threads = int(sys.argv[2]) if len(sys.argv) > 2 else 2
@@ -310,7 +321,7 @@ def main():
         for t in data["targets"]
     ]
     meta = {"height": size, "width": size, "scale": 1.0}
-    out = {"torch": torch.__version__, "torchvision": torchvision.__version__, "threads": threads}
+    out = {"torch": torch.__version__, "torchvision": torchvision.__version__, "threads": threads, "blas": loaded_blas()}
     for name, spec in bench["models"].items():
         model = Model(spec)
         one = images[:1]

@@ -3,12 +3,14 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initBackend } from '@kd/tensor-ops';
+import { type BackendName, initBackend } from '@kd/tensor-ops';
+import { testBackends as availableBackends } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Backends every golden test runs on (wasm ships its binary in the npm package: works offline). */
-export const testBackends = ['cpu', 'wasm'] as const;
-export type TestBackend = (typeof testBackends)[number];
+/** cpu, wasm and, when its binding is built (`pnpm setup-native`), tensorflow. */
+export const testBackends: readonly BackendName[] = availableBackends();
+export type TestBackend = BackendName;
 
 /** Selects a backend through @kd/tensor-ops (gradients and wasm training kernels registered). */
 export async function useBackend(name: TestBackend): Promise<void> {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from './backend/initBackend.js';
+import { type BackendName, initBackend } from './backend/initBackend.js';
 
 /** Selects the cpu backend (the numerical reference), gradients registered. */
 export async function useCpu(): Promise<void> {
@@ -11,7 +11,7 @@ export async function useCpu(): Promise<void> {
 }
 
 /** Selects a backend by name (gradients and wasm training kernels registered). */
-export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
+export async function useBackend(name: BackendName): Promise<void> {
   await initBackend({ backend: name });
 }
 

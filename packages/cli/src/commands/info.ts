@@ -10,6 +10,9 @@ export interface InfoReport {
   readonly backendPackage: string;
   readonly requested: string | null;
   readonly tfjs: string;
+  /** TensorFlow C library version on the tensorflow backend, else null. */
+  readonly tensorflow: string | null;
+  readonly threads: BackendInfo['threads'];
   readonly node: string;
   readonly platform: string;
   readonly cores: number;
@@ -27,6 +30,8 @@ export function buildInfoReport(info: BackendInfo): InfoReport {
     backendPackage: info.package,
     requested: info.requested ?? null,
     tfjs: info.tfjsVersion,
+    tensorflow: info.tensorflowVersion ?? null,
+    threads: info.threads,
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     cores: availableParallelism(),
@@ -54,6 +59,8 @@ export function formatInfoReport(r: InfoReport): string {
           r.requested ?? '(none: automatic choice; set KD_BACKEND=tensorflow|wasm|cpu)',
         ],
         ['TensorFlow.js', r.tfjs],
+        ['TensorFlow', r.tensorflow ?? '(not used: no native backend)'],
+        ['threads', `${r.threads.count} (${r.threads.source})`],
         ['Node.js', `${r.node} (${r.platform})`],
         ['CPU', `${r.cores} cores, ${r.cpuModel}`],
         ['memory', `${r.memoryGiB} GiB`],

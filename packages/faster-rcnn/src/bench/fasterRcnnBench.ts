@@ -2,10 +2,17 @@
 // Faster R-CNN on the active backend, next to a PyTorch CPU model of the same architecture run in
 // the same process tree, then a profile of where one training step's time goes.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRng, initBackend } from '@kd/tensor-ops';
+import {
+  BACKENDS,
+  type BackendInfo,
+  type BackendName,
+  createRng,
+  initBackend,
+} from '@kd/tensor-ops';
+import { testBackends } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { Bench } from 'tinybench';
 import { rectangles } from '../internal/testing.js';
@@ -24,6 +31,7 @@ const LEARNING_RATE = 1e-3;
 const THREADS = 2;
 
 interface ReferenceResult {
+  readonly blas: string;
   readonly torch: string;
   readonly torchvision: string;
   readonly threads: number;
@@ -45,8 +53,28 @@ function table(header: string[], rows: string[][]): string {
   ].join('\n');
 }
 
-async function main(): Promise<void> {
-  const info = await initBackend();
+/** The backends to time: `KD_BENCH_BACKENDS=tensorflow,wasm`, default every one available but cpu. */
+function benchBackends(): BackendName[] {
+  const asked = process.env.KD_BENCH_BACKENDS;
+  // in kd's order of preference (tensorflow first): the first is also profiled
+  const all: BackendName[] = BACKENDS.filter((b) => b !== 'cpu' && testBackends().includes(b));
+  if (asked === undefined || asked === '') return all;
+  return asked
+    .split(',')
+    .map((b) => b.trim() as BackendName)
+    .filter((b) => all.includes(b));
+}
+
+interface BackendRun {
+  readonly info: BackendInfo;
+  /** Median ms per task name (`teacher trainStep`, …). */
+  readonly ms: Record<string, number>;
+  /** Process CPU time / wall time over the timed training steps. */
+  readonly cpuPerWall: number;
+  readonly leaked: number;
+}
+
+function benchData() {
   const size = BENCH_IMAGE_SIZE;
   const { raw, targets } = rectangles(BATCH, size, 2017);
   const flat = new Float32Array(BATCH * size * size * 3);
@@ -58,7 +86,13 @@ async function main(): Promise<void> {
     originalHeight: size,
     originalWidth: size,
   }));
+  return { size, flat, metas, targets };
+}
 
+/** Times every model's training step and inference on `backend`; leaves the models for profiling. */
+async function timeOn(backend: BackendName, data: ReturnType<typeof benchData>) {
+  const info = await initBackend({ backend });
+  const { size, flat, metas, targets } = data;
   const configs = benchConfigs();
   const models = Object.fromEntries(
     Object.entries(configs).map(([name, cfg]) => [name, new FasterRcnn(cfg)]),
@@ -73,12 +107,19 @@ async function main(): Promise<void> {
 
   const bench = new Bench({ iterations: RUNS, warmupIterations: 1, time: 0, warmupTime: 0 });
   const optimizers: Record<string, tf.Optimizer> = {};
+  let cpuUs = 0;
+  let wallMs = 0;
   for (const [name, model] of Object.entries(models)) {
     const optimizer = tf.train.momentum(LEARNING_RATE, 0.9);
     optimizers[name] = optimizer;
     const rng = createRng(1);
     bench.add(`${name} trainStep`, () => {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
       trainStep(model, batch, { optimizer, rng });
+      wallMs += performance.now() - t0;
+      const c = process.cpuUsage(c0);
+      cpuUs += c.user + c.system;
     });
     bench.add(`${name} inference`, async () => {
       await model.predict(singleBatch);
@@ -90,6 +131,41 @@ async function main(): Promise<void> {
   const before = tf.memory().numTensors;
   await bench.run();
   const leaked = tf.memory().numTensors - before;
+  const ms: Record<string, number> = {};
+  for (const task of bench.tasks) {
+    const result = task.result as { latency?: { p50?: number } };
+    ms[task.name] = result.latency?.p50 ?? Number.NaN;
+  }
+  const run: BackendRun = { info, ms, cpuPerWall: cpuUs / 1000 / wallMs, leaked };
+  return {
+    run,
+    models,
+    images,
+    single,
+    batch,
+    optimizers,
+    taskNames: bench.tasks.map((t) => t.name),
+  };
+}
+
+async function main(): Promise<void> {
+  const data = benchData();
+  const backends = benchBackends();
+  const runs: BackendRun[] = [];
+  // Each backend but the first (the preferred one, profiled below) is timed and released.
+  for (const backend of backends.slice(1).reverse()) {
+    const r = await timeOn(backend, data);
+    runs.unshift(r.run);
+    for (const m of Object.values(r.models)) m.dispose();
+    tf.dispose([r.images, r.single]);
+    for (const o of Object.values(r.optimizers)) o.dispose();
+  }
+  const first = await timeOn(backends[0]!, data);
+  runs.unshift(first.run);
+  const { models, images, single, batch, optimizers } = first;
+  const info = first.run.info;
+  const size = data.size;
+  const { targets } = data;
 
   const profiles: Record<string, StepProfile> = {};
   for (const [name, model] of Object.entries(models))
@@ -140,20 +216,30 @@ async function main(): Promise<void> {
         new URL('../../bench/faster_rcnn_reference.py', import.meta.url),
       );
       reference = runReference<ReferenceResult>(script, [specFile, String(THREADS), String(RUNS)]);
-      refNote = `PyTorch ${reference.torch} / torchvision ${reference.torchvision} CPU, ${reference.threads} threads`;
+      refNote = `PyTorch ${reference.torch} / torchvision ${reference.torchvision} CPU, ${reference.threads} threads, BLAS ${reference.blas}`;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   }
 
-  const wasm = info.wasm
-    ? ` (SIMD ${info.wasm.simd ? 'on' : 'off'}, threads ${info.wasm.threads ? 'on' : 'off'})`
-    : '';
+  const describeBackend = (r: BackendRun) => {
+    const i = r.info;
+    const extra = i.wasm
+      ? `SIMD ${i.wasm.simd ? 'on' : 'off'}`
+      : i.tensorflowVersion
+        ? `TensorFlow ${i.tensorflowVersion}`
+        : '';
+    return `${i.name} (${extra}${extra ? ', ' : ''}${i.threads.count} thread(s): ${i.threads.source})`;
+  };
   console.log(
     `Faster R-CNN benchmark: ${size}×${size} images, training batch ${BATCH}, inference batch 1; median of ${RUNS} runs after 1 warm-up`,
   );
   console.log(
-    `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}; Node ${process.versions.node}; tfjs ${info.tfjsVersion} backend ${info.name}${wasm}; ${refNote}`,
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(
+        ' ',
+      )} (other processes distort every number); Node ${process.versions.node}; tfjs ${info.tfjsVersion}; backends ${runs.map(describeBackend).join('; ')}; ${refNote}`,
   );
   for (const [name, model] of Object.entries(models)) {
     const c = model.config;
@@ -169,30 +255,36 @@ async function main(): Promise<void> {
     );
   }
   const rows: string[][] = [];
-  for (const task of bench.tasks) {
-    const [model, what] = task.name.split(' ') as [string, string];
-    const result = task.result as { latency?: { p50?: number } };
-    const ours = result.latency?.p50 ?? Number.NaN;
+  for (const taskName of first.taskNames) {
+    const [model, what] = taskName.split(' ') as [string, string];
     const ref = reference?.[model] as ReferenceTimes | undefined;
     const refMs = what === 'trainStep' ? ref?.trainStep : ref?.inference;
-    const per = what === 'trainStep' ? BATCH : 1;
     rows.push([
       model,
       what === 'trainStep' ? `training step (batch ${BATCH})` : 'inference (batch 1)',
-      ours.toFixed(0),
-      (ours / per).toFixed(1),
+      ...runs.flatMap((r) => {
+        const ours = r.ms[taskName] ?? Number.NaN;
+        return [ours.toFixed(0), refMs === undefined ? '—' : `${(ours / refMs).toFixed(2)}×`];
+      }),
       refMs === undefined ? '—' : refMs.toFixed(0),
-      refMs === undefined ? '—' : (refMs / per).toFixed(1),
-      refMs === undefined ? '—' : `${(ours / refMs).toFixed(2)}×`,
     ]);
   }
   console.log(
     table(
-      ['model', 'work', `tfjs-${info.name} ms`, 'ms/image', 'PyTorch ms', 'ms/image', 'ratio'],
+      [
+        'model',
+        'work',
+        ...runs.flatMap((r) => [`tfjs-${r.info.name} ms`, '÷ PyTorch']),
+        `PyTorch ms (${THREADS} threads)`,
+      ],
       rows,
     ),
   );
-  console.log(`tensors leaked across the benchmark: ${leaked}`);
+  for (const r of runs) {
+    console.log(
+      `tfjs-${r.info.name}: CPU time / wall time over the timed training steps ${r.cpuPerWall.toFixed(2)}; tensors leaked across the benchmark: ${r.leaked}`,
+    );
+  }
 
   console.log(
     `\nWhere a training step's time goes on tfjs-${info.name} (median of ${PROFILE_RUNS} runs, batch ${BATCH}, each section timed alone with read-back)`,

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { createRng, initBackend } from '@kd/tensor-ops';
+import { after, test } from 'node:test';
+import { createRng } from '@kd/tensor-ops';
+import { describeEachBackend } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   loadCheckpoint,
@@ -16,12 +17,9 @@ import { trainStep } from '../train/trainStep.js';
 import { FasterRcnn } from './FasterRcnn.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kd-frcnn-'));
-before(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('FasterRcnn training', () => {
+describeEachBackend('FasterRcnn training', () => {
   test('every trainable weight receives a non-zero gradient', () => {
     for (const name of ['vgg16', 'resnet18', 'mobilenetv2', 'alexnet-tucker'] as const) {
       const cfg = tinyConfig({
@@ -144,4 +142,4 @@ describe('FasterRcnn training', () => {
     tf.dispose(Object.values(ok.weights));
     model.dispose();
   });
-});
+}, ['wasm', 'tensorflow']);

@@ -14,9 +14,12 @@ export function nonDifferentiable<T extends tf.Tensor>(
 ): T {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const xs = args.slice(0, inputs.length) as tf.Tensor[];
+    // Shapes, not the tensors: an input may be disposed by the time the gradient runs, and the
+    // tensorflow backend's ZerosLike reads its input (cpu and wasm only read its shape).
+    const specs = xs.map((x) => [x.shape, x.dtype] as const);
     return {
       value: f(...xs),
-      gradFunc: () => xs.map((x) => tf.zerosLike(x)),
+      gradFunc: () => specs.map(([shape, dtype]) => tf.zeros(shape, dtype)),
     };
   });
   return op(...inputs) as T;

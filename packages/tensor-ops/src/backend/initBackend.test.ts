@@ -69,3 +69,28 @@ describe('initBackend', () => {
     assert.match(r.stderr, /KD_BACKEND='webgpu'.*expected one of tensorflow, wasm, cpu/);
   });
 });
+
+describe('KD_NATIVE=off', () => {
+  test('ignores tfjs-node even when its binding is present, and says so', () => {
+    const r = select({ KD_BACKEND: undefined, KD_NATIVE: 'off' });
+    assert.equal(r.status, 0, r.stderr);
+    const info = JSON.parse(r.stdout);
+    assert.equal(info.name, 'wasm');
+    assert.equal(info.threads.count, 1);
+    for (const c of info.candidates.filter((c: { name: string }) => c.name === 'tensorflow')) {
+      assert.equal(c.available, false);
+      assert.equal(c.reason, 'KD_NATIVE=off');
+    }
+  });
+
+  test('on tensorflow, the TensorFlow version and the thread count are reported', (t) => {
+    const r = select({ KD_BACKEND: undefined });
+    const info = JSON.parse(r.stdout);
+    if (info.name !== 'tensorflow') {
+      t.skip('no native binding here (run `pnpm setup-native`)');
+      return;
+    }
+    assert.match(info.tensorflowVersion, /^2\.\d+\.\d+/);
+    assert.ok(info.threads.count >= 1);
+  });
+});

@@ -1,5 +1,8 @@
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import * as TE from 'fp-ts/lib/TaskEither.js';
+import { patchExplicitPadding } from './patchExplicitPadding.js';
+import { patchPoolGradients } from './patchPoolGradients.js';
 import { patchSamePadding } from './patchSamePadding.js';
 import { patchTransposedMatMul } from './patchTransposedMatMul.js';
 import { probeNativeBinding } from './probeNativeBinding.js';
@@ -28,6 +31,10 @@ export interface BackendInfo {
   /** Every backend considered, in preference order, with the reason it was or was not chosen. */
   readonly candidates: readonly BackendCandidate[];
   readonly tfjsVersion: string;
+  /** For tensorflow: the TensorFlow C library's version, as the loaded binding reports it. */
+  readonly tensorflowVersion?: string;
+  /** Compute threads the backend uses, and where that number comes from. */
+  readonly threads: { readonly count: number; readonly source: string };
   /** For wasm: SIMD and multi-threading as the backend detected them. */
   readonly wasm?: { readonly simd: boolean; readonly threads: boolean };
   /** Kernels kd registered or patched on the active backend so that it trains and matches TF. */
@@ -52,10 +59,19 @@ const INSTALL_HINT =
   '@tensorflow/tfjs-node-gpu (CUDA) next to @kd/tensor-ops, e.g. `npm install @tensorflow/tfjs-node`; ' +
   'its install script downloads libtensorflow, so the machine needs internet access during install.';
 
-function nativeCandidates(): BackendCandidate[] {
+const SETUP_HINT =
+  'build it offline with `pnpm setup-native` (in the repository) or `kd setup-native`';
+
+function nativeCandidates(env: Readonly<Record<string, string | undefined>>): BackendCandidate[] {
+  const off = (env.KD_NATIVE ?? '').toLowerCase() === 'off';
   return (['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const).map((pkg) => {
+    if (off) return { name: 'tensorflow', package: pkg, available: false, reason: 'KD_NATIVE=off' };
     const probe = probeNativeBinding(pkg);
-    return { name: 'tensorflow', package: pkg, available: probe.present, reason: probe.reason };
+    const reason =
+      probe.present || pkg === '@tensorflow/tfjs-node-gpu'
+        ? probe.reason
+        : `${probe.reason}; ${SETUP_HINT}`;
+    return { name: 'tensorflow', package: pkg, available: probe.present, reason };
   });
 }
 
@@ -79,15 +95,20 @@ function parseRequest(options: InitBackendOptions): BackendName | undefined {
   );
 }
 
-async function activate(candidate: BackendCandidate): Promise<string[]> {
+async function activate(
+  candidate: BackendCandidate,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<string[]> {
   if (candidate.name === 'tensorflow') {
+    // TensorFlow's C++ logging (oneDNN and CPU-feature banners) goes to stderr unless told not to.
+    if (env.TF_CPP_MIN_LOG_LEVEL === undefined) process.env.TF_CPP_MIN_LOG_LEVEL = '2';
     await import(candidate.package);
     if (!(await tf.setBackend('tensorflow'))) {
       throw new BackendError(
         `${candidate.package} loaded but the 'tensorflow' backend failed to start`,
       );
     }
-    return [];
+    return patchExplicitPadding('tensorflow');
   }
   if (candidate.name === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
@@ -98,11 +119,35 @@ async function activate(candidate: BackendCandidate): Promise<string[]> {
       ...registerTrainingKernels('wasm'),
       ...patchSamePadding('wasm'),
       ...patchTransposedMatMul('wasm'),
+      ...patchPoolGradients('wasm'),
     ];
   }
   await import('@tensorflow/tfjs-backend-cpu');
   if (!(await tf.setBackend('cpu'))) throw new BackendError("the 'cpu' backend failed to start");
-  return [];
+  return patchPoolGradients('cpu');
+}
+
+function backendThreads(
+  name: BackendName,
+  env: Readonly<Record<string, string | undefined>>,
+  wasmThreads: boolean,
+): BackendInfo['threads'] {
+  if (name === 'tensorflow') {
+    const set = Number(env.TF_NUM_INTRAOP_THREADS);
+    return Number.isInteger(set) && set > 0
+      ? { count: set, source: 'TF_NUM_INTRAOP_THREADS' }
+      : {
+          count: availableParallelism(),
+          source: 'TensorFlow default: one intra-op thread per core',
+        };
+  }
+  if (name === 'wasm' && wasmThreads) {
+    return { count: availableParallelism(), source: 'wasm with threads' };
+  }
+  return {
+    count: 1,
+    source: name === 'wasm' ? 'wasm runs single-threaded in Node' : 'plain JavaScript',
+  };
 }
 
 /**
@@ -126,7 +171,8 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   await import('@tensorflow/tfjs-layers');
   registerDilatedConvGradients();
 
-  const native = nativeCandidates();
+  const env = options.env ?? process.env;
+  const native = nativeCandidates(env);
   const wasmError = await canImport('@tensorflow/tfjs-backend-wasm');
   const cpuError = await canImport('@tensorflow/tfjs-backend-cpu');
   const candidates: BackendCandidate[] = [
@@ -158,7 +204,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     const why = pool.map((c) => `${c.package}: ${c.reason}`).join('; ');
     throw new BackendError(`backend '${requested ?? 'any'}' is not available (${why})`);
   }
-  const trainingKernels = await activate(chosen);
+  const trainingKernels = await activate(chosen, env);
   await tf.ready();
   const reasonFor = (c: BackendCandidate): string => {
     if (c === chosen) return `chosen: ${c.reason}`;
@@ -173,12 +219,18 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
           threads: Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')),
         }
       : undefined;
+  const tensorflowVersion =
+    chosen.name === 'tensorflow'
+      ? (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding?.TF_Version
+      : undefined;
   return {
     name: chosen.name,
     package: chosen.package,
     requested,
     candidates: candidates.map((c) => ({ ...c, reason: reasonFor(c) })),
     tfjsVersion: tf.version_core,
+    ...(tensorflowVersion ? { tensorflowVersion } : {}),
+    threads: backendThreads(chosen.name, env, wasm?.threads ?? false),
     ...(wasm ? { wasm } : {}),
     trainingKernels,
   };

@@ -25,7 +25,11 @@ export type TrainingKernelName = (typeof TRAINING_KERNELS)[number];
 // Kernels receive bare TensorInfos; wrapping them as tensors lets the composites use the public op
 // API (ops run inside a kernel are not recorded on the gradient tape, by tfjs's design). The wrapper
 // takes its own reference on the data, so disposing it leaves the caller's tensor intact.
-function withTensors<T>(backend: unknown, infos: readonly Info[], body: (ts: tf.Tensor[]) => T): T {
+export function withTensors<T>(
+  backend: unknown,
+  infos: readonly Info[],
+  body: (ts: tf.Tensor[]) => T,
+): T {
   const ts = infos.map((info) => {
     (backend as unknown as { incRef(id: tf.DataId): void }).incRef(info.dataId);
     return tf.engine().makeTensorFromTensorInfo(info);

@@ -2,10 +2,14 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { onBackend, randomArray, relativeError } from '../internal/testing.js';
+import { testBackends } from './describeEachBackend.js';
 import { initBackend } from './initBackend.js';
 
+/** Every backend but the cpu reference (too slow to train even this net). */
+const TRAINED = testBackends().filter((b) => b !== 'cpu');
+
 before(async () => {
-  await initBackend({ backend: 'wasm' });
+  for (const backend of TRAINED.slice().reverse()) await initBackend({ backend });
 });
 
 interface Params {
@@ -69,33 +73,35 @@ function firstGradients(): Float32Array[] {
   return out;
 }
 
-test('a convnet with strided, dilated, depthwise convs, max-pool and gather has cpu gradients on wasm', async () => {
-  const ref = await onBackend('cpu', firstGradients);
-  const got = await onBackend('wasm', firstGradients);
-  ref.forEach((r, i) => {
-    const e = relativeError(got[i]!, r);
-    assert.ok(e <= 1e-4, `parameter ${i}: relative error ${e}`);
+for (const backend of TRAINED) {
+  test(`a convnet with strided, dilated, depthwise convs, max-pool and gather has cpu gradients on ${backend}`, async () => {
+    const ref = await onBackend('cpu', firstGradients);
+    const got = await onBackend(backend, firstGradients);
+    ref.forEach((r, i) => {
+      const e = relativeError(got[i]!, r);
+      assert.ok(e <= 1e-4, `parameter ${i}: relative error ${e}`);
+    });
   });
-});
 
-test('it trains on wasm: loss falls and no tensor leaks across steps', async () => {
-  await tf.setBackend('wasm');
-  const p = makeParams();
-  const { x, rows, labels } = inputs();
-  const optimizer = tf.train.momentum(0.05, 0.9);
-  const losses: number[] = [];
-  let baseline = -1;
-  for (let step = 0; step < 25; step++) {
-    const value = optimizer.minimize(() => loss(p, x, rows, labels), true);
-    losses.push(value!.dataSync()[0]!);
-    value!.dispose();
-    // The optimiser allocates its slots on the first step; from the second on nothing may grow.
-    if (step === 1) baseline = tf.memory().numTensors;
-    if (step > 1)
-      assert.equal(tf.memory().numTensors, baseline, `tensor count changed at step ${step}`);
-  }
-  assert.ok(losses.every(Number.isFinite));
-  assert.ok(losses.at(-1)! < 0.5 * losses[0]!, `loss ${losses[0]} -> ${losses.at(-1)}`);
-  optimizer.dispose();
-  tf.dispose([p.c1, p.c2, p.dw, p.fc, p.b, x, rows, labels]);
-});
+  test(`it trains on ${backend}: loss falls and no tensor leaks across steps`, async () => {
+    await tf.setBackend(backend);
+    const p = makeParams();
+    const { x, rows, labels } = inputs();
+    const optimizer = tf.train.momentum(0.05, 0.9);
+    const losses: number[] = [];
+    let baseline = -1;
+    for (let step = 0; step < 25; step++) {
+      const value = optimizer.minimize(() => loss(p, x, rows, labels), true);
+      losses.push(value!.dataSync()[0]!);
+      value!.dispose();
+      // The optimiser allocates its slots on the first step; from the second on nothing may grow.
+      if (step === 1) baseline = tf.memory().numTensors;
+      if (step > 1)
+        assert.equal(tf.memory().numTensors, baseline, `tensor count changed at step ${step}`);
+    }
+    assert.ok(losses.every(Number.isFinite));
+    assert.ok(losses.at(-1)! < 0.5 * losses[0]!, `loss ${losses[0]} -> ${losses.at(-1)}`);
+    optimizer.dispose();
+    tf.dispose([p.c1, p.c2, p.dw, p.fc, p.b, x, rows, labels]);
+  });
+}

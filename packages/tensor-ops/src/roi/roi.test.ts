@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
+import { testBackends } from '../backend/describeEachBackend.js';
 import { assertClose, finiteDifferenceError, fixture, noLeak, useBackend } from '../test-util.js';
 import { roiAlign } from './roiAlign.js';
 import { roiPool } from './roiPool.js';
@@ -36,7 +37,7 @@ const name = (c: Case) =>
   `${c.op} scale 1/${1 / c.spatialScale} out ${c.outputSize.join('x')}` +
   (c.op === 'roiAlign' ? ` aligned ${c.aligned} samplingRatio ${c.samplingRatio}` : '');
 
-for (const backend of ['cpu', 'wasm'] as const) {
+for (const backend of testBackends()) {
   test(`${backend}: RoIAlign / RoIPool forward and grad_input equal torchvision on ${fx.cases.length} cases`, async (t) => {
     await useBackend(backend);
     for (const c of fx.cases as Case[]) {
@@ -61,37 +62,39 @@ for (const backend of ['cpu', 'wasm'] as const) {
   });
 }
 
-test('cpu: finite-difference gradients of roiAlign and roiPool with respect to the features', async () => {
-  await useBackend('cpu');
-  await noLeak(() => {
-    const x0 = Float32Array.from(
-      { length: 1 * 5 * 6 * 2 },
-      (_, i) => Math.sin(i * 1.7) * 3 + i * 0.01,
-    );
-    const rois = Float32Array.from([2, 3, 60, 50, -10, 8, 40, 90, 30, 30, 31, 31]);
-    const bi = Int32Array.from([0, 0, 0]);
-    const eA = finiteDifferenceError(
-      (x) =>
-        roiAlign(x as tf.Tensor4D, rois, bi, {
-          outputSize: [2, 3],
-          spatialScale: 1 / 16,
-          samplingRatio: 0,
-          aligned: true,
-        }),
-      x0,
-      [1, 5, 6, 2],
-    );
-    // distinct feature values: max pooling is locally linear, finite differences are exact
-    const eP = finiteDifferenceError(
-      (x) => roiPool(x as tf.Tensor4D, rois, bi, { outputSize: [2, 2], spatialScale: 1 / 16 }),
-      x0,
-      [1, 5, 6, 2],
-      1e-3,
-    );
-    assert.ok(eA < 1e-2, `roiAlign finite-difference error ${eA}`);
-    assert.ok(eP < 1e-2, `roiPool finite-difference error ${eP}`);
+for (const backend of testBackends()) {
+  test(`${backend}: finite-difference gradients of roiAlign and roiPool with respect to the features`, async () => {
+    await useBackend(backend);
+    await noLeak(() => {
+      const x0 = Float32Array.from(
+        { length: 1 * 5 * 6 * 2 },
+        (_, i) => Math.sin(i * 1.7) * 3 + i * 0.01,
+      );
+      const rois = Float32Array.from([2, 3, 60, 50, -10, 8, 40, 90, 30, 30, 31, 31]);
+      const bi = Int32Array.from([0, 0, 0]);
+      const eA = finiteDifferenceError(
+        (x) =>
+          roiAlign(x as tf.Tensor4D, rois, bi, {
+            outputSize: [2, 3],
+            spatialScale: 1 / 16,
+            samplingRatio: 0,
+            aligned: true,
+          }),
+        x0,
+        [1, 5, 6, 2],
+      );
+      // distinct feature values: max pooling is locally linear, finite differences are exact
+      const eP = finiteDifferenceError(
+        (x) => roiPool(x as tf.Tensor4D, rois, bi, { outputSize: [2, 2], spatialScale: 1 / 16 }),
+        x0,
+        [1, 5, 6, 2],
+        1e-3,
+      );
+      assert.ok(eA < 1e-2, `roiAlign finite-difference error ${eA}`);
+      assert.ok(eP < 1e-2, `roiPool finite-difference error ${eP}`);
+    });
   });
-});
+}
 
 test('roiAlign: empty RoI list, bad batch index, host inputs', async () => {
   await useBackend('cpu');
