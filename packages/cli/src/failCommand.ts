@@ -8,3 +8,12 @@ export function failCommand(command: string, message: string): never {
   process.stderr.write(`kd ${command}: ${message}\n`);
   throw new CommanderError(1, 'kd.commandFailed', message);
 }
+
+/**
+ * Ends a command with exit status 2 (a usage error: a flag value or combination commander cannot
+ * check by itself) after printing `kd <command>: <message>` on stderr.
+ */
+export function usageError(command: string, message: string): never {
+  process.stderr.write(`kd ${command}: ${message}\n`);
+  throw new CommanderError(2, 'kd.usage', message);
+}

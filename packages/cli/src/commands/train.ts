@@ -2,6 +2,8 @@ import { basename, join } from 'node:path';
 import { initBackend } from '@kd/tensor-ops';
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
+import { collectSet } from '../flags/configOverrides.js';
+import { withOverrides } from '../flags/withOverrides.js';
 import { readRunConfig } from '../pipeline/runConfig.js';
 import { runTraining } from '../pipeline/runTraining.js';
 import { PRESET_NAMES, presetConfig } from '../presets/presets.js';
@@ -11,12 +13,17 @@ interface TrainCliOptions {
   readonly preset?: string;
   readonly run?: string;
   readonly json?: boolean;
+  readonly set: readonly string[];
 }
 
 async function trainAction(kind: 'train' | 'distill', opts: TrainCliOptions): Promise<void> {
   if (!opts.config && !opts.preset)
     throw new Error(`kd ${kind}: pass --config FILE or --preset NAME`);
-  const decoded = opts.config ? readRunConfig(opts.config) : presetConfig(opts.preset!);
+  const decoded = withOverrides(
+    opts.config ? readRunConfig(opts.config) : presetConfig(opts.preset!),
+    opts.set,
+    opts.config ?? `preset ${opts.preset}`,
+  );
   if (E.isLeft(decoded)) throw new Error(decoded.left);
   const config = decoded.right;
   if (kind === 'distill' && !config.distill)
@@ -72,6 +79,12 @@ export function registerTrain(program: Command): void {
       .option('--config <file>', 'run config (JSON or YAML)')
       .option('--preset <name>', `a built-in config: ${PRESET_NAMES.join(', ')}`)
       .option('--run <dir>', 'run folder (default runs/<name>); an existing one resumes')
+      .option(
+        '--set <key=value>',
+        'override a config value, validated like the file (repeatable): --set optim.lr=0.01',
+        collectSet,
+        [],
+      )
       .option('--json', 'print a JSON summary on stdout')
       .action((opts: TrainCliOptions) => trainAction(kind, opts));
   }

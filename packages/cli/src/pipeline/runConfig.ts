@@ -7,6 +7,11 @@ const PosInt = t.refinement(t.number, (n) => Number.isInteger(n) && n > 0, 'Posi
 const NonNegInt = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0, 'NonNegativeInt');
 const Pos = t.refinement(t.number, (n) => n > 0 && Number.isFinite(n), 'Positive');
 const Fraction = t.refinement(t.number, (n) => n >= 0 && n <= 1, 'UnitInterval');
+const NonNeg = t.refinement(t.number, (n) => n >= 0 && Number.isFinite(n), 'NonNegative');
+const Finite = t.refinement(t.number, Number.isFinite, 'FiniteNumber');
+// JSON.stringify prints NaN and ±Infinity (YAML's .nan, .inf) as null; name them.
+const shown = (v: unknown) =>
+  typeof v === 'number' && !Number.isFinite(v) ? String(v) : JSON.stringify(v);
 
 /** Where the images come from. `shapes` is the embedded generated dataset. */
 export const DatasetConfigCodec = t.exact(
@@ -22,7 +27,7 @@ export const DatasetConfigCodec = t.exact(
       /** COCO: the folder the images' file_names are relative to, for both splits (default <root>/<split>). */
       imageDir: t.string,
       /** Generated dataset: seed and sizes. */
-      seed: t.number,
+      seed: Finite,
       trainImages: PosInt,
       testImages: PosInt,
       imageSize: PosInt,
@@ -50,14 +55,14 @@ export const OptimConfigCodec = t.exact(
     t.type({ steps: PosInt, batchSize: PosInt, lr: Pos }),
     t.partial({
       momentum: Fraction,
-      weightDecay: t.number,
+      weightDecay: NonNeg,
       warmupSteps: NonNegInt,
       /** 'cosine' (default) or step decay at `milestones`. */
       schedule: t.keyof({ cosine: null, step: null, constant: null }),
       milestones: t.array(NonNegInt),
       clipGradNorm: Pos,
       flip: t.boolean,
-      seed: t.number,
+      seed: Finite,
       checkpointEvery: PosInt,
       evalEvery: PosInt,
     }),
@@ -162,7 +167,7 @@ export function decodeRunConfig(value: unknown, source: string): E.Either<string
   if (E.isLeft(r)) {
     const lines = r.left.map(
       (e) =>
-        `at ${pathOf(e) || '(root)'}: expected ${e.context.at(-1)?.type.name}, got ${JSON.stringify(e.value)}`,
+        `at ${pathOf(e) || '(root)'}: expected ${e.context.at(-1)?.type.name}, got ${shown(e.value)}`,
     );
     return E.left(`${source}: invalid run config\n  ${[...new Set(lines)].join('\n  ')}`);
   }
