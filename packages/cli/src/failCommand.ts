@@ -17,3 +17,11 @@ export function usageError(command: string, message: string): never {
   process.stderr.write(`kd ${command}: ${message}\n`);
   throw new CommanderError(2, 'kd.usage', message);
 }
+
+/**
+ * Ends a command that stopped early on SIGINT (after it saved its state) with exit status 130,
+ * the shell's convention for a process ended by Ctrl-C.
+ */
+export function interrupted(message: string): never {
+  throw new CommanderError(130, 'kd.interrupted', message);
+}

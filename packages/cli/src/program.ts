@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { commandPath } from './commandPath.js';
 import { registerData } from './commands/data.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEval } from './commands/eval.js';
@@ -33,13 +34,6 @@ export function buildProgram(): Command {
   registerExport(program);
   registerWebDemo(program);
   return program;
-}
-
-/** `kd eval coco` for the `coco` subcommand of `eval`: the name used in every error prefix. */
-export function commandPath(cmd: Command): string {
-  const names: string[] = [];
-  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
-  return names.join(' ');
 }
 
 /**

@@ -2,6 +2,7 @@ import { basename, join } from 'node:path';
 import { initBackend } from '@kd/tensor-ops';
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
+import { interrupted } from '../failCommand.js';
 import { collectSet } from '../flags/configOverrides.js';
 import { withOverrides } from '../flags/withOverrides.js';
 import { readRunConfig } from '../pipeline/runConfig.js';
@@ -60,11 +61,11 @@ async function trainAction(kind: 'train' | 'distill', opts: TrainCliOptions): Pr
   if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else if (result.scores) {
     process.stdout.write(
-      `${name}: ${result.steps} steps in ${summary.seconds}s — mAP@0.5 ${(100 * result.scores.mAP50).toFixed(1)}, mAP@[.5:.95] ${(100 * result.scores.mAP).toFixed(1)} (${result.runDir})\n`,
+      `${name}: ${result.steps} steps in ${summary.seconds}s — COCO mAP@0.5 ${(100 * result.scores.mAP50).toFixed(1)}, mAP@[.5:.95] ${(100 * result.scores.mAP).toFixed(1)} (@kd/eval, pycocotools-equivalent) (${result.runDir})\n`,
     );
   }
   result.model.dispose();
-  if (!result.completed) process.exitCode = 130;
+  if (!result.completed) interrupted(`${kind} stopped at step ${result.steps}`);
 }
 
 export function registerTrain(program: Command): void {
