@@ -2,8 +2,9 @@ import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
+import type * as Esbuild from 'esbuild';
 import { exportDetector } from '../deploy/exportDetector.js';
+import { importOptional, requireOptional } from '../optionalDependency.js';
 import { loadDataset } from '../pipeline/loadDataset.js';
 import { indexHtml } from './indexHtml.js';
 
@@ -40,6 +41,10 @@ const WASM_FILES = [
  * backend (the export reads the weights).
  */
 export async function buildWebDemo(options: BuildWebDemoOptions): Promise<WebDemo> {
+  // Optional peer dependencies of @kd/cli, needed only here: a clear message when missing,
+  // before anything is written.
+  requireOptional('@tensorflow/tfjs-backend-webgl');
+  const esbuild = await importOptional<typeof Esbuild>('esbuild');
   const { out } = options;
   rmSync(out, { recursive: true, force: true });
   mkdirSync(join(out, 'samples'), { recursive: true });
