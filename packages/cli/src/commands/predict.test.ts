@@ -8,6 +8,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -145,6 +146,21 @@ describe('kd predict', () => {
     assert.match(forced.stderr, /img\.png: is an input; writing the output there would replace it/);
     assert.ok(readFileSync(input).equals(before));
     assert.deepEqual(readdirSync(folder), ['img.png']);
+  });
+
+  test('--checkpoint accepts a run folder (its latest checkpoint)', () => {
+    const run = join(dir, 'run');
+    mkdirSync(join(run, 'checkpoints', 'ckpt-000007'), { recursive: true });
+    for (const f of ['model.json', 'weights.bin'])
+      copyFileSync(join(teacher, f), join(run, 'checkpoints', 'ckpt-000007', f));
+    writeFileSync(join(run, 'checkpoints', 'LATEST'), 'ckpt-000007\n');
+    const out = join(dir, 'out-run');
+    const r = kd(['--checkpoint', run, '--out', out, '--json', join(dir, 'twins', 'x')]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(
+      JSON.parse(readFileSync(join(out, 'detections.json'), 'utf8')),
+      JSON.parse(r.stdout),
+    );
   });
 
   test('bad numbers in flags are usage errors naming the flag (exit 2)', () => {
