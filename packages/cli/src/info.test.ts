@@ -44,7 +44,7 @@ describe('kd info', () => {
     }
     const r = kd(['info'], { KD_BACKEND: 'tensorflow' });
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /^kd: BackendError: KD_BACKEND=tensorflow requested/);
+    assert.match(r.stderr, /^kd info: BackendError: KD_BACKEND=tensorflow requested/);
     assert.match(r.stderr, /npm install @tensorflow\/tfjs-node/);
   });
 

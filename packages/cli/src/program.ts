@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { commandPath } from './commandPath.js';
 import { registerData } from './commands/data.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEval } from './commands/eval.js';
@@ -37,16 +38,44 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * Exit statuses of `kd` (written down in the CLI README): 0 success, 1 a failure while running
+ * (bad files, failed checks), 2 a usage error (unknown or missing flag, bad flag value), 130
+ * interrupted by SIGINT.
+ */
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+
+/** Gives every command the `kd <cmd>:` prefix on commander's own usage errors. */
+function prefixUsageErrors(cmd: Command): void {
+  cmd.configureOutput({
+    outputError: (text, write) => write(`${commandPath(cmd)}: ${text.replace(/^error: /, '')}`),
+  });
+  for (const sub of cmd.commands) prefixUsageErrors(sub);
+}
+
 /** Runs `kd` with `argv` (without node and script); returns the exit status. */
 export async function runKd(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
+  prefixUsageErrors(program);
+  let running = 'kd';
+  program.hook('preAction', (_root, action) => {
+    running = commandPath(action);
+  });
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return 0;
+    return EXIT.ok;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
-    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    process.stderr.write(`kd: ${message}\n`);
-    return 1;
+    if (err instanceof CommanderError) {
+      // Commander reports --help and --version as errors too, with status 0.
+      if (err.exitCode === 0) return EXIT.ok;
+      // failCommand's errors carry their own status; commander's own are usage errors.
+      return err.code.startsWith('commander.') ? EXIT.usage : err.exitCode;
+    }
+    const prefix = `${running}: `;
+    const raw = err instanceof Error ? err.message : String(err);
+    const message = raw.startsWith(prefix) ? raw.slice(prefix.length) : raw;
+    const name = err instanceof Error && err.name !== 'Error' ? `${err.name}: ` : '';
+    process.stderr.write(`${prefix}${name}${message}\n`);
+    return EXIT.failure;
   }
 }

@@ -11,6 +11,7 @@ const PosInt = t.refinement(t.number, (n) => Number.isInteger(n) && n > 0, 'Posi
 const NonNegInt = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0, 'NonNegativeInt');
 const Pos = t.refinement(t.number, (n) => n > 0 && Number.isFinite(n), 'Positive');
 const Fraction = t.refinement(t.number, (n) => n >= 0 && n <= 1, 'UnitInterval');
+const NonNeg = t.refinement(t.number, (n) => n >= 0 && Number.isFinite(n), 'NonNegative');
 
 /**
  * `model.detector`: a partial Faster R-CNN config (defaults filled by `@kd/faster-rcnn`), checked
@@ -76,7 +77,7 @@ export const OptimConfigCodec = t.exact(
     t.type({ steps: PosInt, batchSize: PosInt, lr: Pos }),
     t.partial({
       momentum: Fraction,
-      weightDecay: Finite,
+      weightDecay: NonNeg,
       warmupSteps: NonNegInt,
       /** 'cosine' (default) or step decay at `milestones`. */
       schedule: t.keyof({ cosine: null, step: null, constant: null }),

@@ -43,7 +43,12 @@ export {
   readCocoGtFile,
 } from './coco/evaluateCocoFiles.js';
 export { formatCocoTable } from './coco/formatCocoTable.js';
-export { evalError, formatEvalError, type KdEvalError } from './internal/EvalError.js';
+export {
+  evalError,
+  formatEvalError,
+  type KdEvalError,
+  KdEvalFailure,
+} from './internal/EvalError.js';
 export type { Evaluator } from './internal/Evaluator.js';
 export {
   evaluateKittiFiles,
@@ -83,6 +88,7 @@ export {
 } from './kitti/kittiTypes.js';
 // what `kd eval coco|voc|kitti` prints
 export { type CliText, runCocoEvalCli, runKittiEvalCli, runVocEvalCli } from './runEvalCli.js';
+export { toPromise } from './toPromise.js';
 export {
   evaluateVocFiles,
   readVocDevkit,

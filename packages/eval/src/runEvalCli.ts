@@ -39,7 +39,7 @@ export const runCocoEvalCli = (opts: {
     })),
   );
 
-/** `kd eval voc --devkit VOCdevkit/VOC2007 --split test --dets DIR [--metric 07|2010] [--json]` */
+/** `kd eval voc --gt VOCdevkit/VOC2007 --split test --dets DIR [--metric 07|2010] [--json]` */
 export const runVocEvalCli = (
   opts: VocFilesOptions & { readonly json?: boolean },
 ): TE.TaskEither<KdEvalError, CliText> =>
@@ -54,7 +54,7 @@ export const runVocEvalCli = (
   );
 
 /**
- * `kd eval kitti --labels training/label_2 --results DIR [--split ids.txt] [--json]`; with
+ * `kd eval kitti --gt training/label_2 --dets DIR [--split ids.txt] [--json]`; with
  * `pascal: true`, the paper's convention (VOC AP@0.5 per class) instead of the devkit's.
  */
 export const runKittiEvalCli = (

@@ -48,7 +48,7 @@ describe('kd data stats on the generated shapes dataset', () => {
               'stats',
               '--format',
               format,
-              '--root',
+              '--data-root',
               roots[format],
               '--split',
               split,
@@ -93,7 +93,7 @@ describe('kd data stats on the generated shapes dataset', () => {
       'stats',
       '--format',
       'kitti',
-      '--root',
+      '--data-root',
       g.kittiRoot,
       '--split',
       'test',
@@ -120,7 +120,7 @@ describe('kd data stats on the package fixtures', () => {
         'stats',
         '--format',
         'kitti',
-        '--root',
+        '--data-root',
         fixtures('kitti'),
         '--split',
         'train',
@@ -131,13 +131,22 @@ describe('kd data stats on the package fixtures', () => {
         'stats',
         '--format',
         'coco',
-        '--root',
+        '--data-root',
         fixtures('coco'),
         '--split',
         'val2017',
         '--json',
       ]),
-      kd(['data', 'stats', '--format', 'kitti', '--root', fixtures('kitti'), '--split', 'train']),
+      kd([
+        'data',
+        'stats',
+        '--format',
+        'kitti',
+        '--data-root',
+        fixtures('kitti'),
+        '--split',
+        'train',
+      ]),
     ]);
     const ks = jsonOf<StatsJson>(k);
     assert.equal(ks.dontCare, 4);
@@ -157,14 +166,14 @@ describe('kd data stats on the package fixtures', () => {
   test('broken VOC files: every problem with its file and location, exit 0 unless --policy fatal', async () => {
     const root = fixtures('voc');
     const [json, table, strict] = await Promise.all([
-      kd(['data', 'stats', '--format', 'voc', '--root', root, '--split', 'broken', '--json']),
-      kd(['data', 'stats', '--format', 'voc', '--root', root, '--split', 'broken']),
+      kd(['data', 'stats', '--format', 'voc', '--data-root', root, '--split', 'broken', '--json']),
+      kd(['data', 'stats', '--format', 'voc', '--data-root', root, '--split', 'broken']),
       kd([
         'data',
         'stats',
         '--format',
         'voc',
-        '--root',
+        '--data-root',
         root,
         '--split',
         'broken',
@@ -211,14 +220,21 @@ describe('kd data stats on the package fixtures', () => {
         'stats',
         '--format',
         'coco',
-        '--root',
+        '--data-root',
         fixtures('coco'),
         '--split',
         'truncated',
         '--json',
       ]),
-      kd(['data', 'stats', '--format', 'voc', '--root', path.join(tmpdir(), 'kd-no-such-dataset')]),
-      kd(['data', 'stats', '--format', 'yolo', '--root', fixtures('coco')]),
+      kd([
+        'data',
+        'stats',
+        '--format',
+        'voc',
+        '--data-root',
+        path.join(tmpdir(), 'kd-no-such-dataset'),
+      ]),
+      kd(['data', 'stats', '--format', 'yolo', '--data-root', fixtures('coco')]),
     ]);
     assert.equal(trunc.status, 1);
     const t = JSON.parse(trunc.stdout) as StatsJson;
@@ -239,7 +255,7 @@ describe('kd data stats on the package fixtures', () => {
     assert.equal(r.status, 0);
     assert.match(
       r.stdout,
-      /--format <format>[\s\S]*--root <path>[\s\S]*--split <name>[\s\S]*--json/,
+      /--format <format>[\s\S]*--data-root <path>[\s\S]*--split <name>[\s\S]*--json/,
     );
   });
 });

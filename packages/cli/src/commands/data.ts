@@ -1,6 +1,7 @@
 import type { DatasetStats } from '@kd/data-voc-coco-kitti';
 import { type Command, Option } from 'commander';
 import { failCommand } from '../failCommand.js';
+import { deprecatedAlias } from '../flags/deprecatedAlias.js';
 
 /**
  * `kd data stats`: reads a dataset in its on-disk layout with `@kd/data-voc-coco-kitti`'s
@@ -10,7 +11,7 @@ import { failCommand } from '../failCommand.js';
 export function registerData(program: Command): void {
   const data = program.command('data').description('inspect and validate detection datasets');
 
-  data
+  const stats = data
     .command('stats')
     .description(
       'images, objects per class, difficult/crowd/DontCare counts, box sizes, and every validation problem with its location',
@@ -20,8 +21,8 @@ export function registerData(program: Command): void {
         .choices(['voc', 'coco', 'kitti'])
         .makeOptionMandatory(),
     )
-    .requiredOption(
-      '--root <path>',
+    .option(
+      '--data-root <path>',
       'dataset root: VOCdevkit (or VOC20xx), the COCO folder holding annotations/, the KITTI folder holding training/',
     )
     .option(
@@ -43,7 +44,7 @@ export function registerData(program: Command): void {
     .action(
       async (opts: {
         format: DatasetStats['format'];
-        root: string;
+        dataRoot: string;
         split?: string;
         policy: 'fix' | 'skip' | 'fatal';
         json?: boolean;
@@ -51,7 +52,7 @@ export function registerData(program: Command): void {
         const { datasetStats, formatStatsTable } = await import('@kd/data-voc-coco-kitti');
         const s = await datasetStats({
           format: opts.format,
-          root: opts.root,
+          root: opts.dataRoot,
           ...(opts.split !== undefined ? { split: opts.split } : {}),
           policy: opts.policy,
         });
@@ -68,4 +69,5 @@ export function registerData(program: Command): void {
         }
       },
     );
+  deprecatedAlias(stats, '--root', '--data-root', true);
 }

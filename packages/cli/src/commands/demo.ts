@@ -6,6 +6,7 @@ import { latestCheckpoint, loadFasterRcnn } from '@kd/faster-rcnn';
 import { initBackend } from '@kd/tensor-ops';
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
+import { numberFlag } from '../flags/numberFlag.js';
 import { formatTable } from '../format/formatTable.js';
 import { printedHooks } from '../pipeline/printedHooks.js';
 import { requirePreset as preset } from '../presets/requirePreset.js';
@@ -14,9 +15,10 @@ import { writeReport } from '../report/writeReport.js';
 interface DemoOptions {
   readonly run: string;
   readonly teacher?: string;
-  readonly steps?: string;
+  readonly steps?: number;
   readonly jsonOut?: string;
-  readonly seed?: string;
+  readonly json?: boolean;
+  readonly seed?: number;
   /** `--no-report` sets it false. */
   readonly report?: boolean;
 }
@@ -53,8 +55,7 @@ async function demo(opts: DemoOptions): Promise<void> {
     teacherCheckpoint = latestCheckpoint(join(runDir, 'teacher', 'checkpoints'));
     if (!teacherCheckpoint) throw new Error('teacher training produced no checkpoint');
   }
-  const steps = opts.steps ? Number(opts.steps) : undefined;
-  const seed = opts.seed ? Number(opts.seed) : undefined;
+  const { steps, seed } = opts;
   // Three evaluations during training (and the final one) give the report its mAP curves; they
   // do not touch the training RNG, so the students are the same as without them.
   const withBudget = (c: RunConfig): RunConfig => {
@@ -106,7 +107,9 @@ async function demo(opts: DemoOptions): Promise<void> {
     ['student baseline', baseline.scores?.mAP50, baseline.scores?.mAP],
     ['student distilled', distilled.scores?.mAP50, distilled.scores?.mAP],
   ] as const;
-  process.stdout.write(
+  // With --json, stdout holds the JSON alone; the table goes to stderr.
+  const say = (text: string) => (opts.json ? process.stderr : process.stdout).write(text);
+  say(
     `\n${formatTable(
       ['model', 'mAP@0.5', 'mAP@[.5:.95]'],
       rows.map(([n, a, b]) => [n, pct(a), pct(b)]),
@@ -121,12 +124,13 @@ async function demo(opts: DemoOptions): Promise<void> {
   };
   writeFileSync(join(runDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   if (opts.jsonOut) writeFileSync(opts.jsonOut, `${JSON.stringify(summary, null, 2)}\n`);
+  if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   if (opts.report !== false) {
     // The same-budget students rarely score a box above 0.5: draw from 0.2 so their panels show
     // what they find (the teacher then shows some duplicates too).
     const report = await writeReport(runDir, undefined, { scoreThreshold: 0.2, samples: 3 });
     if (E.isLeft(report)) throw new Error(report.left);
-    process.stdout.write(`report: ${report.right}\n`);
+    say(`report: ${report.right}\n`);
   }
 }
 
@@ -142,12 +146,14 @@ export function registerDemo(program: Command): void {
       'teacher checkpoint folder (trained with the shapes-teacher preset when missing)',
       'models/shapes-teacher',
     )
-    .option('--steps <n>', 'student training steps (same for baseline and distilled)')
-    .option('--seed <n>', 'seed of both student runs')
     .option(
-      '--json-out <file>',
-      'write {teacher, baseline, distilled: {mAP50, mAP}, seconds} to this file',
+      '--steps <n>',
+      'student training steps (same for baseline and distilled)',
+      numberFlag('--steps', { min: 1, integer: true }),
     )
+    .option('--seed <n>', 'seed of both student runs', numberFlag('--seed', { integer: true }))
+    .option('--json', 'print {teacher, baseline, distilled: {mAP50, mAP}, seconds} on stdout')
+    .option('--json-out <file>', 'also write that JSON to this file')
     .option('--no-report', 'skip the HTML report (<run>/report.html, see kd report)')
     .action((opts: DemoOptions) => demo(opts));
 }

@@ -211,13 +211,13 @@ describe('kd eval voc', () => {
     await Promise.all(
       runs.map(async ([c, variant]) => {
         const w = written.get(c.name)!;
-        const args = ['eval', 'voc', '--devkit', w.devkit, '--split', 'test', '--dets', w.dets];
+        const args = ['eval', 'voc', '--gt', w.devkit, '--split', 'test', '--dets', w.dets];
         const extra =
           variant === '07'
-            ? ['--metric', '07']
+            ? [] // the default
             : variant === '2010_inclusive'
               ? ['--metric', '2010', '--inclusive']
-              : [];
+              : ['--metric', '2010'];
         const j = jsonOf<{ mAP: number | null; perClass: Record<string, number | null> }>(
           await kd([...args, ...extra, '--json']),
         );
@@ -236,7 +236,7 @@ describe('kd eval voc', () => {
     const r = await kd([
       'eval',
       'voc',
-      '--devkit',
+      '--gt',
       w.devkit,
       '--split',
       'test',
@@ -271,8 +271,8 @@ describe('kd eval voc', () => {
       '<annotation>\n  <object><name>cat</name><difficult>0</difficult>\n    <bndbox><xmin>1</xmin><ymin>abc</ymin><xmax>30</xmax><ymax>40</ymax></bndbox>\n  </object>\n</annotation>\n',
     );
     const [r, r2] = await Promise.all([
-      kd(['eval', 'voc', '--devkit', w.devkit, '--split', 'test', '--dets', dets]),
-      kd(['eval', 'voc', '--devkit', bad.devkit, '--split', 'test', '--dets', bad.dets]),
+      kd(['eval', 'voc', '--gt', w.devkit, '--split', 'test', '--dets', dets]),
+      kd(['eval', 'voc', '--gt', bad.devkit, '--split', 'test', '--dets', bad.dets]),
     ]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /^kd eval voc: \S*comp4_det_test_cat\.txt: line 2: /);
@@ -347,7 +347,7 @@ describe('kd eval kitti', () => {
         .map(async (c) => {
           const w = written.get(c.name)!;
           const j = jsonOf<Record<string, Record<string, { ap11: number; ap40: number }>>>(
-            await kd(['eval', 'kitti', '--labels', w.labels, '--results', w.results, '--json']),
+            await kd(['eval', 'kitti', '--gt', w.labels, '--dets', w.results, '--json']),
           );
           assert.deepEqual(Object.keys(j), Object.keys(c.expected.classes), c.name);
           for (const [cls, byDiff] of Object.entries(c.expected.classes))
@@ -367,8 +367,8 @@ describe('kd eval kitti', () => {
     const split = path.join(dir, 'kitti-split.txt');
     writeFileSync(split, `${c.frames.map((f) => f.id).join('\n')}\n`);
     const [table, pascal] = await Promise.all([
-      kd(['eval', 'kitti', '--labels', w.labels, '--results', w.results, '--split', split]),
-      kd(['eval', 'kitti', '--labels', w.labels, '--results', w.results, '--pascal', '--json']),
+      kd(['eval', 'kitti', '--gt', w.labels, '--dets', w.results, '--split', split]),
+      kd(['eval', 'kitti', '--gt', w.labels, '--dets', w.results, '--pascal', '--json']),
     ]);
     assert.equal(table.status, 0, table.stderr);
     const car = kittiAps(c.expected.classes.Car!.moderate.precision);
@@ -391,7 +391,7 @@ describe('kd eval kitti', () => {
     const lines = [...first.det];
     lines[1] = lines[1]!.split(' ').slice(0, 15).join(' ');
     writeFileSync(path.join(w.results, `${first.id}.txt`), lines.map((l) => `${l}\n`).join(''));
-    const r = await kd(['eval', 'kitti', '--labels', w.labels, '--results', w.results, '--json']);
+    const r = await kd(['eval', 'kitti', '--gt', w.labels, '--dets', w.results, '--json']);
     assert.equal(r.status, 1);
     assert.equal(r.stdout, '');
     assert.match(
@@ -399,15 +399,15 @@ describe('kd eval kitti', () => {
       new RegExp(`^kd eval kitti: \\S*${first.id}\\.txt: line 2: expected 16 columns.*got 15\\n$`),
     );
     rmSync(path.join(w.results, `${first.id}.txt`));
-    const missing = await kd(['eval', 'kitti', '--labels', w.labels, '--results', w.results]);
+    const missing = await kd(['eval', 'kitti', '--gt', w.labels, '--dets', w.results]);
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, new RegExp(`${first.id}\\.txt`));
     const empty = await kd([
       'eval',
       'kitti',
-      '--labels',
+      '--gt',
       w.labels,
-      '--results',
+      '--dets',
       w.results,
       '--missing-results',
       'empty',
@@ -427,11 +427,9 @@ test('kd eval --help lists the three evaluations; each has its own --help', asyn
   assert.equal(group.status, 0);
   assert.match(group.stdout, /coco \[options\][\s\S]*voc \[options\][\s\S]*kitti \[options\]/);
   assert.match(coco.stdout, /--gt <file>[\s\S]*--dets <file>[\s\S]*--json/);
-  assert.match(voc.stdout, /--devkit <dir>[\s\S]*--metric <metric>[\s\S]*--inclusive/);
-  assert.match(
-    kitti.stdout,
-    /--labels <dir>[\s\S]*--results <dir>[\s\S]*--split <file>[\s\S]*--pascal/,
-  );
+  assert.match(voc.stdout, /--gt <dir>[\s\S]*--metric <metric>[\s\S]*--inclusive/);
+  assert.match(kitti.stdout, /--gt <dir>[\s\S]*--dets <dir>[\s\S]*--split <file>[\s\S]*--pascal/);
+  assert.doesNotMatch(voc.stdout, /--devkit/);
   const noArgs = await kd(['eval', 'coco']);
   assert.notEqual(noArgs.status, 0);
   assert.match(noArgs.stderr, /required option '--gt <file>' not specified/);

@@ -5,7 +5,16 @@ import { type Command, Option } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import { failCommand } from '../failCommand.js';
+import { deprecatedAlias } from '../flags/deprecatedAlias.js';
+import { numberFlag } from '../flags/numberFlag.js';
 import { PRESET_NAMES, presetConfig } from '../presets/presets.js';
+
+/**
+ * The VOC AP variant: one default for every command. 07 is what the paper and py-faster-rcnn
+ * report on VOC2007 test (the 2007 devkit's 11-point interpolation).
+ */
+const VOC_METRIC_HELP =
+  '07: VOC2007 11-point interpolated AP (what the paper reports); 2010: VOC2010+ area under the PR curve';
 
 /**
  * `kd eval coco|voc|kitti`: thin wrappers over `@kd/eval`'s `run*EvalCli`, which read the
@@ -15,12 +24,14 @@ import { PRESET_NAMES, presetConfig } from '../presets/presets.js';
 export function registerEval(program: Command): void {
   const evalCmd = program
     .command('eval')
-    .description('detection metrics identical to pycocotools, the VOC devkit and the KITTI devkit');
+    .description(
+      'detection metrics computed by @kd/eval, equal to pycocotools, the VOC devkit and the KITTI devkit',
+    );
 
   evalCmd
     .command('coco')
     .description(
-      'COCO bbox evaluation (pycocotools COCOeval): the 12 statistics and AP per category',
+      'COCO bbox evaluation (@kd/eval, equal to pycocotools COCOeval): the 12 statistics and AP per category',
     )
     .requiredOption('--gt <file>', 'ground truth, COCO instances JSON (instances_val2017.json)')
     .requiredOption(
@@ -40,19 +51,20 @@ export function registerEval(program: Command): void {
       );
     });
 
-  evalCmd
+  const voc = evalCmd
     .command('voc')
     .description("PASCAL VOC AP per class and mAP (py-faster-rcnn's voc_eval.py)")
-    .requiredOption('--devkit <dir>', 'VOCdevkit/VOC2007: holds Annotations/ and ImageSets/Main/')
+    .option(
+      '--gt <dir>',
+      'ground truth: VOCdevkit/VOC2007, holding Annotations/ and ImageSets/Main/',
+    )
     .requiredOption('--split <name>', 'image set: ImageSets/Main/<name>.txt (e.g. test)')
     .requiredOption(
       '--dets <dir>',
       'folder of comp4_det_<split>_<class>.txt files (image_id score x1 y1 x2 y2)',
     )
     .addOption(
-      new Option('--metric <metric>', 'VOC2007 11-point or VOC2010+ area under the PR curve')
-        .choices(['07', '2010'])
-        .default('2010'),
+      new Option('--metric <metric>', VOC_METRIC_HELP).choices(['07', '2010']).default('07'),
     )
     .option('--inclusive', "count IoU = 0.5 as a match (the MATLAB devkit's >=) instead of > 0.5")
     .option(
@@ -61,7 +73,7 @@ export function registerEval(program: Command): void {
     )
     .action(
       async (opts: {
-        devkit: string;
+        gt: string;
         split: string;
         dets: string;
         metric: '07' | '2010';
@@ -72,7 +84,7 @@ export function registerEval(program: Command): void {
         await printOrFail(
           'eval voc',
           runVocEvalCli({
-            devkit: opts.devkit,
+            devkit: opts.gt,
             split: opts.split,
             dets: opts.dets,
             metric: opts.metric,
@@ -82,14 +94,15 @@ export function registerEval(program: Command): void {
         );
       },
     );
+  deprecatedAlias(voc, '--devkit', '--gt', true);
 
-  evalCmd
+  const kitti = evalCmd
     .command('kitti')
     .description(
       "KITTI 2D AP (R11, R40) per class and difficulty, as the devkit's evaluate_object.cpp; or the paper's VOC-style mAP@0.5",
     )
-    .requiredOption('--labels <dir>', 'ground truth: training/label_2 (15-column label files)')
-    .requiredOption('--results <dir>', 'detections: 16-column result files named like the labels')
+    .option('--gt <dir>', 'ground truth: training/label_2 (15-column label files)')
+    .option('--dets <dir>', 'detections: 16-column result files named like the labels')
     .option('--split <file>', 'frame ids, one a line (default: every label file)')
     .addOption(
       new Option('--missing-results <what>', 'a frame without a results file')
@@ -98,9 +111,9 @@ export function registerEval(program: Command): void {
     )
     .option('--pascal', "the paper's convention: VOC AP at IoU 0.5 per class, no difficulty levels")
     .addOption(
-      new Option('--metric <metric>', 'with --pascal: VOC2007 11-point or VOC2010+ area')
+      new Option('--metric <metric>', `with --pascal: ${VOC_METRIC_HELP}`)
         .choices(['07', '2010'])
-        .default('2010'),
+        .default('07'),
     )
     .option(
       '--json',
@@ -108,8 +121,8 @@ export function registerEval(program: Command): void {
     )
     .action(
       async (opts: {
-        labels: string;
-        results: string;
+        gt: string;
+        dets: string;
         split?: string;
         missingResults: 'error' | 'empty';
         pascal?: boolean;
@@ -120,8 +133,8 @@ export function registerEval(program: Command): void {
         await printOrFail(
           'eval kitti',
           runKittiEvalCli({
-            labels: opts.labels,
-            results: opts.results,
+            labels: opts.gt,
+            results: opts.dets,
             ...(opts.split !== undefined ? { split: opts.split } : {}),
             missingResults: opts.missingResults,
             pascal: !!opts.pascal,
@@ -131,6 +144,8 @@ export function registerEval(program: Command): void {
         );
       },
     );
+  deprecatedAlias(kitti, '--labels', '--gt', true);
+  deprecatedAlias(kitti, '--results', '--dets', true);
 
   evalCmd
     .command('detector')
@@ -149,13 +164,18 @@ export function registerEval(program: Command): void {
         .default('test'),
     )
     .option('--data-root <dir>', "dataset root, overriding the config's dataset.root")
-    .option('--limit <n>', 'only the first n images of the split (metrics over those images)')
-    .option('--min-size <px>', 'input shorter side (default: the training resolution)')
+    .option(
+      '--limit <n>',
+      'only the first n images of the split (metrics over those images)',
+      numberFlag('--limit', { min: 1, integer: true }),
+    )
+    .option(
+      '--min-size <px>',
+      'input shorter side (default: the training resolution)',
+      numberFlag('--min-size', { min: 1, integer: true }),
+    )
     .addOption(
-      new Option(
-        '--metric <metric>',
-        'VOC (and KITTI PASCAL-style): VOC07 11-point or VOC2010+ area',
-      )
+      new Option('--metric <metric>', `VOC and KITTI PASCAL-style: ${VOC_METRIC_HELP}`)
         .choices(['07', '2010'])
         .default('07'),
     )
@@ -179,20 +199,12 @@ interface EvalDetectorCliOptions {
   readonly preset?: string;
   readonly split: 'train' | 'test';
   readonly dataRoot?: string;
-  readonly limit?: string;
-  readonly minSize?: string;
+  readonly limit?: number;
+  readonly minSize?: number;
   readonly metric: '07' | '2010';
   readonly out: string;
   readonly json?: boolean;
 }
-
-const positiveInt = (flag: string, v: string | undefined): number | undefined => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0)
-    failCommand('eval detector', `${flag} must be a positive integer, got '${v}'`);
-  return n;
-};
 
 async function evalDetectorAction(opts: EvalDetectorCliOptions): Promise<void> {
   if (opts.config && opts.preset)
@@ -203,8 +215,7 @@ async function evalDetectorAction(opts: EvalDetectorCliOptions): Promise<void> {
     if (E.isLeft(r)) failCommand('eval detector', r.left);
     config = r.right;
   }
-  const limit = positiveInt('--limit', opts.limit);
-  const minSize = positiveInt('--min-size', opts.minSize);
+  const { limit, minSize } = opts;
   await initBackend();
   const { evalDetector } = await import('./evalDetector.js');
   const result = await evalDetector({

@@ -110,7 +110,7 @@ describe('kd eval detector', () => {
       [
         'eval',
         'voc',
-        '--devkit',
+        '--gt',
         join(out, 'devkit'),
         '--split',
         'test',

@@ -234,7 +234,7 @@ async function scoreFiles(
     );
     return {
       results,
-      text: `VOC devkit AP at IoU 0.5 (${metric === '07' ? 'VOC07 11-point' : 'VOC2010+ area'}):\n${voc.text}`,
+      text: `VOC AP at IoU 0.5, ${metric === '07' ? 'VOC07 11-point' : 'VOC2010+ area'} (@kd/eval, voc_eval.py-equivalent):\n${voc.text}`,
       metrics: { voc: voc.json },
     };
   }
@@ -264,7 +264,7 @@ async function scoreFiles(
     );
     return {
       results,
-      text: `COCO bbox (pycocotools):\n${coco.text}`,
+      text: `COCO bbox AP (@kd/eval, pycocotools-equivalent):\n${coco.text}`,
       metrics: { coco: coco.json },
     };
   }
@@ -291,7 +291,7 @@ async function scoreFiles(
         json,
       }),
     );
-    texts.push(`KITTI devkit (evaluate_object, 2D):\n${kitti.text}`);
+    texts.push(`KITTI 2D AP (@kd/eval, evaluate_object.cpp-equivalent):\n${kitti.text}`);
     metrics.kitti = kitti.json;
   }
   const pascalParams = ev.kittiParams({
@@ -308,7 +308,7 @@ async function scoreFiles(
       json,
     }),
   );
-  texts.push(`PASCAL-style AP at IoU 0.5 (the paper's KITTI protocol):\n${pascal.text}`);
+  texts.push(`PASCAL-style AP at IoU 0.5, the paper's KITTI protocol (@kd/eval):\n${pascal.text}`);
   metrics.kittiPascal = pascal.json;
   return { results, text: texts.join('\n\n'), metrics };
 }

@@ -12,7 +12,7 @@ const kd = (...args: string[]) =>
 describe('kd experiment option checks (before any training starts)', () => {
   test('an unknown ablation row is named, with the valid ones', () => {
     const r = kd('--rows', 'full,CLS-X');
-    assert.equal(r.status, 1);
+    assert.equal(r.status, 2);
     assert.match(
       r.stderr,
       /--rows: unknown row 'CLS-X'; expected some of full, CLS, CLS-W, L2, L2-B/,
@@ -20,17 +20,17 @@ describe('kd experiment option checks (before any training starts)', () => {
   });
   test('a bad objective value names its JSON path', () => {
     const r = kd('--objective', '{"mu": 3}');
-    assert.equal(r.status, 1);
+    assert.equal(r.status, 2);
     assert.match(r.stderr, /objective\.mu/);
   });
   test('an unknown objective key is rejected', () => {
     const r = kd('--objective', '{"tmperature": 2}');
-    assert.equal(r.status, 1);
+    assert.equal(r.status, 2);
     assert.match(r.stderr, /tmperature/);
   });
   test('objective text that is not JSON', () => {
     const r = kd('--objective', '{mu: 3}');
-    assert.equal(r.status, 1);
+    assert.equal(r.status, 2);
     assert.match(r.stderr, /--objective: not JSON/);
   });
   test('seeds and steps must be integers', () => {

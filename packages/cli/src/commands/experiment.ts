@@ -5,7 +5,7 @@ import { type AblationRow, ablationRows, decodePaperObjectiveConfig } from '@kd/
 import { initBackend } from '@kd/tensor-ops';
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
-import { failCommand } from '../failCommand.js';
+import { usageError } from '../failCommand.js';
 import { formatTable } from '../format/formatTable.js';
 import { printedHooks } from '../pipeline/printedHooks.js';
 import { requirePreset } from '../presets/requirePreset.js';
@@ -17,6 +17,7 @@ interface ExperimentOptions {
   readonly rows: string;
   readonly run: string;
   readonly objective?: string;
+  readonly json?: boolean;
 }
 
 const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
@@ -37,27 +38,27 @@ export function parseExperimentOptions(opts: ExperimentOptions): {
 } {
   const seedList = opts.seeds.split(',');
   if (!seedList.every((s) => /^[0-9]+$/.test(s.trim())))
-    failCommand('experiment', `--seeds: expected comma-separated integers, got '${opts.seeds}'`);
+    usageError('experiment', `--seeds: expected comma-separated integers, got '${opts.seeds}'`);
   const known = new Set<string>(['full', ...ablationRows.filter((r) => r !== 'baseline')]);
   const rows = opts.rows.split(',').map((r) => r.trim());
   const bad = rows.filter((r) => !known.has(r));
   if (bad.length > 0)
-    failCommand(
+    usageError(
       'experiment',
       `--rows: unknown row ${bad.map((b) => `'${b}'`).join(', ')}; expected some of ${[...known].join(', ')}`,
     );
   if (opts.steps !== undefined && !positiveInt(opts.steps))
-    failCommand('experiment', `--steps: expected a positive integer, got '${opts.steps}'`);
+    usageError('experiment', `--steps: expected a positive integer, got '${opts.steps}'`);
   let objective: Record<string, unknown> | undefined;
   if (opts.objective !== undefined) {
     let json: unknown;
     try {
       json = JSON.parse(opts.objective);
     } catch (e) {
-      failCommand('experiment', `--objective: not JSON (${(e as Error).message})`);
+      usageError('experiment', `--objective: not JSON (${(e as Error).message})`);
     }
     const decoded = decodePaperObjectiveConfig(json, '--objective', 'objective');
-    if (E.isLeft(decoded)) failCommand('experiment', decoded.left.join('\n'));
+    if (E.isLeft(decoded)) usageError('experiment', decoded.left.join('\n'));
     objective = json as Record<string, unknown>;
   }
   return {
@@ -129,13 +130,12 @@ async function experiment(opts: ExperimentOptions): Promise<void> {
         : `${mean(diffs) >= 0 ? '+' : ''}${pct(mean(diffs))} ± ${pct(sd(diffs))}`,
     ];
   });
-  process.stdout.write(
+  (opts.json ? process.stderr : process.stdout).write(
     `\n${formatTable(['student', 'mAP@0.5 (mean ± sd)', 'mAP@[.5:.95]', 'paired Δ mAP@0.5 per seed', 'mean Δ ± sd'], table)}\n\nseeds ${seeds.join(', ')}; ${steps ?? base.optim.steps} steps each; teacher ${opts.teacher}\n`,
   );
-  writeFileSync(
-    join(opts.run, 'experiment.json'),
-    `${JSON.stringify({ seeds, steps: steps ?? base.optim.steps, teacher: opts.teacher, results }, null, 2)}\n`,
-  );
+  const summary = { seeds, steps: steps ?? base.optim.steps, teacher: opts.teacher, results };
+  writeFileSync(join(opts.run, 'experiment.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
 }
 
 export function registerExperiment(program: Command): void {
@@ -154,5 +154,6 @@ export function registerExperiment(program: Command): void {
     )
     .option('--objective <json>', 'paperObjective options as JSON, e.g. {"mu":0.7,"temperature":1}')
     .option('--run <dir>', 'folder for every run', 'runs/experiment')
+    .option('--json', 'print {seeds, steps, teacher, results} on stdout (the table goes to stderr)')
     .action((opts: ExperimentOptions) => experiment(opts));
 }

@@ -1,5 +1,5 @@
 import { assertOutputFolder } from '@kd/data-voc-coco-kitti';
-import { evaluateDetector, loadDataset, prepareSplit } from '@kd/distill';
+import { evaluateDetector, loadDataset, prepareSplit, resolveCheckpoint } from '@kd/distill';
 import {
   type FasterRcnn,
   fileIOHandler,
@@ -11,15 +11,16 @@ import { initBackend } from '@kd/tensor-ops';
 import { type Command, Option } from 'commander';
 import { exportDetector } from '../deploy/exportDetector.js';
 import { failCommand } from '../failCommand.js';
+import { numberFlag } from '../flags/numberFlag.js';
 
 interface ExportOptions {
   readonly checkpoint: string;
   readonly out: string;
   readonly format: string;
   readonly quantize: WeightQuantization;
-  readonly score: string;
+  readonly score: number;
   readonly eval: boolean;
-  readonly evalImages?: string;
+  readonly evalImages?: number;
   readonly json?: boolean;
   readonly force?: boolean;
 }
@@ -40,9 +41,7 @@ async function runExport(opts: ExportOptions): Promise<void> {
       `--format ${opts.format} is not supported${why ? `: ${why}` : ''}. Use --format tfjs (the TensorFlow.js weights format with the detector config as topology; load it with loadDetector from @kd/faster-rcnn, in Node or a browser)`,
     );
   }
-  const score = Number(opts.score);
-  if (!(score >= 0 && score <= 1))
-    failCommand('export', `--score ${opts.score}: expected a number in [0, 1]`);
+  const score = opts.score;
   const replace = opts.force ? 'force' : 'never';
   try {
     assertOutputFolder(opts.out, replace);
@@ -50,7 +49,7 @@ async function runExport(opts: ExportOptions): Promise<void> {
     failCommand('export', (err as Error).message);
   }
   const backend = await initBackend();
-  const exported = await exportDetector(opts.checkpoint, opts.out, {
+  const exported = await exportDetector(resolveCheckpoint(opts.checkpoint), opts.out, {
     quantization: opts.quantize,
     scoreThreshold: score,
     force: opts.force ?? false,
@@ -70,7 +69,7 @@ async function runExport(opts: ExportOptions): Promise<void> {
       const detector = await loadDetector(fileIOHandler(opts.out));
       models = [exported.model, detector.model];
       const dataset = await loadDataset(exported.runConfig.dataset);
-      const n = opts.evalImages ? Number(opts.evalImages) : dataset.test.length;
+      const n = opts.evalImages ?? dataset.test.length;
       const { minSize, maxSize } = exported.manifest.input;
       const test = await prepareSplit(dataset.test.slice(0, n), { minSize, maxSize });
       const scores = [];
@@ -114,7 +113,10 @@ export function registerExport(program: Command): void {
     .description(
       'write a checkpoint’s detector alone (no optimiser, adaptation layers or teacher) for Node and browsers, and report the mAP change of the export',
     )
-    .requiredOption('--checkpoint <dir>', 'checkpoint folder (e.g. runs/x/checkpoints/ckpt-000600)')
+    .requiredOption(
+      '--checkpoint <dir>',
+      'checkpoint folder, or a run folder (its latest checkpoint)',
+    )
     .requiredOption(
       '--out <dir>',
       'export folder (model.json, weights.bin, detector.json), written atomically; must be new or empty unless --force',
@@ -133,9 +135,18 @@ export function registerExport(program: Command): void {
         .choices([...WEIGHT_QUANTIZATIONS])
         .default('none'),
     )
-    .option('--score <t>', 'default display threshold recorded in the sidecar', '0.5')
+    .option(
+      '--score <t>',
+      'default display threshold recorded in the sidecar',
+      numberFlag('--score', { min: 0, max: 1 }),
+      0.5,
+    )
     .option('--no-eval', 'skip the mAP@0.5 comparison on the checkpoint’s test split')
-    .option('--eval-images <n>', 'evaluate on the first n test images only')
+    .option(
+      '--eval-images <n>',
+      'evaluate on the first n test images only',
+      numberFlag('--eval-images', { min: 1, integer: true }),
+    )
     .option('--json', 'print a JSON summary')
     .option(
       '--force',

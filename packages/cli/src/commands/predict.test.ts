@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -12,6 +21,13 @@ const repo = fileURLToPath(new URL('../../../..', import.meta.url));
 const bin = fileURLToPath(new URL('../bin.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'kd-predict-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
+
+const teacher = join(repo, 'models', 'shapes-teacher');
+const kd = (args: string[]) =>
+  spawnSync(process.execPath, [bin, 'predict', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, KD_BACKEND: 'wasm' },
+  });
 
 describe('kd predict', () => {
   test('the shipped teacher finds the shapes of a generated image; boxes drawn into a PNG, JSON listed', async () => {
@@ -81,13 +97,93 @@ describe('kd predict', () => {
     }
   });
 
-  test('a missing checkpoint is a clear error', () => {
-    const r = spawnSync(
-      process.execPath,
-      [bin, 'predict', '--checkpoint', join(dir, 'nope'), 'x.png'],
-      { encoding: 'utf8' },
-    );
+  test('a folder and a glob as inputs; same basenames never overwrite each other; --json prints the list', async () => {
+    const ds = await generateShapesDataset({
+      root: join(dir, 'data2'),
+      seed: 6,
+      trainImages: 1,
+      testImages: 2,
+      formats: ['voc'],
+    });
+    const [a, b] = ds.splits.test.map((s) => s.path) as [string, string];
+    const twins = join(dir, 'twins');
+    mkdirSync(join(twins, 'x'), { recursive: true });
+    mkdirSync(join(twins, 'y'), { recursive: true });
+    copyFileSync(a, join(twins, 'x', 'same.png'));
+    copyFileSync(b, join(twins, 'y', 'same.png'));
+    const out = join(dir, 'out-twins');
+    const r = kd([
+      '--checkpoint',
+      teacher,
+      '--out',
+      out,
+      '--score',
+      '0.3',
+      '--json',
+      join(twins, 'x'),
+      join(twins, 'y', '*.png'),
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(readdirSync(out).sort(), ['detections.json', 'same-2.png', 'same.png']);
+    const printed = JSON.parse(r.stdout) as { file: string; output: string }[];
+    assert.deepEqual(printed, JSON.parse(readFileSync(join(out, 'detections.json'), 'utf8')));
+    for (const d of printed)
+      assert.equal(d.output, d.file.includes('/x/') ? 'same.png' : 'same-2.png');
+    assert.ok(!readFileSync(join(out, 'same.png')).equals(readFileSync(join(out, 'same-2.png'))));
+  });
+
+  test("--out naming the inputs' folder never replaces an input, even with --force", () => {
+    const folder = join(dir, 'inputs');
+    mkdirSync(folder);
+    const input = join(folder, 'img.png');
+    copyFileSync(join(dir, 'twins', 'x', 'same.png'), input);
+    const before = readFileSync(input);
+    const r = kd(['--checkpoint', teacher, '--out', folder, input]);
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /nope\/model\.json: no such checkpoint file/);
+    assert.match(r.stderr, /^kd predict: \S*inputs: folder exists and is not empty; pass --force/);
+    const forced = kd(['--checkpoint', teacher, '--out', folder, '--force', input]);
+    assert.equal(forced.status, 1);
+    assert.match(forced.stderr, /img\.png: is an input; writing the output there would replace it/);
+    assert.ok(readFileSync(input).equals(before));
+    assert.deepEqual(readdirSync(folder), ['img.png']);
+  });
+
+  test('--checkpoint accepts a run folder (its latest checkpoint)', () => {
+    const run = join(dir, 'run');
+    mkdirSync(join(run, 'checkpoints', 'ckpt-000007'), { recursive: true });
+    for (const f of ['model.json', 'weights.bin'])
+      copyFileSync(join(teacher, f), join(run, 'checkpoints', 'ckpt-000007', f));
+    writeFileSync(join(run, 'checkpoints', 'LATEST'), 'ckpt-000007\n');
+    const out = join(dir, 'out-run');
+    const r = kd(['--checkpoint', run, '--out', out, '--json', join(dir, 'twins', 'x')]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(
+      JSON.parse(readFileSync(join(out, 'detections.json'), 'utf8')),
+      JSON.parse(r.stdout),
+    );
+  });
+
+  test('bad numbers in flags are usage errors naming the flag (exit 2)', () => {
+    const score = kd(['--checkpoint', teacher, '--score', 'abc', 'x.png']);
+    assert.equal(score.status, 2);
+    assert.match(score.stderr, /^kd predict: .*--score: expected a number in \[0, 1\], got 'abc'/);
+    const minSize = kd(['--checkpoint', teacher, '--min-size', 'abc', 'x.png']);
+    assert.equal(minSize.status, 2);
+    assert.match(minSize.stderr, /--min-size: expected an integer ≥ 1, got 'abc'/);
+    const missing = kd(['--checkpoint', teacher, join(dir, 'nope.png')]);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /^kd predict: \S*nope\.png: no such file or folder/);
+  });
+
+  test('a missing checkpoint is a clear error, and nothing is left behind', () => {
+    const out = join(dir, 'out-missing');
+    const r = kd(['--checkpoint', join(dir, 'nope'), '--out', out, join(dir, 'inputs', 'img.png')]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^kd predict: \S*nope: no checkpoint/);
+    assert.equal(existsSync(out), false);
+    assert.deepEqual(
+      readdirSync(dir).filter((n) => n.includes('kd-tmp')),
+      [],
+    );
   });
 });

@@ -13,18 +13,34 @@ describe('kd report', () => {
   test('--help names the argument and the options', async () => {
     const r = await kd(['report', '--help']);
     assert.equal(r.status, 0);
-    for (const s of ['<run-dir>', '--out <file>', '--samples <n>', '--score <t>', 'self-contained'])
+    for (const s of [
+      '--run <dir>',
+      '--out <file>',
+      '--samples <n>',
+      '--score <t>',
+      'self-contained',
+    ])
       assert.ok(r.stdout.includes(s), `--help lacks ${s}`);
   });
 
-  test('a folder without runs, and bad options, end with status 1 and say why', async () => {
+  test('a folder without runs ends with status 1, bad options with 2, and say why', async () => {
     const empty = path.join(dir, 'empty');
     mkdirSync(empty);
-    const r = await kd(['report', empty]);
+    const [r, old, bad, none, both] = await Promise.all([
+      kd(['report', '--run', empty]),
+      kd(['report', empty]),
+      kd(['report', '--run', empty, '--score', '2']),
+      kd(['report']),
+      kd(['report', empty, '--run', empty]),
+    ]);
     assert.equal(r.status, 1);
-    assert.match(r.stderr, /empty: not a run folder \(no config\.json\)/);
-    const bad = await kd(['report', empty, '--score', '2']);
-    assert.equal(bad.status, 1);
-    assert.match(bad.stderr, /--score: expected 0…1, got 2/);
+    assert.match(r.stderr, /^kd report: \S*empty: not a run folder \(no config\.json\)/);
+    assert.equal(old.status, 1);
+    assert.match(old.stderr, /empty: not a run folder/);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /^kd report: .*--score: expected a number in \[0, 1\], got '2'/);
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /^kd report: required option '--run <dir>' not specified/);
+    assert.equal(both.status, 2);
   });
 });

@@ -1,8 +1,11 @@
 import { basename, join } from 'node:path';
 import { readRunConfig, runTraining } from '@kd/distill';
 import { initBackend } from '@kd/tensor-ops';
-import { type Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
+import { interrupted } from '../failCommand.js';
+import { collectSet } from '../flags/configOverrides.js';
+import { withOverrides } from '../flags/withOverrides.js';
 import { printedHooks } from '../pipeline/printedHooks.js';
 import { PRESET_NAMES, presetConfig } from '../presets/presets.js';
 
@@ -12,12 +15,17 @@ interface TrainCliOptions {
   readonly run?: string;
   readonly json?: boolean;
   readonly restart?: boolean;
+  readonly set: readonly string[];
 }
 
 async function trainAction(kind: 'train' | 'distill', opts: TrainCliOptions): Promise<void> {
   if (!opts.config && !opts.preset)
     throw new Error(`kd ${kind}: pass --config FILE or --preset NAME`);
-  const decoded = opts.config ? readRunConfig(opts.config) : presetConfig(opts.preset!);
+  const decoded = withOverrides(
+    opts.config ? readRunConfig(opts.config) : presetConfig(opts.preset!),
+    opts.set,
+    opts.config ?? `preset ${opts.preset}`,
+  );
   if (E.isLeft(decoded)) throw new Error(decoded.left);
   const config = decoded.right;
   if (kind === 'distill' && !config.distill)
@@ -67,12 +75,12 @@ async function trainAction(kind: 'train' | 'distill', opts: TrainCliOptions): Pr
   if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else if (result.scores) {
     process.stdout.write(
-      `${name}: ${result.steps} steps in ${summary.seconds}s — mAP@0.5 ${(100 * result.scores.mAP50).toFixed(1)}, mAP@[.5:.95] ${(100 * result.scores.mAP).toFixed(1)} (${result.runDir})\n`,
+      `${name}: ${result.steps} steps in ${summary.seconds}s — COCO mAP@0.5 ${(100 * result.scores.mAP50).toFixed(1)}, mAP@[.5:.95] ${(100 * result.scores.mAP).toFixed(1)} (@kd/eval, pycocotools-equivalent) (${result.runDir})\n`,
     );
   }
   result.model.dispose();
   // An interrupted run exits 130 (128 + SIGINT), as a shell reports a Ctrl-C'd command.
-  if (!result.completed) throw new CommanderError(130, 'kd.interrupted', 'interrupted');
+  if (!result.completed) interrupted(`${kind} stopped at step ${result.steps}`);
 }
 
 export function registerTrain(program: Command): void {
@@ -87,6 +95,12 @@ export function registerTrain(program: Command): void {
       .option('--config <file>', 'run config (JSON or YAML)')
       .option('--preset <name>', `a built-in config: ${PRESET_NAMES.join(', ')}`)
       .option('--run <dir>', 'run folder (default runs/<name>); an existing one resumes')
+      .option(
+        '--set <key=value>',
+        'override a config value, validated like the file (repeatable): --set optim.lr=0.01',
+        collectSet,
+        [],
+      )
       .option('--json', 'print a JSON summary on stdout')
       .option(
         '--restart',

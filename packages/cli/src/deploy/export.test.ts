@@ -185,5 +185,22 @@ describe('kd export', () => {
     ]);
     assert.notEqual(q.status, 0);
     assert.match(q.stderr, /int4.*invalid|Allowed choices/i);
+    for (const [flag, value, re] of [
+      ['--eval-images', 'abc', /--eval-images: expected an integer ≥ 1, got 'abc'/],
+      ['--score', '2', /--score: expected a number in \[0, 1\], got '2'/],
+    ] as const) {
+      const bad = await kd([
+        'export',
+        '--checkpoint',
+        teacher,
+        '--out',
+        join(dir, 'y'),
+        flag,
+        value,
+      ]);
+      assert.equal(bad.status, 2, `${flag} ${value}`);
+      assert.match(bad.stderr, /^kd export: /);
+      assert.match(bad.stderr, re);
+    }
   });
 });

@@ -170,16 +170,69 @@ const COCO = {
   testSplit: 'val2017',
 };
 
-/** A preset: what it is for (shown by `kd presets`) and its run config. */
+/**
+ * A preset: what it is for (shown by `kd presets`), its run config, and notes keyed by config path
+ * that say where a value comes from when the paper does not state it (shown by `kd presets NAME`).
+ */
 interface Preset {
   readonly description: string;
   readonly config: unknown;
+  readonly notes?: Readonly<Record<string, string>>;
 }
+
+const SHAPES_NOTES = {
+  '': "kd's own CPU setting on the embedded shapes dataset, not a setting of the paper: sizes, schedule and widths are chosen to train in minutes on a laptop",
+};
+const PAPER_NOTES = {
+  'model.detector':
+    "the paper's backbones start from ImageNet classifiers; kd ships no ImageNet weights, so these start from random weights: expect lower absolute mAP",
+  optim:
+    "the paper states no optimiser settings: py-faster-rcnn's end-to-end SGD (1 image per step, lr 0.001, momentum 0.9, weight decay 5e-4, ×0.1 at the milestone, horizontal flips, no warm-up)",
+};
+const VOC_SCHEDULE = {
+  'optim.steps':
+    "not stated in the paper: py-faster-rcnn's VGG16 VOC07 end-to-end schedule, 70k steps",
+  'optim.milestones': 'not stated in the paper: ×0.1 at 50k steps (py-faster-rcnn, VOC07)',
+};
+const COCO_SCHEDULE = {
+  'optim.steps':
+    "not stated in the paper: py-faster-rcnn's VGG16 COCO end-to-end schedule, 490k steps",
+  'optim.milestones': 'not stated in the paper: ×0.1 at 350k steps (py-faster-rcnn, COCO)',
+};
+const OBJECTIVE_NOTES = {
+  'distill.objective':
+    'stated in the paper: λ = 1, γ = 0.5 (hint), ν = 0.5 (teacher bound), background class weight 1.5, T = 1',
+  'distill.objective.mu': 'not stated in the paper: 0.5, the hard/soft balance of the method notes',
+  'distill.objective.margin': 'not stated in the paper: 0',
+  'distill.hint.adaptation':
+    "the paper adapts the student's hint layer to the teacher's channels; a 1×1 convolution is the cheapest such layer (its kernel size is not stated)",
+};
+const KITTI_NOTES = {
+  'dataset.trainSplit':
+    'the paper scores KITTI PASCAL-style on a train/val split of the labelled frames; the 3DOP / MS-CNN split (ImageSets/train.txt, val.txt) is assumed',
+  'dataset.classes':
+    'not stated in the paper: Car, Pedestrian, Cyclist (the KITTI benchmark classes)',
+  'model.minSize':
+    'not stated in the paper: KITTI frames are 375 px high; 500 px (×1.33) helps small pedestrians and cyclists, as common Faster R-CNN KITTI setups do',
+  'optim.steps':
+    "not stated in the paper: py-faster-rcnn's VOC07 schedule (KITTI train ≈ 3.7k frames, like VOC07's 5k), 70k steps",
+  'optim.milestones': 'not stated in the paper: ×0.1 at 50k steps, as for VOC07',
+};
+const COCO_NOTES = {
+  'dataset.trainSplit':
+    'the paper trains on COCO 2014 train and reports on val; train2017 / val2017 are the same images regrouped (≈ trainval35k / minival)',
+  'model.detector.anchors': "py-faster-rcnn's COCO models add the 64 px anchors (4 scales)",
+};
+const HIRES_NOTES = {
+  'model.minSize': "688 px (teacher) and 344 px (student) are the paper's sizes",
+  'model.maxSize': "not stated in the paper: keeps py-faster-rcnn's 600:1000 ratio",
+};
 
 const PRESETS: Record<string, Preset> = {
   'shapes-teacher': {
     description:
       'CPU teacher on the embedded dataset: VGG16 ×0.125 at 128 px (the shipped models/shapes-teacher)',
+    notes: SHAPES_NOTES,
     config: {
       name: 'shapes-teacher',
       dataset: shapes,
@@ -197,6 +250,7 @@ const PRESETS: Record<string, Preset> = {
   },
   'shapes-student': {
     description: 'CPU student baseline on the embedded dataset: VGG16 ×0.0625, no teacher',
+    notes: SHAPES_NOTES,
     config: {
       name: 'shapes-student',
       dataset: shapes,
@@ -207,6 +261,7 @@ const PRESETS: Record<string, Preset> = {
   'shapes-distill': {
     description:
       'CPU student distilled from models/shapes-teacher with the full objective (hint conv5_3 → conv5_3)',
+    notes: SHAPES_NOTES,
     config: {
       name: 'shapes-distill',
       dataset: shapes,
@@ -221,6 +276,7 @@ const PRESETS: Record<string, Preset> = {
   'shapes-lowres-student': {
     description:
       "CPU low-resolution baseline: the teacher's architecture at 64 px (half the teacher's 128), no teacher",
+    notes: SHAPES_NOTES,
     config: {
       name: 'shapes-lowres-student',
       dataset: shapes,
@@ -231,6 +287,7 @@ const PRESETS: Record<string, Preset> = {
   'shapes-hires': {
     description:
       'CPU high-res teacher → low-res student: models/shapes-teacher at 128 px guides the same architecture at 64 px (hint upsampled ×2)',
+    notes: SHAPES_NOTES,
     config: {
       name: 'shapes-hires',
       dataset: shapes,
@@ -249,6 +306,7 @@ const PRESETS: Record<string, Preset> = {
   'voc07-vgg16-teacher': {
     description:
       'paper teacher: VGG16 Faster R-CNN on VOC07 trainval (data/VOCdevkit/VOC2007), 600 px; kd train',
+    notes: { ...PAPER_NOTES, ...VOC_SCHEDULE },
     config: {
       name: 'voc07-vgg16-teacher',
       dataset: VOC07,
@@ -260,6 +318,7 @@ const PRESETS: Record<string, Preset> = {
   'voc07-vgg16-to-alexnet': {
     description:
       'paper: AlexNet student distilled from the VOC07 VGG16 teacher (runs/voc07-vgg16-teacher), full objective; kd distill',
+    notes: { ...PAPER_NOTES, ...VOC_SCHEDULE, ...OBJECTIVE_NOTES },
     config: {
       name: 'voc07-vgg16-to-alexnet',
       dataset: VOC07,
@@ -275,6 +334,7 @@ const PRESETS: Record<string, Preset> = {
   'kitti-vgg16-teacher': {
     description:
       'paper teacher: VGG16 Faster R-CNN on KITTI train (data/kitti, Car/Pedestrian/Cyclist); kd train',
+    notes: { ...PAPER_NOTES, ...KITTI_NOTES },
     config: {
       name: 'kitti-vgg16-teacher',
       dataset: KITTI,
@@ -288,6 +348,7 @@ const PRESETS: Record<string, Preset> = {
   'kitti-vgg16-to-alexnet': {
     description:
       'paper: AlexNet student distilled from the KITTI VGG16 teacher (runs/kitti-vgg16-teacher); kd distill',
+    notes: { ...PAPER_NOTES, ...KITTI_NOTES, ...OBJECTIVE_NOTES },
     config: {
       name: 'kitti-vgg16-to-alexnet',
       dataset: KITTI,
@@ -303,6 +364,7 @@ const PRESETS: Record<string, Preset> = {
   'coco-vgg16-teacher': {
     description:
       'paper teacher: VGG16 Faster R-CNN on COCO train2017 (data/coco), 4 anchor scales; kd train',
+    notes: { ...PAPER_NOTES, ...COCO_SCHEDULE, ...COCO_NOTES },
     config: {
       name: 'coco-vgg16-teacher',
       dataset: COCO,
@@ -314,6 +376,7 @@ const PRESETS: Record<string, Preset> = {
   'coco-vgg16-to-vggm': {
     description:
       'paper: VGG-M student distilled from the COCO VGG16 teacher (runs/coco-vgg16-teacher); kd distill',
+    notes: { ...PAPER_NOTES, ...COCO_SCHEDULE, ...COCO_NOTES, ...OBJECTIVE_NOTES },
     config: {
       name: 'coco-vgg16-to-vggm',
       dataset: COCO,
@@ -328,6 +391,7 @@ const PRESETS: Record<string, Preset> = {
   },
   'voc07-hires-vgg16-teacher': {
     description: 'paper high-resolution teacher: VGG16 on VOC07 at 688 px shorter side; kd train',
+    notes: { ...PAPER_NOTES, ...VOC_SCHEDULE, ...HIRES_NOTES },
     config: {
       name: 'voc07-hires-vgg16-teacher',
       dataset: VOC07,
@@ -339,6 +403,7 @@ const PRESETS: Record<string, Preset> = {
   'voc07-hires-vgg16-to-lowres-vgg16': {
     description:
       'paper: VGG16 student at 344 px distilled from the 688 px VGG16 teacher (runs/voc07-hires-vgg16-teacher); the hint is upsampled ×2; kd distill',
+    notes: { ...PAPER_NOTES, ...VOC_SCHEDULE, ...HIRES_NOTES, ...OBJECTIVE_NOTES },
     config: {
       name: 'voc07-hires-vgg16-to-lowres-vgg16',
       dataset: VOC07,
@@ -360,6 +425,14 @@ export const PRESET_NAMES = Object.keys(PRESETS);
 /** What a preset is for, or undefined for an unknown name. */
 export function presetDescription(name: string): string | undefined {
   return PRESETS[name]?.description;
+}
+
+/**
+ * The notes of a preset as `[config path, note]` pairs (`''` for the whole preset): where each value
+ * the paper does not state comes from. Empty for an unknown name.
+ */
+export function presetNotes(name: string): readonly (readonly [string, string])[] {
+  return Object.entries(PRESETS[name]?.notes ?? {});
 }
 
 /** A built-in run config by name, decoded like a user's file. */

@@ -44,7 +44,7 @@ export async function renderReport(data: ReportData): Promise<string> {
       )
       .join(
         '',
-      )}</tbody></table><p class="meta">COCO evaluation (pycocotools' definition) of each checkpoint on the ${data.models[0]?.testImages ?? 0} test images, in %.</p>`,
+      )}</tbody></table><p class="meta">COCO evaluation (@kd/eval, pycocotools-equivalent) of each checkpoint on the ${data.models[0]?.testImages ?? 0} test images, in %.</p>`,
   );
 
   if (data.runs.some((r) => r.losses.length > 0)) {

@@ -4,8 +4,9 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertOutputFolder, writeFolderAtomically } from '@kd/data-voc-coco-kitti';
 import { loadDataset } from '@kd/distill';
-import * as esbuild from 'esbuild';
+import type * as Esbuild from 'esbuild';
 import { exportDetector } from '../deploy/exportDetector.js';
+import { importOptional, requireOptional } from '../optionalDependency.js';
 import { indexHtml } from './indexHtml.js';
 
 export interface BuildWebDemoOptions {
@@ -45,6 +46,10 @@ const WASM_FILES = [
  * checkpoint leaves `out` as it was.
  */
 export async function buildWebDemo(options: BuildWebDemoOptions): Promise<WebDemo> {
+  // Optional peer dependencies of @kd/cli, needed only here: a clear message when missing,
+  // before anything is written.
+  requireOptional('@tensorflow/tfjs-backend-webgl');
+  const esbuild = await importOptional<typeof Esbuild>('esbuild');
   const { out } = options;
   const replace = options.force ? 'force' : 'never';
   assertOutputFolder(out, replace);
@@ -71,6 +76,7 @@ async function fillWebDemo(
     e.model.dispose();
   }
   mkdirSync(join(dir, 'samples'), { recursive: true });
+  const esbuild = await importOptional<typeof Esbuild>('esbuild');
   const bundle = await esbuild.build({
     entryPoints: [fileURLToPath(new URL('./demoPage.js', import.meta.url))],
     outfile: join(dir, 'demo.js'),

@@ -1,7 +1,9 @@
 import { ByteBuffer } from '../internal/ByteBuffer.js';
+import { checkInput } from '../internal/checkInput.js';
 import type { Evaluator } from '../internal/Evaluator.js';
 import { type CocoEvalResult, cocoAccumulate } from './cocoAccumulate.js';
 import { cocoEvaluateImage } from './cocoEvaluateImage.js';
+import { CocoDetectionsC, CocoImageGtC } from './cocoInputCodecs.js';
 import type { CocoDetection, CocoGtAnnotation, CocoImageGt, CocoParams } from './cocoTypes.js';
 
 /** Per-category columnar store of evaluated images (one chunk per image). */
@@ -60,13 +62,17 @@ const pushChunk = (
  * Adds one image: its GT (file order) and its detections (results-file order; only those with
  * `imageId === imageGt.imageId` are allowed). Every image of the dataset must be added once,
  * including images without GT or detections.
+ * Plain-JS input is checked first (camelCase keys, finite numbers, `area` present).
+ * @throws KdEvalFailure naming the argument and the path when the input does not match its type
  * @throws Error when the image was already added or a detection names another image
  */
 export const cocoUpdate = (
   state: CocoEvalState,
-  imageGt: CocoImageGt,
-  imageDets: readonly CocoDetection[],
+  imageGtInput: CocoImageGt,
+  imageDetsInput: readonly CocoDetection[],
 ): CocoEvalState => {
+  const imageGt = checkInput(CocoImageGtC, 'cocoEvaluator.update imageGt', imageGtInput);
+  const imageDets = checkInput(CocoDetectionsC, 'cocoEvaluator.update imageDets', imageDetsInput);
   const { params } = state;
   const imageId = imageGt.imageId;
   if (state.imageIds.has(imageId)) throw new Error(`image ${imageId} was already added`);

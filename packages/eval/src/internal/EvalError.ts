@@ -19,3 +19,15 @@ export const evalError = (file: string, where: string, message: string): KdEvalE
 /** `file: where: message` */
 export const formatEvalError = (e: KdEvalError): string =>
   e.where === '' ? `${e.file}: ${e.message}` : `${e.file}: ${e.where}: ${e.message}`;
+
+/**
+ * An evaluation error thrown, or given to a rejected Promise, where an Either cannot be returned
+ * (`toPromise`, the reducers' `update`): its message is `file: where: message`, `detail` the
+ * structured error.
+ */
+export class KdEvalFailure extends Error {
+  override readonly name = 'KdEvalFailure';
+  constructor(readonly detail: KdEvalError) {
+    super(formatEvalError(detail));
+  }
+}

@@ -1,5 +1,7 @@
+import { checkInput } from '../internal/checkInput.js';
 import type { Evaluator } from '../internal/Evaluator.js';
 import { kittiEvalClass } from './kittiEvalClass.js';
+import { KittiDetectionsC, KittiFrameGtC } from './kittiInputCodecs.js';
 import {
   KITTI_DIFFICULTIES,
   type KittiDetection,
@@ -53,12 +55,19 @@ export const kittiEmpty = (params: KittiParams): KittiEvalState => ({
   ids: new Set(),
 });
 
-/** Adds one frame's labels and detections. @throws Error when the frame was already added */
+/**
+ * Adds one frame's labels and detections. Plain-JS input is checked first (camelCase keys,
+ * finite numbers).
+ * @throws KdEvalFailure naming the argument and the path when the input does not match its type
+ * @throws Error when the frame was already added
+ */
 export const kittiUpdate = (
   state: KittiEvalState,
-  frameGt: { readonly id: string; readonly gt: readonly KittiObject[] },
-  frameDets: readonly KittiDetection[],
+  frameGtInput: { readonly id: string; readonly gt: readonly KittiObject[] },
+  frameDetsInput: readonly KittiDetection[],
 ): KittiEvalState => {
+  const frameGt = checkInput(KittiFrameGtC, 'kittiEvaluator.update frameGt', frameGtInput);
+  const frameDets = checkInput(KittiDetectionsC, 'kittiEvaluator.update frameDets', frameDetsInput);
   if (state.ids.has(frameGt.id)) throw new Error(`frame ${frameGt.id} was already added`);
   state.ids.add(frameGt.id);
   state.frames.push({ id: frameGt.id, gt: frameGt.gt, dets: frameDets });

@@ -1,7 +1,9 @@
+import { checkInput } from '../internal/checkInput.js';
 import type { Evaluator } from '../internal/Evaluator.js';
 import { npArgsortQuick } from '../internal/numpyArgsort.js';
 import { EPS64, npMean } from '../internal/numpyMath.js';
 import { vocAp } from './vocAp.js';
+import { VocDetectionsC, VocImageGtC } from './vocInputCodecs.js';
 import type { VocBox, VocDetection, VocImageGt, VocParams } from './vocTypes.js';
 
 /**
@@ -46,13 +48,17 @@ export const vocEmpty = (params: VocParams): VocEvalState => ({
  * the order of files written image by image, as py-faster-rcnn writes them. With tied scores
  * this order decides the result, so to reproduce an existing results file use
  * `vocAddDetections` with its lines in file order.
+ * Plain-JS input is checked first (camelCase keys, finite numbers).
+ * @throws KdEvalFailure naming the argument and the path when the input does not match its type
  * @throws Error when the image was already added or a detection names another image
  */
 export const vocUpdate = (
   state: VocEvalState,
-  imageGt: VocImageGt,
-  imageDets: readonly VocDetection[],
+  imageGtInput: VocImageGt,
+  imageDetsInput: readonly VocDetection[],
 ): VocEvalState => {
+  const imageGt = checkInput(VocImageGtC, 'vocEvaluator.update imageGt', imageGtInput);
+  const imageDets = checkInput(VocDetectionsC, 'vocEvaluator.update imageDets', imageDetsInput);
   if (state.gt.has(imageGt.imageId)) throw new Error(`image ${imageGt.imageId} was already added`);
   state.gt.set(imageGt.imageId, imageGt);
   for (const d of imageDets) {
