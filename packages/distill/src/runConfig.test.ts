@@ -26,7 +26,7 @@ test('NaN and Infinity in a YAML config are refused with the field and the value
   assert.ok(E.isLeft(r));
   assert.match(r.left, /nan\.yaml: invalid run config/);
   assert.match(r.left, /at optim\.lr: expected Positive, got NaN/);
-  assert.match(r.left, /at optim\.weightDecay: expected FiniteNumber, got Infinity/);
+  assert.match(r.left, /at optim\.weightDecay: expected NonNegative, got Infinity/);
 });
 
 test('the detector and the objective are checked when the config is decoded', () => {
