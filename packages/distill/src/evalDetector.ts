@@ -2,12 +2,10 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   type Detection,
+  datasetFormat,
   prepareSample,
   resolveVocYearDir,
   type Sample,
-  writeCocoResults,
-  writeKittiResults,
-  writeVocResults,
 } from '@kd/data-voc-coco-kitti';
 import type { CliText, KdEvalError } from '@kd/eval';
 import { loadFasterRcnn, toDatasetDetections } from '@kd/faster-rcnn';
@@ -46,7 +44,7 @@ export interface EvalDetectorResult {
   readonly text: string;
   readonly summary: {
     readonly checkpoint: string;
-    readonly format: 'voc' | 'coco' | 'kitti';
+    readonly format: string;
     readonly split: string;
     readonly images: number;
     readonly detections: number;
@@ -199,73 +197,111 @@ async function scoreFiles(
     json: JSON.parse(await textOf(name, run(true), false)) as unknown,
   });
 
-  if (split.format === 'voc') {
-    const results = resolve(o.out);
-    await writeVocResults(results, split.split, detections, descriptor);
-    const yearDir = await resolveVocYearDir(split.root);
-    if (E.isLeft(yearDir)) throw new Error(yearDir.left);
-    let devkit = yearDir.right;
-    if (partial) {
-      // A devkit view: the real Annotations/, a split file listing the evaluated images only.
-      devkit = join(results, 'devkit');
-      mkdirSync(join(devkit, 'ImageSets', 'Main'), { recursive: true });
-      try {
-        symlinkSync(join(yearDir.right, 'Annotations'), join(devkit, 'Annotations'), 'dir');
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      }
-      writeFileSync(join(devkit, 'ImageSets', 'Main', `${split.split}.txt`), `${ids.join('\n')}\n`);
+  const results = resolve(
+    // loadSplit read it with this (registered) format's reader.
+    await datasetFormat(split.format)!.writeResults(resolve(o.out), ids, detections, descriptor),
+  );
+  const score = SCORERS[split.format];
+  if (score === undefined)
+    return {
+      results,
+      text: `kd has no evaluator for format '${split.format}': the results files are in ${results}`,
+      metrics: {},
+    };
+  return { results, ...(await score({ split, ids, results, partial, o, ev, both })) };
+}
+
+/** What a format's scorer gets: the split, the scored ids, the results path, the evaluators. */
+interface ScoreContext {
+  readonly split: Awaited<ReturnType<typeof loadSplit>>;
+  readonly ids: readonly string[];
+  readonly results: string;
+  readonly partial: boolean;
+  readonly o: EvalDetectorOptions;
+  readonly ev: typeof import('@kd/eval');
+  readonly both: (
+    name: string,
+    run: (json: boolean) => TaskEither<KdEvalError, CliText>,
+  ) => Promise<{ text: string; json: unknown }>;
+}
+type Scored = { text: string; metrics: Record<string, unknown> };
+
+async function scoreVoc({
+  split,
+  ids,
+  results,
+  partial,
+  o,
+  ev,
+  both,
+}: ScoreContext): Promise<Scored> {
+  const yearDir = await resolveVocYearDir(split.root);
+  if (E.isLeft(yearDir)) throw new Error(yearDir.left);
+  let devkit = yearDir.right;
+  if (partial) {
+    // A devkit view: the real Annotations/, a split file listing the evaluated images only.
+    devkit = join(results, 'devkit');
+    mkdirSync(join(devkit, 'ImageSets', 'Main'), { recursive: true });
+    try {
+      symlinkSync(join(yearDir.right, 'Annotations'), join(devkit, 'Annotations'), 'dir');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    const metric = o.vocMetric ?? '07';
-    const voc = await both('VOC evaluation', (json) =>
-      ev.runVocEvalCli({
-        devkit,
-        split: split.split,
-        dets: results,
-        metric,
-        classes: split.classNames,
-        json,
+    writeFileSync(join(devkit, 'ImageSets', 'Main', `${split.split}.txt`), `${ids.join('\n')}\n`);
+  }
+  const metric = o.vocMetric ?? '07';
+  const voc = await both('VOC evaluation', (json) =>
+    ev.runVocEvalCli({
+      devkit,
+      split: split.split,
+      dets: results,
+      metric,
+      classes: split.classNames,
+      json,
+    }),
+  );
+  return {
+    text: `VOC AP at IoU 0.5, ${metric === '07' ? 'VOC07 11-point' : 'VOC2010+ area'} (@kd/eval, voc_eval.py-equivalent):\n${voc.text}`,
+    metrics: { voc: voc.json },
+  };
+}
+
+async function scoreCoco({
+  split,
+  ids,
+  results,
+  partial,
+  o,
+  ev,
+  both,
+}: ScoreContext): Promise<Scored> {
+  let gt = join(split.root, 'annotations', `instances_${split.split}.json`);
+  if (partial) {
+    const keep = new Set(ids);
+    const full = JSON.parse(readFileSync(gt, 'utf8')) as {
+      images: { id: number | string }[];
+      annotations: { image_id: number | string }[];
+    };
+    gt = resolve(join(o.out, `instances_${split.split}_subset.json`));
+    writeFileSync(
+      gt,
+      JSON.stringify({
+        ...full,
+        images: full.images.filter((i) => keep.has(String(i.id))),
+        annotations: full.annotations.filter((a) => keep.has(String(a.image_id))),
       }),
     );
-    return {
-      results,
-      text: `VOC AP at IoU 0.5, ${metric === '07' ? 'VOC07 11-point' : 'VOC2010+ area'} (@kd/eval, voc_eval.py-equivalent):\n${voc.text}`,
-      metrics: { voc: voc.json },
-    };
   }
+  const coco = await both('COCO evaluation', (json) =>
+    ev.runCocoEvalCli({ gt, dets: results, json }),
+  );
+  return {
+    text: `COCO bbox AP (@kd/eval, pycocotools-equivalent):\n${coco.text}`,
+    metrics: { coco: coco.json },
+  };
+}
 
-  if (split.format === 'coco') {
-    const results = resolve(join(o.out, `detections_${split.split}_results.json`));
-    await writeCocoResults(results, detections, descriptor);
-    let gt = join(split.root, 'annotations', `instances_${split.split}.json`);
-    if (partial) {
-      const keep = new Set(ids);
-      const full = JSON.parse(readFileSync(gt, 'utf8')) as {
-        images: { id: number | string }[];
-        annotations: { image_id: number | string }[];
-      };
-      gt = resolve(join(o.out, `instances_${split.split}_subset.json`));
-      writeFileSync(
-        gt,
-        JSON.stringify({
-          ...full,
-          images: full.images.filter((i) => keep.has(String(i.id))),
-          annotations: full.annotations.filter((a) => keep.has(String(a.image_id))),
-        }),
-      );
-    }
-    const coco = await both('COCO evaluation', (json) =>
-      ev.runCocoEvalCli({ gt, dets: results, json }),
-    );
-    return {
-      results,
-      text: `COCO bbox AP (@kd/eval, pycocotools-equivalent):\n${coco.text}`,
-      metrics: { coco: coco.json },
-    };
-  }
-
-  const results = resolve(join(o.out, 'data'));
-  await writeKittiResults(results, ids, detections, descriptor);
+async function scoreKitti({ split, ids, results, o, ev, both }: ScoreContext): Promise<Scored> {
   const splitFile = resolve(join(o.out, 'split.txt'));
   writeFileSync(splitFile, `${ids.join('\n')}\n`);
   const labels = join(split.root, 'training', 'label_2');
@@ -305,5 +341,12 @@ async function scoreFiles(
   );
   texts.push(`PASCAL-style AP at IoU 0.5, the paper's KITTI protocol (@kd/eval):\n${pascal.text}`);
   metrics.kittiPascal = pascal.json;
-  return { results, text: texts.join('\n\n'), metrics };
+  return { text: texts.join('\n\n'), metrics };
 }
+
+/** The official evaluators of the built-in formats, by format name (a registered one has none). */
+const SCORERS: Readonly<Record<string, (c: ScoreContext) => Promise<Scored>>> = {
+  voc: scoreVoc,
+  coco: scoreCoco,
+  kitti: scoreKitti,
+};

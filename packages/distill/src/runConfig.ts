@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { formatDecodeErrors } from '@kd/codecs';
+import { datasetFormat, datasetFormatNames } from '@kd/data-voc-coco-kitti';
 import { decodeFasterRcnnConfig } from '@kd/faster-rcnn';
 import { PaperObjectiveConfig } from '@kd/losses';
 import * as E from 'fp-ts/lib/Either.js';
@@ -34,10 +35,23 @@ const DetectorSpec = new t.Type<
   (a) => a,
 );
 
+/** `shapes` (the embedded generated dataset) or a registered format (`registerDatasetFormat`). */
+const isRunDatasetFormat = (u: unknown): u is string =>
+  typeof u === 'string' && (u === 'shapes' || datasetFormat(u) !== undefined);
+const RunDatasetFormat = new t.Type<string, string, unknown>(
+  'DatasetFormat',
+  isRunDatasetFormat,
+  (u, c) =>
+    isRunDatasetFormat(u)
+      ? t.success(u)
+      : t.failure(u, c, `expected one of shapes, ${datasetFormatNames().join(', ')}`),
+  (s) => s,
+);
+
 /** Where the images come from. `shapes` is the embedded generated dataset. */
 export const DatasetConfigCodec = t.exact(
   t.intersection([
-    t.type({ format: t.keyof({ shapes: null, voc: null, coco: null, kitti: null }) }),
+    t.type({ format: RunDatasetFormat }),
     t.partial({
       /** Dataset root (VOC: the VOC20xx folder or one holding VOCdevkit; COCO: holds annotations/; KITTI: holds training/). */
       root: t.string,

@@ -212,7 +212,7 @@ describe('runTraining', () => {
     assert.match(bad.left, /^run\.json: invalid run config/);
     assert.match(
       bad.left,
-      /at dataset\.format: expected "shapes" \| "voc" \| "coco" \| "kitti", got "pascal"/,
+      /at dataset\.format: expected one of shapes, voc, coco, kitti, got "pascal"/,
     );
     assert.match(bad.left, /at optim\.steps: expected PositiveInt, got 0/);
     const unknown = decodeRunConfig(
