@@ -9,19 +9,16 @@ import {
   writeKittiResults,
   writeVocResults,
 } from '@kd/data-voc-coco-kitti';
-import {
-  decodeRunConfig,
-  loadSplit,
-  makeBatch,
-  type RunConfig,
-  resolveCheckpoint,
-} from '@kd/distill';
 import type { CliText, KdEvalError } from '@kd/eval';
 import { loadFasterRcnn } from '@kd/faster-rcnn';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
-import { createProgress } from '../pipeline/progress.js';
+import { loadSplit } from './loadDataset.js';
+import { resolveCheckpoint } from './resolveCheckpoint.js';
+import { decodeRunConfig, type RunConfig } from './runConfig.js';
+import type { ProgressEvent } from './runTraining.js';
+import { makeBatch } from './toDetectionBatch.js';
 
 export interface EvalDetectorOptions {
   /** A checkpoint folder, a run's `checkpoints/` folder or a run folder (newest checkpoint). */
@@ -40,7 +37,8 @@ export interface EvalDetectorOptions {
   readonly batchSize?: number;
   /** VOC (and the shapes dataset, stored as VOC): 11-point VOC07 AP (default) or VOC2010+ area. */
   readonly vocMetric?: '07' | '2010';
-  readonly quiet?: boolean;
+  /** Images scored so far (stage `evaluate`), after each batch. */
+  readonly onProgress?: (event: ProgressEvent) => void;
 }
 
 export interface EvalDetectorResult {
@@ -81,7 +79,7 @@ async function textOf(
 }
 
 /**
- * `kd eval detector`: runs a checkpoint over a dataset split (images decoded and resized batch by
+ * What `kd eval detector` runs: a checkpoint over a dataset split (images decoded and resized batch by
  * batch, so memory stays flat on full-size datasets), writes the detections in the dataset's own
  * results format — VOC `comp4_det_<split>_<class>.txt`, a COCO results JSON, KITTI `data/<id>.txt`
  * — and scores those files with the same evaluators as `kd eval voc|coco|kitti` (pycocotools, the
@@ -138,7 +136,6 @@ export async function evalDetector(o: EvalDetectorOptions): Promise<EvalDetector
     const samples = split.samples;
     const detections: Detection[] = [];
     const batchSize = o.batchSize ?? 4;
-    const progress = createProgress('eval', samples.length, o.quiet);
     for (let start = 0; start < samples.length; start += batchSize) {
       const chunk = samples.slice(start, start + batchSize);
       const prepared = [];
@@ -161,9 +158,12 @@ export async function evalDetector(o: EvalDetectorOptions): Promise<EvalDetector
           });
         }
       });
-      progress.update(Math.min(samples.length, start + batchSize));
+      o.onProgress?.({
+        stage: 'evaluate',
+        done: Math.min(samples.length, start + batchSize),
+        total: samples.length,
+      });
     }
-    progress.stop();
 
     mkdirSync(o.out, { recursive: true });
     const partial = samples.length < split.dataset.samples.length;
