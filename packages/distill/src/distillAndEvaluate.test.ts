@@ -7,7 +7,7 @@ import { initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { distillAndEvaluate } from './distillAndEvaluate.js';
 import type { RunConfig } from './runConfig.js';
-import { testRunConfig, tinyDetector } from './test-util.js';
+import { testRunConfig, tinyDetector } from './testing.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kd-distill-eval-'));
 before(async () => {

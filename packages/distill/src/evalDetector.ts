@@ -10,7 +10,7 @@ import {
   writeVocResults,
 } from '@kd/data-voc-coco-kitti';
 import type { CliText, KdEvalError } from '@kd/eval';
-import { loadFasterRcnn } from '@kd/faster-rcnn';
+import { loadFasterRcnn, toDatasetDetections } from '@kd/faster-rcnn';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
@@ -147,17 +147,12 @@ export async function evalDetector(o: EvalDetectorOptions): Promise<EvalDetector
       const batch = makeBatch(prepared);
       const dets = await model.predict(batch);
       batch.images.dispose();
-      dets.forEach((d, i) => {
-        const imageId = chunk[i]!.id;
-        for (let j = 0; j < d.scores.length; j++) {
-          detections.push({
-            imageId,
-            box: [d.boxes[4 * j]!, d.boxes[4 * j + 1]!, d.boxes[4 * j + 2]!, d.boxes[4 * j + 3]!],
-            classIndex: d.labels[j]! - 1,
-            score: d.scores[j]!,
-          });
-        }
-      });
+      for (const d of toDatasetDetections(
+        dets,
+        chunk.map((c) => c.id),
+        model.config.numClasses,
+      ))
+        detections.push(d);
       o.onProgress?.({
         stage: 'evaluate',
         done: Math.min(samples.length, start + batchSize),

@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import { decodeRunConfig } from './runConfig.js';
 import { runTraining } from './runTraining.js';
-import { testRunConfig, tinyDetector } from './test-util.js';
+import { testRunConfig, tinyDetector } from './testing.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kd-run-'));
 before(async () => {
