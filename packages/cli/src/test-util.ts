@@ -47,8 +47,24 @@ export const kd = (args: readonly string[], cwd?: string): Promise<KdRun> =>
       stderr += d;
     });
     child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.on('close', (status) =>
+      resolve({ status, stdout, stderr: withoutTensorFlowBanner(stderr) }),
+    );
   });
+
+/**
+ * TensorFlow ≥ 2.19 logs two INFO lines through absl while its library loads (before
+ * `TF_CPP_MIN_LOG_LEVEL` is read; tensorflow/tensorflow#100442), so every command on the native
+ * backend starts its stderr with them. Only those two exact lines are removed: anything else
+ * TensorFlow says stays visible to the tests.
+ */
+export const withoutTensorFlowBanner = (stderr: string): string =>
+  stderr
+    .replace(
+      /^WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR\n/m,
+      '',
+    )
+    .replace(/^I\d{4} [\d:.]+ +\d+ port\.cc:\d+\] oneDNN custom operations are on\..*\n/m, '');
 
 /** Parses a run's stdout as JSON, with its stderr in the failure message. */
 export const jsonOf = <T>(r: KdRun): T => {

@@ -36,6 +36,26 @@ export const SHAPES_STUDENT_DETECTOR = {
   seed: 2,
 };
 
+/**
+ * The pretrained teacher of the embedded demo: ImageNet MobileNetV2 (nsfwjs, width 1.0) at output
+ * stride 8 (atrous) with frozen batch-norm statistics, so that the 11–15 px objects of the 128 px
+ * images fall on the 12–48 px anchors of a stride-8 map.
+ */
+export const SHAPES_PRETRAINED_TEACHER_DETECTOR = {
+  backbone: { name: 'mobilenetv2', pretrained: 'nsfwjs', outputStride: 8, frozenBatchNorm: true },
+  anchors: { baseSize: 8, ratios: [0.5, 1, 2], scales: [1.5, 3, 6] },
+  rpn: {
+    channels: 128,
+    preNmsTopNTrain: 600,
+    postNmsTopNTrain: 300,
+    preNmsTopNTest: 300,
+    postNmsTopNTest: 100,
+    batchSizePerImage: 128,
+  },
+  roiHead: { fcDims: [256, 256], batchSizePerImage: 64, outputSize: 7 },
+  seed: 1,
+};
+
 const shapes = { format: 'shapes' } as const;
 
 /**
@@ -245,6 +265,30 @@ const PRESETS: Record<string, Preset> = {
         seed: 1,
         checkpointEvery: 100,
         evalEvery: 500,
+      },
+    },
+  },
+  'shapes-teacher-pretrained': {
+    description:
+      'CPU teacher on the embedded dataset from ImageNet weights: MobileNetV2 (nsfwjs) at output stride 8, frozen batch norm, 128 px (the shipped models/shapes-teacher-pretrained)',
+    notes: {
+      ...SHAPES_NOTES,
+      'optim.lr':
+        'measured: lr 0.02 (50-step warm-up) diverged when the warm-up ended (RoI classification loss ×4 at steps 50–100, then stuck near 1.0); lr 0.01 trains',
+    },
+    config: {
+      name: 'shapes-teacher-pretrained',
+      dataset: shapes,
+      model: { detector: SHAPES_PRETRAINED_TEACHER_DETECTOR },
+      optim: {
+        steps: 400,
+        batchSize: 8,
+        lr: 0.01,
+        warmupSteps: 50,
+        clipGradNorm: 10,
+        seed: 1,
+        checkpointEvery: 50,
+        evalEvery: 200,
       },
     },
   },

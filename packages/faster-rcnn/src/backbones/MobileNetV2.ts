@@ -37,21 +37,39 @@ export const MOBILENETV2_STAGES: readonly (readonly [number, number, number, num
  */
 export const MOBILENETV2_BN_EPSILON = 1e-3;
 
+export interface MobileNetV2Options {
+  /**
+   * 16 (published) or 8: the stride-2 depthwise of the 64-channel stage runs at stride 1 and every
+   * later depthwise is dilated ×2 (DeepLab's atrous MobileNetV2), so ImageNet weights keep their
+   * receptive fields on a map twice as fine. Default 16.
+   */
+  readonly outputStride?: 8 | 16;
+  /**
+   * Batch norm in inference mode while training: the running (ImageNet) statistics normalise and
+   * are not updated; γ and β still train. For small detection batches, whose statistics are noisy.
+   */
+  readonly frozenBatchNorm?: boolean;
+}
+
 /**
  * MobileNetV2 (Sandler et al. 2018) up to the stride-16 stage (96 channels at width 1.0), i.e.
  * Keras's `block_12_add`. Parameter names map one to one onto Keras's layers
- * (see `pretrained/mobileNetV2KerasNames.ts`), so ImageNet weights load at width 1.0.
+ * (see `pretrained/mobileNetV2KerasNames.ts`), so ImageNet weights load at width 1.0, at either
+ * output stride.
  */
 export class MobileNetV2 implements Backbone {
   readonly name = 'mobilenetv2';
-  readonly stride = 16;
+  readonly stride: 8 | 16;
   readonly outChannels: number;
   readonly layers: readonly BackboneLayer[];
   private readonly stem: { conv: Conv2d; bn: BatchNorm };
   private readonly blocks: readonly Inverted[];
+  private readonly frozenBatchNorm: boolean;
 
-  constructor(store: ParamStore, widthMultiplier = 1) {
+  constructor(store: ParamStore, widthMultiplier = 1, options: MobileNetV2Options = {}) {
     const c = (n: number) => scaleChannels(n, widthMultiplier);
+    this.stride = options.outputStride ?? 16;
+    this.frozenBatchNorm = options.frozenBatchNorm ?? false;
     this.stem = {
       conv: new Conv2d(store, 'backbone/stem/conv', 3, {
         filters: c(32),
@@ -63,12 +81,19 @@ export class MobileNetV2 implements Backbone {
     };
     let cin = c(32);
     let stride = 2;
+    // Once the output stride is reached, further stride-2 steps become dilation.
+    let dilation = 1;
     const blocks: Inverted[] = [];
     const layers: BackboneLayer[] = [{ name: 'stem', stride, channels: cin }];
     MOBILENETV2_STAGES.forEach(([t, ch, n, s], stage) => {
       const cout = c(ch);
       for (let i = 0; i < n; i++) {
-        const bs = i === 0 ? s : 1;
+        const dilate = i === 0 && s === 2 && stride * 2 > this.stride;
+        const bs = i === 0 && !dilate ? s : 1;
+        // The block that gives up its stride keeps the current dilation (its taps still sample
+        // the grid its weights were trained on); the blocks after it dilate.
+        const blockDilation = dilation;
+        if (dilate) dilation *= 2;
         const name = `block${stage}.${i}`;
         const p = `backbone/${name}`;
         const hidden = cin * t;
@@ -86,7 +111,14 @@ export class MobileNetV2 implements Backbone {
                 },
               }
             : {}),
-          dw: new DepthwiseConv2d(store, `${p}/dw`, hidden, 3, bs),
+          dw: new DepthwiseConv2d(
+            store,
+            `${p}/dw`,
+            hidden,
+            3,
+            bs,
+            i === 0 ? blockDilation : dilation,
+          ),
           dwBn: bn(store, `${p}/dw_bn`, hidden),
           project: new Conv2d(store, `${p}/project`, hidden, {
             filters: cout,
@@ -110,7 +142,7 @@ export class MobileNetV2 implements Backbone {
     images: tf.Tensor4D,
     options: { readonly training: boolean; readonly collect?: readonly string[] },
   ): BackboneForward {
-    const t = options.training;
+    const t = options.training && !this.frozenBatchNorm;
     const collect = new Set(options.collect ?? []);
     const features: Record<string, tf.Tensor4D> = {};
     let x = tf.relu6(this.stem.bn.apply(this.stem.conv.apply(images), t));

@@ -20,8 +20,13 @@ export interface BackboneSpec {
   readonly name: string;
   /** Scales every layer's channels (1.0 = the published network). Default 1. */
   readonly widthMultiplier?: number;
-  /** 16 (published) or 8 (drops the last pooling step: for small images). Sequential backbones only. */
+  /**
+   * 16 (published) or 8, for small objects: sequential backbones drop their last pooling step,
+   * `mobilenetv2` trades its last stride for dilation (ImageNet weights still fit). Not `resnet18`.
+   */
   readonly outputStride?: 8 | 16;
+  /** `mobilenetv2` only: batch norm keeps its running statistics while training (γ, β train). */
+  readonly frozenBatchNorm?: boolean;
   /** Rank fraction of the Tucker convolutions in `alexnet-tucker` (default 0.25). */
   readonly tuckerRank?: number;
 }
@@ -101,9 +106,13 @@ export function builtinBackbone(spec: BackboneSpec, store: ParamStore): Backbone
       return new SequentialBackbone(spec.name, store, steps);
     }
     case 'resnet18':
-    case 'mobilenetv2':
       if (stride8) throw new Error(`${spec.name}: outputStride 8 is not supported (only 16)`);
-      return spec.name === 'resnet18' ? new ResNet18(store, wm) : new MobileNetV2(store, wm);
+      return new ResNet18(store, wm);
+    case 'mobilenetv2':
+      return new MobileNetV2(store, wm, {
+        outputStride: spec.outputStride ?? 16,
+        frozenBatchNorm: spec.frozenBatchNorm ?? false,
+      });
   }
   throw new Error(`'${spec.name}' is not a built-in backbone (${BACKBONE_NAMES.join(', ')})`);
 }

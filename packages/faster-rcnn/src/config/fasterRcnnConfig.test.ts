@@ -50,6 +50,17 @@ describe('decodeFasterRcnnConfig', () => {
     });
     assert.ok(E.isRight(r), E.isLeft(r) ? r.left : '');
     assert.deepEqual(r.right.input, KERAS_MOBILENETV2_INPUT);
+    const atrous = decodeFasterRcnnConfig({
+      numClasses: 3,
+      backbone: {
+        name: 'mobilenetv2',
+        pretrained: 'nsfwjs',
+        outputStride: 8,
+        frozenBatchNorm: true,
+      },
+    });
+    assert.ok(E.isRight(atrous), E.isLeft(atrous) ? atrous.left : '');
+    assert.equal(atrous.right.backbone.frozenBatchNorm, true);
     const wrong: [Record<string, unknown>, RegExp][] = [
       [
         { backbone: { name: 'vgg16', pretrained: 'nsfwjs' } },
@@ -66,6 +77,11 @@ describe('decodeFasterRcnnConfig', () => {
         },
         /at input: pretrained MobileNetV2 weights expect RGB scaled to \[-1, 1\]/,
       ],
+      [
+        { backbone: { name: 'vgg16', frozenBatchNorm: true } },
+        /at backbone\.frozenBatchNorm: only mobilenetv2 has this option, not vgg16/,
+      ],
+      [{ backbone: { name: 'mobilenetv2', frozenBatchNorm: 'yes' } }, /backbone\.frozenBatchNorm/],
     ];
     for (const [cfg, message] of wrong) {
       const w = decodeFasterRcnnConfig({ numClasses: 3, ...cfg }, 'student.json');

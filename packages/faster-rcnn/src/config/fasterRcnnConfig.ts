@@ -37,6 +37,11 @@ const BackboneCodec = t.intersection([
      * `model.json` with Keras MobileNetV2 layer names. Applied by `loadPretrainedBackbone`.
      */
     pretrained: t.string,
+    /**
+     * `mobilenetv2` only: batch norm uses its running (e.g. ImageNet) statistics while training
+     * and does not update them; γ and β still train. Default false.
+     */
+    frozenBatchNorm: t.boolean,
   }),
 ]);
 
@@ -136,7 +141,7 @@ export const KERAS_MOBILENETV2_INPUT = {
 } as const;
 
 // Keys a user may write besides those the defaults have.
-const OPTIONAL_KEYS = { backbone: { tuckerRank: null, pretrained: null } };
+const OPTIONAL_KEYS = { backbone: { tuckerRank: null, pretrained: null, frozenBatchNorm: null } };
 
 const sameNumbers = (a: readonly number[], b: readonly number[]) =>
   a.length === b.length && a.every((v, i) => v === b[i]);
@@ -191,6 +196,10 @@ export function decodeFasterRcnnConfig(
   if (c.roiHead.bgIouLow > c.roiHead.bgIouHigh) {
     return E.left(`${source}: at roiHead.bgIouLow: must not exceed roiHead.bgIouHigh`);
   }
+  if (c.backbone.frozenBatchNorm === true && c.backbone.name !== 'mobilenetv2')
+    return E.left(
+      `${source}: at backbone.frozenBatchNorm: only mobilenetv2 has this option, not ${c.backbone.name}`,
+    );
   const problem = pretrainedProblem(c);
   if (problem) return E.left(`${source}: ${problem}`);
   return E.right(c);

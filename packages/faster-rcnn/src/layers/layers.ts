@@ -54,7 +54,12 @@ export class Conv2d {
   }
 }
 
-/** Depthwise 3×3 (or k×k) convolution, multiplier 1. */
+/**
+ * Depthwise 3×3 (or k×k) convolution, multiplier 1, 'same' padding. A dilation above 1 (stride 1
+ * only) is computed as an undilated convolution over the `dilation²` interleaved sub-images
+ * (space-to-batch, as TensorFlow's `atrous_conv2d`): tfjs has no gradient for dilated depthwise
+ * convolutions, but spaceToBatchND and batchToSpaceND differentiate on every backend.
+ */
 export class DepthwiseConv2d {
   readonly w: tf.Variable;
   constructor(
@@ -63,14 +68,42 @@ export class DepthwiseConv2d {
     readonly channels: number,
     readonly kernel: number,
     readonly stride: number,
+    readonly dilation = 1,
   ) {
+    if (dilation > 1 && stride !== 1)
+      throw new Error(`${name}: a dilated depthwise convolution must have stride 1`);
     this.w = store.create(`${name}/w`, [kernel, kernel, channels, 1], {
       kind: 'heNormal',
       fanIn: kernel * kernel,
     });
   }
+  /** `[B, H, W, C]` → `[B, ⌈H/stride⌉, ⌈W/stride⌉, C]`. */
   apply(x: tf.Tensor4D): tf.Tensor4D {
-    return tf.depthwiseConv2d(x, this.w as tf.Tensor4D, this.stride, 'same');
+    const w = this.w as tf.Tensor4D;
+    const d = this.dilation;
+    if (d === 1) return tf.depthwiseConv2d(x, w, this.stride, 'same');
+    // Zero rows/columns that round H and W up to multiples of d are exactly the zero padding
+    // 'same' would add there, so they are cropped off afterwards without changing any output.
+    const [, h, wd] = x.shape;
+    const ph = (d - (h % d)) % d;
+    const pw = (d - (wd % d)) % d;
+    const sub = tf.spaceToBatchND(
+      x,
+      [d, d],
+      [
+        [0, ph],
+        [0, pw],
+      ],
+    ) as tf.Tensor4D;
+    const y = tf.depthwiseConv2d(sub, w, 1, 'same');
+    return tf.batchToSpaceND(
+      y,
+      [d, d],
+      [
+        [0, ph],
+        [0, pw],
+      ],
+    ) as tf.Tensor4D;
   }
 }
 

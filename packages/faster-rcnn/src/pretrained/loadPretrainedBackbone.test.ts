@@ -106,6 +106,116 @@ describe('pretrained MobileNetV2 from nsfwjs', () => {
     assert.equal(tf.memory().numTensors, before);
   });
 
+  test('at output stride 8 the backbone equals the Keras model with block 6 unstrided and blocks 7–12 dilated ×2', async () => {
+    const before = tf.memory().numTensors;
+    const model = new FasterRcnn(pretrainedConfig({ outputStride: 8 }));
+    const report = await loadPretrainedBackbone(model);
+    assert.equal(report.stride, 8);
+    assert.equal(model.backbone.stride, 8);
+    // DeepLab's atrous MobileNetV2 written in Keras: block 6's explicit (0, 1) padding and stride 2
+    // become a 'same' stride-1 window, every later depthwise dilates ×2. Same weights.
+    const dilated = new Set([7, 8, 9, 10, 11, 12].map((i) => `block_${i}_depthwise`));
+    // A 112 px input keeps the classifier's flattened 7×7 map (stride 16 where it was 32).
+    const layers = kerasLayers(nsfwjs.json).map((l) =>
+      l.name === 'input_1'
+        ? { ...l, config: { ...l.config, batch_input_shape: [null, 112, 112, 3] } }
+        : l.name === 'block_6_pad'
+          ? {
+              ...l,
+              config: {
+                ...l.config,
+                padding: [
+                  [1, 1],
+                  [1, 1],
+                ],
+              },
+            }
+          : l.name === 'block_6_depthwise'
+            ? { ...l, config: { ...l.config, strides: [1, 1] } }
+            : dilated.has(l.name)
+              ? { ...l, config: { ...l.config, dilation_rate: [2, 2] } }
+              : l,
+    );
+    const top = nsfwjs.json.modelTopology as unknown as {
+      model_config: { config: Record<string, unknown> };
+    };
+    const atrousJson = {
+      ...nsfwjs.json,
+      modelTopology: {
+        ...top,
+        model_config: { ...top.model_config, config: { ...top.model_config.config, layers } },
+      },
+    } as unknown as KerasModel['json'];
+    const keras = await tfl.loadLayersModel(
+      tf.io.fromMemory(kerasModelArtifacts({ ...nsfwjs, json: atrousJson })),
+    );
+    // tfjs-layers 4.22's DepthwiseConv2D ignores dilation_rate (it passes null to the op), so those
+    // six layers call tfjs-core's dilated depthwise convolution directly (use_bias is false).
+    for (const name of dilated) {
+      const layer = keras.getLayer(name) as unknown as {
+        call: (inputs: tf.Tensor | tf.Tensor[]) => tf.Tensor;
+        depthwiseKernel: { read: () => tf.Tensor4D };
+      };
+      layer.call = (inputs) =>
+        tf.depthwiseConv2d(
+          (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D,
+          layer.depthwiseKernel.read(),
+          1,
+          'same',
+          'NHWC',
+          2,
+        );
+    }
+    const cut = tfl.model({
+      inputs: keras.inputs,
+      outputs: keras.getLayer(MOBILENETV2_KERAS_CUT).output as tfl.SymbolicTensor,
+    });
+    const pixels = tf.randomUniform([2, 112, 112, 3], 0, 255, 'float32', 9) as tf.Tensor4D;
+    const ours = tf.tidy(
+      () => model.backbone.forward(model.normalize(pixels), { training: false }).output,
+    );
+    const theirs = tf.tidy(() => cut.predict(tf.sub(tf.div(pixels, 127.5), 1)) as tf.Tensor);
+    assert.deepEqual(ours.shape, [2, 14, 14, 96]);
+    assert.deepEqual(theirs.shape, ours.shape);
+    const maxAbs = tf.tidy(() => tf.max(tf.abs(theirs)).dataSync()[0]!);
+    const maxDiff = tf.tidy(() => tf.max(tf.abs(tf.sub(ours, theirs))).dataSync()[0]!);
+    assert.ok(maxAbs > 1, `features should not vanish (max |x| = ${maxAbs})`);
+    assert.ok(maxDiff <= 1e-4 * maxAbs, `max |ours − keras| = ${maxDiff}, max |keras| = ${maxAbs}`);
+    tf.dispose([pixels, ours, theirs]);
+    keras.dispose();
+    model.dispose();
+    assert.equal(tf.memory().numTensors, before);
+  });
+
+  test('frozen batch norm trains on the ImageNet statistics and leaves them unchanged', async () => {
+    const model = new FasterRcnn(pretrainedConfig({ outputStride: 8, frozenBatchNorm: true }));
+    await loadPretrainedBackbone(model);
+    const mean = 'backbone/block3.1/expand_bn/running_mean';
+    const gamma = 'backbone/block3.1/expand_bn/gamma';
+    const meanBefore = model.params.get(mean).dataSync().slice();
+    const pixels = tf.randomUniform([2, 64, 64, 3], 0, 255, 'float32', 3) as tf.Tensor4D;
+    const [train, infer] = tf.tidy(() => {
+      const x = model.normalize(pixels);
+      return [
+        model.backbone.forward(x, { training: true }).output,
+        model.backbone.forward(x, { training: false }).output,
+      ];
+    });
+    assert.deepEqual(train!.dataSync(), infer!.dataSync());
+    assert.deepEqual(model.params.get(mean).dataSync(), meanBefore);
+    // γ and β still get gradients.
+    const g = tf.variableGrads(
+      () =>
+        tf.sum(
+          model.backbone.forward(model.normalize(pixels), { training: true }).output,
+        ) as tf.Scalar,
+      [model.params.get(gamma)],
+    );
+    assert.ok(tf.tidy(() => tf.max(tf.abs(Object.values(g.grads)[0]!)).dataSync()[0]!) > 0);
+    tf.dispose([pixels, train!, infer!, g.value, ...Object.values(g.grads)]);
+    model.dispose();
+  });
+
   test('reads a model.json with shards beside it as well', async () => {
     writeFileSync(
       join(dir, 'model.json'),

@@ -11,7 +11,7 @@ import { readKerasModel } from './readKerasModel.js';
 /** What a pretrained initialisation did. */
 export interface PretrainedBackboneReport {
   readonly source: string;
-  /** The Keras layer our backbone output equals (`block_12_add`), and its stride. */
+  /** The Keras layer our backbone output corresponds to (`block_12_add`), and our output stride. */
   readonly cut: string;
   readonly stride: number;
   /** Our parameters that now hold pretrained values: every `backbone/…` parameter. */
@@ -75,7 +75,7 @@ export function assignPretrainedBackbone(
   return E.right({
     source: keras.source,
     cut: MOBILENETV2_KERAS_CUT,
-    stride: 16,
+    stride: b.outputStride ?? 16,
     loaded: [...loaded],
     random: model.params.names().filter((n) => !loaded.has(n)),
   });
