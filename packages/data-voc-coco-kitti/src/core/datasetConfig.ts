@@ -3,6 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import type { ReadResult } from './dataset.js';
 import { datasetFormat, datasetFormatNames } from './datasetFormats.js';
+import { FiniteNumber, PositiveInt } from './numberCodecs.js';
 
 const NonEmptyString = new t.Type<string, string, unknown>(
   'non-empty string',
@@ -25,37 +26,23 @@ const oneOf = <A extends string>(name: string, values: readonly A[]) =>
     (a) => a,
   );
 
+/** A codec for a registered dataset format's name (see `registerDatasetFormat`) or one of `extra`. */
+const formatName = (extra: readonly string[]) => {
+  const ok = (u: unknown): u is string =>
+    typeof u === 'string' && (extra.includes(u) || datasetFormat(u) !== undefined);
+  return new t.Type<string, string, unknown>(
+    'DatasetFormat',
+    ok,
+    (u, c) =>
+      ok(u)
+        ? t.success(u)
+        : t.failure(u, c, `expected one of ${[...extra, ...datasetFormatNames()].join(', ')}`),
+    (s) => s,
+  );
+};
+
 /** A registered dataset format's name (see `registerDatasetFormat`), checked when decoded. */
-export const DatasetFormatName = new t.Type<string, string, unknown>(
-  'DatasetFormat',
-  (u): u is string => typeof u === 'string' && datasetFormat(u) !== undefined,
-  (u, c) =>
-    typeof u === 'string' && datasetFormat(u) !== undefined
-      ? t.success(u)
-      : t.failure(u, c, `expected one of ${datasetFormatNames().join(', ')}`),
-  (s) => s,
-);
-
-const PositiveInt = new t.Type<number, number, unknown>(
-  'positive integer',
-  (u): u is number => typeof u === 'number' && Number.isInteger(u) && u > 0,
-  (u, c) =>
-    typeof u === 'number' && Number.isInteger(u) && u > 0
-      ? t.success(u)
-      : t.failure(u, c, 'expected a positive integer'),
-  (n) => n,
-);
-
-// YAML spells NaN and Infinity (`.nan`, `.inf`): a seed must be finite.
-const FiniteNumber = new t.Type<number, number, unknown>(
-  'finite number',
-  (u): u is number => typeof u === 'number' && Number.isFinite(u),
-  (u, c) =>
-    typeof u === 'number' && Number.isFinite(u)
-      ? t.success(u)
-      : t.failure(u, c, 'expected a finite number'),
-  (n) => n,
-);
+export const DatasetFormatName = formatName([]);
 
 // The fields both dataset configs share, written once.
 /** Class names (VOC / KITTI). Default: the format's standard classes. */
@@ -86,17 +73,7 @@ export const DatasetConfig = t.exact(
 export type DatasetConfig = t.TypeOf<typeof DatasetConfig>;
 
 /** `shapes` (the embedded generated dataset, see `generateShapesDataset`) or a registered format. */
-const isTrainTestFormat = (u: unknown): u is string =>
-  typeof u === 'string' && (u === 'shapes' || datasetFormat(u) !== undefined);
-const TrainTestDatasetFormat = new t.Type<string, string, unknown>(
-  'DatasetFormat',
-  isTrainTestFormat,
-  (u, c) =>
-    isTrainTestFormat(u)
-      ? t.success(u)
-      : t.failure(u, c, `expected one of shapes, ${datasetFormatNames().join(', ')}`),
-  (s) => s,
-);
+const TrainTestDatasetFormat = formatName(['shapes']);
 
 /**
  * A dataset with a train and a test split, as a training run names it (the `dataset` section of
