@@ -49,7 +49,7 @@ export async function buildWebDemo(options: BuildWebDemoOptions): Promise<WebDem
   // Optional peer dependencies of @kd/cli, needed only here: a clear message when missing,
   // before anything is written.
   requireOptional('@tensorflow/tfjs-backend-webgl');
-  const esbuild = await importOptional<typeof Esbuild>('esbuild');
+  await importOptional<typeof Esbuild>('esbuild');
   const { out } = options;
   const replace = options.force ? 'force' : 'never';
   assertOutputFolder(out, replace);
