@@ -29,6 +29,8 @@ export const LAYERS = [
   ['@kd/example-shared'],
 ];
 const TOP = LAYERS.length;
+/** Applications over the libraries: the examples show the libraries, so they never depend on these. */
+export const APP_ONLY = ['@kd/cli'];
 
 /** The layer of a package name, or undefined when the layering does not place it. */
 export function layerOf(name) {
@@ -155,6 +157,10 @@ export function checkDeps(root) {
         if (depLayer === undefined || depLayer >= layer)
           problems.push(
             `${name} may not depend on ${dep} (${field}): a package depends only on lower layers (${LAYERS.map((l) => l.join(', ')).join(' < ')} < examples)`,
+          );
+        else if (name.startsWith('@kd/example') && APP_ONLY.includes(dep))
+          problems.push(
+            `${name} may not depend on ${dep} (${field}): the examples compose the library packages (@kd/distill and below), not the command line`,
           );
       }
   }

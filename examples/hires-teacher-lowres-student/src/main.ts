@@ -17,7 +17,7 @@ import {
   type EvaluatedRun,
   requirePreset as preset,
   type RunConfig,
-} from '@kd/cli';
+} from '@kd/distill';
 import { exampleFlags, runExample } from '@kd/example-shared';
 import { initBackend } from '@kd/tensor-ops';
 
@@ -82,7 +82,7 @@ Now: the CPU-sized pair on a small sample of the embedded shapes dataset: the sh
       runDir: join(out, 'lowres-distilled'),
       resultsDir: results('student-distilled'),
     },
-    quiet: true,
+    hooks: () => ({ onLog: (line) => process.stderr.write(`${line}\n`) }),
   });
   const row = (name: string, run: EvaluatedRun) => {
     const voc = run.evaluation.summary.metrics.voc as { mAP: number };

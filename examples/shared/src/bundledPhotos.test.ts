@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadDataset } from '@kd/cli';
+import { loadDataset } from '@kd/distill';
 import { bundledPhotos } from './bundledPhotos.js';
 
 for (const [format, dataset] of Object.entries(bundledPhotos))

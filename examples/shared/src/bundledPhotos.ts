@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunConfig } from '@kd/cli';
+import type { RunConfig } from '@kd/distill';
 
 /** The photos bundled with @kd/data-voc-coco-kitti's tests (4 images, 4 classes). */
 const PHOTOS = fileURLToPath(

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { distillAndEvaluate, type RunConfig } from '@kd/cli';
+import { distillAndEvaluate, type RunConfig } from '@kd/distill';
 import type { ExampleFlags } from './exampleFlags.js';
 import { paperRecipe } from './paperRecipe.js';
 
@@ -36,6 +36,7 @@ export async function distillExample(o: DistillExampleOptions): Promise<void> {
       runDir: join(out, 'student'),
       resultsDir: join(out, 'results-distilled'),
     },
+    hooks: (role) => ({ onLog: (line) => process.stderr.write(`${role}: ${line}\n`) }),
     onEvaluated: (role, r) =>
       process.stdout.write(
         `\n== ${role === 'teacher' ? o.labels.teacher : o.labels.student} ==\n${r.text}\n`,

@@ -1,6 +1,6 @@
 /**
  * Glue shared by the example programs and their smoke tests. What is useful beyond the examples
- * (`requirePreset`, `scaleDownRecipe`, `distillAndEvaluate`) lives in @kd/cli's library entry.
+ * (`requirePreset`, `scaleDownRecipe`, `distillAndEvaluate`) lives in @kd/distill.
  */
 export { bundledPhotos } from './bundledPhotos.js';
 export { type DistillExampleOptions, distillExample } from './distillExample.js';

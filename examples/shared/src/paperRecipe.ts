@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { type RunConfig, requirePreset, scaleDownRecipe } from '@kd/cli';
+import { type RunConfig, requirePreset, scaleDownRecipe } from '@kd/distill';
 
 export interface PaperRecipeOptions {
   /** The teacher's and the student's presets, e.g. `voc07-vgg16-teacher`, `voc07-vgg16-to-alexnet`. */

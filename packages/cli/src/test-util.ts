@@ -2,8 +2,6 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeRunConfig, type RunConfig } from '@kd/distill';
-import * as E from 'fp-ts/lib/Either.js';
 
 /** The built `kd` entry point next to the compiled tests. */
 export const kdBin = (): string => {
@@ -49,34 +47,27 @@ export const kd = (args: readonly string[], cwd?: string): Promise<KdRun> =>
       stderr += d;
     });
     child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.on('close', (status) =>
+      resolve({ status, stdout, stderr: withoutTensorFlowBanner(stderr) }),
+    );
   });
+
+/**
+ * TensorFlow ≥ 2.19 logs two INFO lines through absl while its library loads (before
+ * `TF_CPP_MIN_LOG_LEVEL` is read; tensorflow/tensorflow#100442), so every command on the native
+ * backend starts its stderr with them. Only those two exact lines are removed: anything else
+ * TensorFlow says stays visible to the tests.
+ */
+export const withoutTensorFlowBanner = (stderr: string): string =>
+  stderr
+    .replace(
+      /^WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR\n/m,
+      '',
+    )
+    .replace(/^I\d{4} [\d:.]+ +\d+ port\.cc:\d+\] oneDNN custom operations are on\..*\n/m, '');
 
 /** Parses a run's stdout as JSON, with its stderr in the failure message. */
 export const jsonOf = <T>(r: KdRun): T => {
   if (r.status !== 0) throw new Error(`kd exited ${r.status}: ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
-};
-
-/** A detector small enough to train a few steps in a test: VGG16-style at `width`, 8-channel RPN. */
-export const tinyDetector = (width: number, seed: number) => ({
-  backbone: { name: 'vgg16', widthMultiplier: width, outputStride: 8 },
-  anchors: { baseSize: 8, ratios: [1], scales: [2, 4] },
-  rpn: {
-    channels: 8,
-    preNmsTopNTrain: 100,
-    postNmsTopNTrain: 32,
-    preNmsTopNTest: 50,
-    postNmsTopNTest: 16,
-    batchSizePerImage: 32,
-  },
-  roiHead: { fcDims: [16], batchSizePerImage: 16, outputSize: 3 },
-  seed,
-});
-
-/** A run config decoded like a user's file; throws with the decoder's message. */
-export const testRunConfig = (value: unknown): RunConfig => {
-  const r = decodeRunConfig(value, 'test');
-  if (E.isLeft(r)) throw new Error(r.left);
-  return r.right;
 };

@@ -5,8 +5,19 @@ export { type ReadCocoOptions, readCoco } from './coco/readCoco.js';
 export { cocoImageIds, type WriteCocoOptions, writeCoco } from './coco/writeCoco.js';
 export { checkBox } from './core/checkBox.js';
 export * from './core/dataset.js';
-export { DatasetConfig, decodeDatasetConfig, readDataset } from './core/datasetConfig.js';
+export {
+  DatasetConfig,
+  DatasetFormatName,
+  decodeDatasetConfig,
+  readDataset,
+} from './core/datasetConfig.js';
 export * from './core/datasetDescriptor.js';
+export type { DatasetFormatModule, DatasetReadOptions } from './core/datasetFormatModule.js';
+export {
+  datasetFormat,
+  datasetFormatNames,
+  registerDatasetFormat,
+} from './core/datasetFormats.js';
 export * from './core/detection.js';
 export * from './core/problem.js';
 export { readFileInside } from './core/readFileInside.js';

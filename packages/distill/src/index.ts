@@ -10,10 +10,24 @@ export {
   objectiveOptions,
 } from './createDistillation.js';
 export {
+  type DistillAndEvaluateOptions,
+  type DistillAndEvaluateResult,
+  distillAndEvaluate,
+  type EvaluatedRun,
+  type ExperimentRole,
+  type PlannedRun,
+  type TrainedTeacher,
+} from './distillAndEvaluate.js';
+export {
   type DistillStepOptions,
   type DistillStepResult,
   distillStep,
 } from './distillStep.js';
+export {
+  type EvalDetectorOptions,
+  type EvalDetectorResult,
+  evalDetector,
+} from './evalDetector.js';
 export { type DetectorScores, evaluateDetector, type PrCurves } from './evaluateDetector.js';
 export { hintForBatch } from './hintForBatch.js';
 export {
@@ -24,6 +38,14 @@ export {
   loadDataset,
   loadSplit,
 } from './loadDataset.js';
+export {
+  PRESET_NAMES,
+  presetConfig,
+  presetDescription,
+  presetNotes,
+} from './presets/presets.js';
+export { requirePreset } from './presets/requirePreset.js';
+export { type ScaleDownOptions, scaleDownRecipe } from './presets/scaleDownRecipe.js';
 export { pruneCheckpoints } from './pruneCheckpoints.js';
 export { resolveCheckpoint } from './resolveCheckpoint.js';
 export { checkpointToResume, type ResumedState, resumeCheckpoint } from './resumeCheckpoint.js';

@@ -2,12 +2,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Dataset,
+  datasetFormat,
   formatProblems,
   generateShapesDataset,
   type Problem,
   type ReadFailure,
-  readCoco,
-  readKitti,
   readVoc,
   type Sample,
   SHAPE_CLASSES,
@@ -63,7 +62,7 @@ export interface LoadedSplit {
   /** `dataset.samples`, cut to `limitTrain` / `limitTest`. */
   readonly samples: readonly Sample[];
   /** The on-disk format and root the samples were read from (`shapes` is stored as VOC). */
-  readonly format: 'voc' | 'coco' | 'kitti';
+  readonly format: string;
   readonly root: string;
   /** The split's name in that format (VOC/KITTI split file stem, COCO annotation stem). */
   readonly split: string;
@@ -144,41 +143,18 @@ async function readSplit(
   const root = config.root;
   if (root === undefined) throw new Error(`dataset.root is required for format '${config.format}'`);
   const split = which === 'train' ? config.trainSplit : config.testSplit;
-  let dataset: Dataset;
-  switch (config.format) {
-    case 'voc':
-      dataset = orThrow(
-        await readVoc({
-          root,
-          ...policy,
-          ...(split ? { split } : {}),
-          ...(config.classes ? { classes: config.classes } : {}),
-        }),
-        root,
-      );
-      break;
-    case 'coco':
-      dataset = orThrow(
-        await readCoco({
-          root,
-          ...policy,
-          ...(split ? { split } : {}),
-          ...(config.imageDir ? { imageDir: config.imageDir } : {}),
-        } as Parameters<typeof readCoco>[0]),
-        root,
-      );
-      break;
-    default:
-      dataset = orThrow(
-        await readKitti({
-          root,
-          ...policy,
-          ...(split ? { split } : {}),
-          ...(config.classes ? { classes: config.classes } : {}),
-        } as Parameters<typeof readKitti>[0]),
-        root,
-      );
-  }
+  // The run-config codec admitted only registered names.
+  const format = datasetFormat(config.format)!;
+  const dataset = orThrow(
+    await format.read({
+      root,
+      ...policy,
+      ...(split ? { split } : {}),
+      ...(config.classes ? { classes: config.classes } : {}),
+      ...(config.imageDir ? { imageDir: config.imageDir } : {}),
+    }),
+    root,
+  );
   return {
     classNames: dataset.descriptor.classNames,
     dataset,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import * as E from 'fp-ts/lib/Either.js';
 import { decodeRunConfig, readRunConfig } from './runConfig.js';
-import { tinyDetector } from './test-util.js';
+import { tinyDetector } from './testing.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kd-config-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

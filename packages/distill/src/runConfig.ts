@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { formatDecodeErrors } from '@kd/codecs';
+import { datasetFormat, datasetFormatNames } from '@kd/data-voc-coco-kitti';
 import { decodeFasterRcnnConfig } from '@kd/faster-rcnn';
 import { PaperObjectiveConfig } from '@kd/losses';
 import * as E from 'fp-ts/lib/Either.js';
@@ -33,10 +35,23 @@ const DetectorSpec = new t.Type<
   (a) => a,
 );
 
+/** `shapes` (the embedded generated dataset) or a registered format (`registerDatasetFormat`). */
+const isRunDatasetFormat = (u: unknown): u is string =>
+  typeof u === 'string' && (u === 'shapes' || datasetFormat(u) !== undefined);
+const RunDatasetFormat = new t.Type<string, string, unknown>(
+  'DatasetFormat',
+  isRunDatasetFormat,
+  (u, c) =>
+    isRunDatasetFormat(u)
+      ? t.success(u)
+      : t.failure(u, c, `expected one of shapes, ${datasetFormatNames().join(', ')}`),
+  (s) => s,
+);
+
 /** Where the images come from. `shapes` is the embedded generated dataset. */
 export const DatasetConfigCodec = t.exact(
   t.intersection([
-    t.type({ format: t.keyof({ shapes: null, voc: null, coco: null, kitti: null }) }),
+    t.type({ format: RunDatasetFormat }),
     t.partial({
       /** Dataset root (VOC: the VOC20xx folder or one holding VOCdevkit; COCO: holds annotations/; KITTI: holds training/). */
       root: t.string,
@@ -138,22 +153,6 @@ export const RunConfigCodec = t.exact(
 );
 export type RunConfig = t.TypeOf<typeof RunConfigCodec>;
 
-function pathOf(e: t.ValidationError): string {
-  return e.context
-    .filter((c, i) => {
-      const parent = (e.context[i - 1]?.type as { _tag?: string } | undefined)?._tag;
-      // Members of intersections, unions and exact wrappers add numeric keys that are not in the file.
-      return (
-        c.key !== '' &&
-        parent !== 'IntersectionType' &&
-        parent !== 'UnionType' &&
-        parent !== 'ExactType'
-      );
-    })
-    .map((c) => c.key)
-    .join('.');
-}
-
 function unknownKeys(value: unknown, codec: t.Mixed, path: string): string[] {
   // Walk exact/intersection/partial/type codecs and report keys they do not declare.
   const props = (c: t.Mixed): Record<string, t.Mixed> | undefined => {
@@ -181,23 +180,14 @@ function unknownKeys(value: unknown, codec: t.Mixed, path: string): string[] {
   return out;
 }
 
-/** A value as the user wrote it: `JSON.stringify` would print NaN and Infinity as `null`. */
-function showValue(v: unknown): string {
-  return typeof v === 'number' && !Number.isFinite(v) ? String(v) : JSON.stringify(v);
-}
-
 /** Decodes a run config; errors name the source, the JSON path and what was expected. */
 export function decodeRunConfig(value: unknown, source: string): E.Either<string, RunConfig> {
   const unknown = unknownKeys(value, RunConfigCodec, '');
   if (unknown.length) return E.left(`${source}: unknown key(s): ${unknown.join(', ')}`);
   const r = RunConfigCodec.decode(value);
   if (E.isLeft(r)) {
-    const lines = r.left.map((e) =>
-      e.message !== undefined
-        ? `at ${pathOf(e) || '(root)'}: ${e.message}`
-        : `at ${pathOf(e) || '(root)'}: expected ${e.context.at(-1)?.type.name}, got ${showValue(e.value)}`,
-    );
-    return E.left(`${source}: invalid run config\n  ${[...new Set(lines)].join('\n  ')}`);
+    const lines = formatDecodeErrors(r.left, undefined);
+    return E.left(`${source}: invalid run config\n  ${lines.join('\n  ')}`);
   }
   return E.right(r.right);
 }

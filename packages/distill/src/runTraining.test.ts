@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import { decodeRunConfig } from './runConfig.js';
 import { runTraining } from './runTraining.js';
-import { testRunConfig, tinyDetector } from './test-util.js';
+import { testRunConfig, tinyDetector } from './testing.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kd-run-'));
 before(async () => {
@@ -212,7 +212,7 @@ describe('runTraining', () => {
     assert.match(bad.left, /^run\.json: invalid run config/);
     assert.match(
       bad.left,
-      /at dataset\.format: expected "shapes" \| "voc" \| "coco" \| "kitti", got "pascal"/,
+      /at dataset\.format: expected one of shapes, voc, coco, kitti, got "pascal"/,
     );
     assert.match(bad.left, /at optim\.steps: expected PositiveInt, got 0/);
     const unknown = decodeRunConfig(

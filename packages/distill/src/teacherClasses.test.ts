@@ -8,7 +8,7 @@ import { decodeFasterRcnnConfig, FasterRcnn, saveCheckpoint } from '@kd/faster-r
 import { initBackend } from '@kd/tensor-ops';
 import * as E from 'fp-ts/lib/Either.js';
 import { runTraining } from './runTraining.js';
-import { testRunConfig, tinyDetector } from './test-util.js';
+import { testRunConfig, tinyDetector } from './testing.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kd-teacher-classes-'));
 before(async () => {

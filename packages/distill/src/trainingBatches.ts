@@ -6,20 +6,13 @@ import {
   shuffleSeeded,
   type TransformOptions,
 } from '@kd/data-voc-coco-kitti';
+import { hashBit } from '@kd/random';
 import * as E from 'fp-ts/lib/Either.js';
 
 /** Which samples a step trains on, and which of them are flipped. */
 export interface StepPlan {
   readonly indices: readonly number[];
   readonly flips: readonly boolean[];
-}
-
-/** Stable per-sample pseudo-random bit (flip decisions), independent of any RNG state. */
-function hashBit(seed: number, g: number): boolean {
-  let h = (seed ^ Math.imul(g + 1, 0x9e3779b1)) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
-  return ((h ^ (h >>> 16)) & 1) === 1;
 }
 
 /**

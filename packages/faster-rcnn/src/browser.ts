@@ -39,14 +39,7 @@ export {
   type PreprocessedImage,
   preprocessPixels,
 } from './deploy/preprocessPixels.js';
-export type { NumberFormatOptions } from './inference/formatNumber.js';
-export { type CocoResult, toCocoResults } from './inference/toCocoResults.js';
-export { type KittiResultFile, toKittiResults } from './inference/toKittiResults.js';
-export {
-  toVocResults,
-  type VocResultFile,
-  type VocResultOptions,
-} from './inference/toVocResults.js';
+export { toDatasetDetections } from './inference/toDatasetDetections.js';
 export { ParamStore } from './layers/ParamStore.js';
 export {
   type DetectionLosses,

@@ -35,9 +35,9 @@ const ops = self.replace('faster-rcnn', 'tensor-ops');
 test('the browser entry (package `browser` condition) imports no Node built-in', async () => {
   // Everything the demo page uses: build a detector from an export, predict, anchors, NMS, boxes.
   const entry = `
-    import { loadDetector, Detector, FasterRcnn, preprocessPixels, toCocoResults } from '${self}';
+    import { loadDetector, Detector, FasterRcnn, preprocessPixels, toDatasetDetections } from '${self}';
     import { batchedNms, generateAnchors, decodeBoxes, boxIou, roiAlign } from '${ops}';
-    globalThis.kd = { loadDetector, Detector, FasterRcnn, preprocessPixels, toCocoResults, batchedNms, generateAnchors, decodeBoxes, boxIou, roiAlign };
+    globalThis.kd = { loadDetector, Detector, FasterRcnn, preprocessPixels, toDatasetDetections, batchedNms, generateAnchors, decodeBoxes, boxIou, roiAlign };
   `;
   assert.deepEqual(await nodeImportsOf(entry), []);
 });

@@ -121,6 +121,21 @@ test('check-deps fails on an edge against the layering and on an unplaced packag
   assert.match(r.stderr, /@kd\/stray: not placed in the layering/);
 });
 
+test('check-deps fails on an example that depends on the command line', () => {
+  const pkgs = base();
+  pkgs.cli = { json: { name: '@kd/cli' }, files: {} };
+  pkgs['example-x'] = {
+    json: { name: '@kd/example-x', dependencies: { '@kd/cli': 'workspace:^' } },
+    files: {},
+  };
+  const r = check(pkgs);
+  assert.equal(r.status, 1);
+  assert.match(
+    r.stderr,
+    /@kd\/example-x may not depend on @kd\/cli \(dependencies\): the examples compose/,
+  );
+});
+
 test('check-deps, as a command, passes on this repository and exits 1 on a broken workspace', () => {
   const ok = spawnSync(process.execPath, [script], { encoding: 'utf8' });
   assert.equal(ok.status, 0, ok.stderr);

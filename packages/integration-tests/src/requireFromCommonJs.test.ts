@@ -8,12 +8,15 @@ import { fileURLToPath } from 'node:url';
 // them; Node ≥ 20.19 / 22.12 then loads the ES module synchronously (require(esm)).
 const here = fileURLToPath(new URL('..', import.meta.url));
 const PACKAGES = [
+  '@kd/codecs',
+  '@kd/random',
   '@kd/tensor-ops',
   '@kd/eval',
   '@kd/data-voc-coco-kitti',
   '@kd/losses',
   '@kd/adaptation',
   '@kd/faster-rcnn',
+  '@kd/distill',
   '@kd/cli',
 ];
 const canRequireEsm = (process.features as { require_module?: boolean }).require_module === true;

@@ -1,7 +1,13 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '@kd/distill';
-import { evaluateDetector, loadDataset, prepareSplit, runTraining } from '@kd/distill';
+import {
+  evaluateDetector,
+  loadDataset,
+  prepareSplit,
+  requirePreset as preset,
+  runTraining,
+} from '@kd/distill';
 import { latestCheckpoint, loadFasterRcnn } from '@kd/faster-rcnn';
 import { initBackend } from '@kd/tensor-ops';
 import type { Command } from 'commander';
@@ -9,7 +15,6 @@ import * as E from 'fp-ts/lib/Either.js';
 import { numberFlag } from '../flags/numberFlag.js';
 import { formatTable } from '../format/formatTable.js';
 import { printedHooks } from '../pipeline/printedHooks.js';
-import { requirePreset as preset } from '../presets/requirePreset.js';
 import { writeReport } from '../report/writeReport.js';
 
 interface DemoOptions {

@@ -290,8 +290,8 @@ describe('kd eval voc', () => {
       dets: {},
     });
     const [r, missing] = await Promise.all([
-      kd(['eval', 'voc', '--devkit', w.devkit, '--split', 'test', '--dets', w.dets, '--json']),
-      kd(['eval', 'voc', '--devkit', w.devkit, '--split', 'test', '--dets', `${w.dets}-nope`]),
+      kd(['eval', 'voc', '--gt', w.devkit, '--split', 'test', '--dets', w.dets, '--json']),
+      kd(['eval', 'voc', '--gt', w.devkit, '--split', 'test', '--dets', `${w.dets}-nope`]),
     ]);
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), { mAP: 0, perClass: { cat: 0 } });

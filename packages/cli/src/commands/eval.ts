@@ -1,4 +1,10 @@
-import { type RunConfig, readRunConfig } from '@kd/distill';
+import {
+  evalDetector,
+  PRESET_NAMES,
+  presetConfig,
+  type RunConfig,
+  readRunConfig,
+} from '@kd/distill';
 import type { CliText, KdEvalError } from '@kd/eval';
 import { initBackend } from '@kd/tensor-ops';
 import { type Command, Option } from 'commander';
@@ -7,7 +13,7 @@ import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import { failCommand } from '../failCommand.js';
 import { deprecatedAlias } from '../flags/deprecatedAlias.js';
 import { numberFlag } from '../flags/numberFlag.js';
-import { PRESET_NAMES, presetConfig } from '../presets/presets.js';
+import { printedHooks } from '../pipeline/printedHooks.js';
 
 /**
  * The VOC AP variant: one default for every command. 07 is what the paper and py-faster-rcnn
@@ -217,7 +223,7 @@ async function evalDetectorAction(opts: EvalDetectorCliOptions): Promise<void> {
   }
   const { limit, minSize } = opts;
   await initBackend();
-  const { evalDetector } = await import('./evalDetector.js');
+  const printed = printedHooks('eval', Boolean(opts.json));
   const result = await evalDetector({
     checkpoint: opts.checkpoint,
     ...(config ? { config } : {}),
@@ -227,8 +233,9 @@ async function evalDetectorAction(opts: EvalDetectorCliOptions): Promise<void> {
     ...(minSize !== undefined ? { minSize } : {}),
     vocMetric: opts.metric,
     out: opts.out,
-    quiet: Boolean(opts.json),
+    onProgress: printed.onProgress,
   });
+  printed.stop();
   process.stdout.write(
     opts.json ? `${JSON.stringify(result.summary, null, 2)}\n` : `${result.text}\n`,
   );

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDataset, prepareSplit, runTraining } from '@kd/distill';
+import { loadDataset, prepareSplit, requirePreset, runTraining } from '@kd/distill';
 import { type AblationRow, ablationRows, decodePaperObjectiveConfig } from '@kd/losses';
 import { initBackend } from '@kd/tensor-ops';
 import type { Command } from 'commander';
@@ -8,7 +8,6 @@ import * as E from 'fp-ts/lib/Either.js';
 import { usageError } from '../failCommand.js';
 import { formatTable } from '../format/formatTable.js';
 import { printedHooks } from '../pipeline/printedHooks.js';
-import { requirePreset } from '../presets/requirePreset.js';
 
 interface ExperimentOptions {
   readonly teacher: string;

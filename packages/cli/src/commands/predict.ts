@@ -1,9 +1,12 @@
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
+  assertOutputFolder,
   decodeImageFile,
   fasterRcnnSize,
   normalizeImage,
   resizeBilinear,
+  writeFolderAtomically,
 } from '@kd/data-voc-coco-kitti';
 import { resolveCheckpoint } from '@kd/distill';
 import { loadFasterRcnn } from '@kd/faster-rcnn';
@@ -14,7 +17,6 @@ import * as E from 'fp-ts/lib/Either.js';
 import { PNG } from 'pngjs';
 import { failCommand, usageError } from '../failCommand.js';
 import { numberFlag } from '../flags/numberFlag.js';
-import { stagedOutputFolder } from '../output/stagedOutputFolder.js';
 import { drawDetections } from '../pipeline/drawDetections.js';
 import { drawLabels } from '../predict/drawLabels.js';
 import { imageInputs, outputNames } from '../predict/imageInputs.js';
@@ -53,17 +55,14 @@ async function predict(args: readonly string[], opts: PredictOptions): Promise<v
     return usageError('predict', (e as Error).message);
   }
   const names = outputNames(files);
-  let staged: ReturnType<typeof stagedOutputFolder>;
+  // --force adds to an existing folder (files of the same names replaced), never over an input.
+  const replace = opts.force ? 'merge' : 'never';
   try {
-    staged = stagedOutputFolder(opts.out, {
-      names: [...names, 'detections.json'],
-      force: opts.force,
-      protect: files,
-    });
+    assertOutputFolder(opts.out, replace);
   } catch (e) {
     return failCommand('predict', (e as Error).message);
   }
-  try {
+  const fill = async (staging: string): Promise<PredictedDetection[]> => {
     await initBackend();
     const { model, checkpoint } = await loadFasterRcnn(resolveCheckpoint(opts.checkpoint));
     tf.dispose(Object.values(checkpoint.extraWeights));
@@ -113,7 +112,7 @@ async function predict(args: readonly string[], opts: PredictOptions): Promise<v
           png.data[4 * p + 2] = drawn.data[3 * p + 2]!;
           png.data[4 * p + 3] = 255;
         }
-        writeFileSync(staged.path(names[n]!), PNG.sync.write(png));
+        writeFileSync(join(staging, names[n]!), PNG.sync.write(png));
         for (const [j, label] of labels.entries()) {
           const b = boxes.subarray(4 * j, 4 * j + 4);
           results.push({
@@ -132,13 +131,11 @@ async function predict(args: readonly string[], opts: PredictOptions): Promise<v
     } finally {
       model.dispose();
     }
-    writeFileSync(staged.path('detections.json'), `${JSON.stringify(results, null, 2)}\n`);
-    staged.commit();
-    if (opts.json) process.stdout.write(`${JSON.stringify(results)}\n`);
-  } catch (e) {
-    staged.abort();
-    throw e;
-  }
+    writeFileSync(join(staging, 'detections.json'), `${JSON.stringify(results, null, 2)}\n`);
+    return results;
+  };
+  const results = await writeFolderAtomically(opts.out, fill, replace, { protect: files });
+  if (opts.json) process.stdout.write(`${JSON.stringify(results)}\n`);
 }
 
 export function registerPredict(program: Command): void {

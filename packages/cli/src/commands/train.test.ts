@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { kd, kdBin, tinyDetector } from '../test-util.js';
+import { tinyDetector } from '@kd/distill/testing';
+import { kd, kdBin } from '../test-util.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kd-train-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,5 +1,5 @@
 import { basename, join } from 'node:path';
-import { readRunConfig, runTraining } from '@kd/distill';
+import { PRESET_NAMES, presetConfig, readRunConfig, runTraining } from '@kd/distill';
 import { initBackend } from '@kd/tensor-ops';
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
@@ -7,7 +7,6 @@ import { interrupted } from '../failCommand.js';
 import { collectSet } from '../flags/configOverrides.js';
 import { withOverrides } from '../flags/withOverrides.js';
 import { printedHooks } from '../pipeline/printedHooks.js';
-import { PRESET_NAMES, presetConfig } from '../presets/presets.js';
 
 interface TrainCliOptions {
   readonly config?: string;

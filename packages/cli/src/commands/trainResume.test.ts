@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { tinyDetector } from '@kd/distill/testing';
 import { testBackends } from '@kd/tensor-ops/testing';
-import { tinyDetector } from '../test-util.js';
 
 const bin = fileURLToPath(new URL('../bin.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'kd-resume-'));

@@ -1,8 +1,9 @@
 import type { RgbImage } from '@kd/data-voc-coco-kitti';
+import { pixelCanvas, type Rgb } from './pixelCanvas.js';
 
 /** A distinct colour per class (1-based), cycling through a qualitative palette. */
-export function classColour(label: number): readonly [number, number, number] {
-  const palette: readonly (readonly [number, number, number])[] = [
+export function classColour(label: number): Rgb {
+  const palette: readonly Rgb[] = [
     [230, 25, 75],
     [60, 180, 75],
     [255, 225, 25],
@@ -27,15 +28,7 @@ export function drawDetections(
   labels: Int32Array,
   thickness = 2,
 ): RgbImage<Uint8Array> {
-  const { width: W, height: H, channels: C } = image;
-  const data = Uint8Array.from(image.data);
-  const put = (x: number, y: number, c: readonly [number, number, number]) => {
-    if (x < 0 || y < 0 || x >= W || y >= H) return;
-    const o = (y * W + x) * C;
-    data[o] = c[0];
-    data[o + 1] = c[1];
-    data[o + 2] = c[2];
-  };
+  const { image: out, put } = pixelCanvas(image);
   for (let d = 0; d < labels.length; d++) {
     const c = classColour(labels[d]!);
     const x1 = Math.round(boxes[4 * d]!);
@@ -53,5 +46,5 @@ export function drawDetections(
       }
     }
   }
-  return { data, width: W, height: H, channels: C };
+  return out;
 }

@@ -1,5 +1,6 @@
 import type { RgbImage } from '@kd/data-voc-coco-kitti';
 import { classColour } from '../pipeline/drawDetections.js';
+import { pixelCanvas, type Rgb } from '../pipeline/pixelCanvas.js';
 import { GLYPH_ADVANCE, GLYPH_HEIGHT, GLYPH_WIDTH, glyph } from './bitmapFont.js';
 
 /** Height of a label strip: the glyphs and 1 px of padding above and below. */
@@ -25,21 +26,14 @@ export function drawLabels(
   scores: Float32Array,
   classNames: readonly string[],
 ): RgbImage<Uint8Array> {
-  const { width: W, height: H, channels: C } = image;
-  const data = Uint8Array.from(image.data);
-  const put = (x: number, y: number, c: readonly [number, number, number]) => {
-    if (x < 0 || y < 0 || x >= W || y >= H) return;
-    const o = (y * W + x) * C;
-    data[o] = c[0];
-    data[o + 1] = c[1];
-    data[o + 2] = c[2];
-  };
+  const { image: out, put } = pixelCanvas(image);
+  const W = image.width;
   for (let d = 0; d < labels.length; d++) {
     const label = labels[d]!;
     const text = labelText(classNames[label - 1] ?? String(label), scores[d]!);
     const back = classColour(label);
     const luma = 0.299 * back[0] + 0.587 * back[1] + 0.114 * back[2];
-    const ink: readonly [number, number, number] = luma > 140 ? [0, 0, 0] : [255, 255, 255];
+    const ink: Rgb = luma > 140 ? [0, 0, 0] : [255, 255, 255];
     const stripWidth = text.length * GLYPH_ADVANCE + 1;
     const x0 = Math.max(0, Math.min(Math.round(boxes[4 * d]!), W - stripWidth));
     const top = Math.round(boxes[4 * d + 1]!);
@@ -53,5 +47,5 @@ export function drawLabels(
         for (let c = 0; c < GLYPH_WIDTH; c++) if (rows[r]![c]) put(gx + c, y0 + 1 + r, ink);
     }
   }
-  return { data, width: W, height: H, channels: C };
+  return out;
 }

@@ -1,9 +1,9 @@
+import { PRESET_NAMES, presetConfig, presetDescription, presetNotes } from '@kd/distill';
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { failCommand } from '../failCommand.js';
 import { collectSet } from '../flags/configOverrides.js';
 import { withOverrides } from '../flags/withOverrides.js';
-import { PRESET_NAMES, presetConfig, presetDescription, presetNotes } from './presets.js';
 
 /**
  * `kd presets [NAME]`: lists the built-in run configs, or prints one as JSON, the starting point

@@ -1,10 +1,8 @@
 import { describeDecodeError } from '@kd/codecs';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import { readCoco } from '../coco/readCoco.js';
-import { readKitti } from '../kitti/readKitti.js';
-import { readVoc } from '../voc/readVoc.js';
 import type { ReadResult } from './dataset.js';
+import { datasetFormat, datasetFormatNames } from './datasetFormats.js';
 
 const NonEmptyString = new t.Type<string, string, unknown>(
   'non-empty string',
@@ -27,6 +25,17 @@ const oneOf = <A extends string>(name: string, values: readonly A[]) =>
     (a) => a,
   );
 
+/** A registered dataset format's name (see `registerDatasetFormat`), checked when decoded. */
+export const DatasetFormatName = new t.Type<string, string, unknown>(
+  'DatasetFormat',
+  (u): u is string => typeof u === 'string' && datasetFormat(u) !== undefined,
+  (u, c) =>
+    typeof u === 'string' && datasetFormat(u) !== undefined
+      ? t.success(u)
+      : t.failure(u, c, `expected one of ${datasetFormatNames().join(', ')}`),
+  (s) => s,
+);
+
 /**
  * A dataset as a user names it in a config file:
  * `{ format: "voc"|"coco"|"kitti", root, split?, classes?, policy?, year?, annotationFile?, imageDir? }`.
@@ -34,7 +43,7 @@ const oneOf = <A extends string>(name: string, values: readonly A[]) =>
  */
 export const DatasetConfig = t.exact(
   t.intersection([
-    t.type({ format: oneOf('format', ['voc', 'coco', 'kitti'] as const), root: NonEmptyString }),
+    t.type({ format: DatasetFormatName, root: NonEmptyString }),
     t.partial({
       split: NonEmptyString,
       classes: t.array(NonEmptyString),
@@ -85,28 +94,7 @@ export const decodeDatasetConfig = (
   return unknownKeys.length ? E.left(unknownKeys) : E.right(r.right);
 };
 
-/** Reads the dataset a config names, with the matching reader. */
-export const readDataset = (c: DatasetConfig): Promise<ReadResult> => {
-  const common = {
-    ...(c.split ? { split: c.split } : {}),
-    ...(c.policy ? { policy: c.policy } : {}),
-  };
-  switch (c.format) {
-    case 'voc':
-      return readVoc({
-        root: c.root,
-        ...common,
-        ...(c.year ? { year: c.year } : {}),
-        ...(c.classes ? { classes: c.classes } : {}),
-      });
-    case 'kitti':
-      return readKitti({ root: c.root, ...common, ...(c.classes ? { classes: c.classes } : {}) });
-    case 'coco':
-      return readCoco({
-        root: c.root,
-        ...common,
-        ...(c.annotationFile ? { annotationFile: c.annotationFile } : {}),
-        ...(c.imageDir ? { imageDir: c.imageDir } : {}),
-      });
-  }
-};
+/** Reads the dataset a config names, with its format's reader (see `registerDatasetFormat`). */
+export const readDataset = (c: DatasetConfig): Promise<ReadResult> =>
+  // The codec admitted only registered names.
+  datasetFormat(c.format)!.read(c);

@@ -1,5 +1,8 @@
 /** Which on-disk layout a dataset was read from. */
-export type DatasetFormat = 'voc' | 'coco' | 'kitti';
+/** A registered dataset format's name (`voc`, `coco`, `kitti`, or one added by `registerDatasetFormat`). */
+export type DatasetFormat = string;
+/** The formats kd reads and writes out of the box (the synthetic dataset is written in these). */
+export type BuiltinDatasetFormat = 'voc' | 'coco' | 'kitti';
 
 /**
  * What a dataset is: its classes and how they map to the format's own ids.

@@ -148,10 +148,7 @@ test('KITTI results: 16 columns with the score last', () => {
     [{ imageId: '000001', box: [1, 2.5, 30, 40], classIndex: 0, score: 0.75 }],
     d,
   );
-  assert.equal(
-    txt,
-    'Car -1 -1 -10 1.00 2.50 30.00 40.00 -1 -1 -1 -1000 -1000 -1000 -10 0.750000\n',
-  );
+  assert.equal(txt, 'Car -1 -1 -10 1 2.5 30 40 -1 -1 -1 -1000 -1000 -1000 -10 0.75\n');
   assert.equal(txt.trim().split(' ').length, 16);
 });
 
@@ -178,8 +175,9 @@ test('VOC results: devkit per-class lines with 1-based boxes; writers refuse fil
     { imageId: '000001', box: [0, 0, 50, 40] as const, classIndex: 1, score: 0.9 },
     { imageId: '000002', box: [7.5, 11, 20, 35] as const, classIndex: 0, score: 0.25 },
   ];
-  assert.equal(vocResultsText(dets, 1), '000001 0.900000 1 1 50 40\n');
-  assert.equal(vocResultsText(dets, 0), '000002 0.250000 8.5 12 20 35\n');
+  assert.equal(vocResultsText(dets, 1), '000001 0.9 1 1 50 40\n');
+  assert.equal(vocResultsText(dets, 0), '000002 0.25 8.5 12 20 35\n');
+  assert.throws(() => vocResultsText([{ ...dets[0]!, imageId: 'a b' }], 1), /"a b".*white space/);
   const dir = await mkdtemp(path.join(tmpdir(), 'kd-esc-'));
   try {
     const ds = getOrThrow(await readVoc({ root: fixture('voc'), split: 'train' }));

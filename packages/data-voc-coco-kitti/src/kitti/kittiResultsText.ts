@@ -2,11 +2,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DatasetDescriptor } from '../core/datasetDescriptor.js';
 import type { Detection } from '../core/detection.js';
-import { fixed2 } from '../internal/formatNumber.js';
+import { formatNumber } from '../internal/formatNumber.js';
 
 /**
  * A KITTI results file for one image: the 15 label columns plus a 16th, `score`. 2D detections
  * carry the devkit's sentinels for the 3D columns (alpha -10, dims -1, location -1000, ry -10).
+ * Box and score are the shortest text that parses back to the same double (the devkit reads them
+ * with `%lf`), so the file scores exactly as the detections in memory.
  */
 export const kittiResultsText = (
   detections: readonly Detection[],
@@ -16,8 +18,8 @@ export const kittiResultsText = (
     .map((d) => {
       const name = descriptor.classNames[d.classIndex];
       if (name === undefined) throw new RangeError(`class index ${d.classIndex} has no name`);
-      const b = d.box.map(fixed2).join(' ');
-      return `${name} -1 -1 -10 ${b} -1 -1 -1 -1000 -1000 -1000 -10 ${d.score.toFixed(6)}\n`;
+      const b = d.box.map(formatNumber).join(' ');
+      return `${name} -1 -1 -10 ${b} -1 -1 -1 -1000 -1000 -1000 -10 ${formatNumber(d.score)}\n`;
     })
     .join('');
 

@@ -105,3 +105,39 @@ test('assertOutputFolder: missing → false, empty → true, non-empty refused',
   writeFileSync(join(root, 'e2', 'f'), '');
   assert.throws(() => assertOutputFolder(join(root, 'e2')), /not empty/);
 });
+
+test("'merge' adds to an existing folder: same names replaced, other files kept, no temporary left", async () => {
+  const out = join(root, 'merge');
+  mkdirSync(out);
+  writeFileSync(join(out, 'keep.txt'), 'mine');
+  writeFileSync(join(out, 'a.txt'), 'old');
+  await writeFolderAtomically(out, fillA, 'merge');
+  assert.deepEqual(readdirSync(out).sort(), ['a.txt', 'keep.txt']);
+  assert.equal(readFileSync(join(out, 'a.txt'), 'utf8'), 'new');
+  assert.equal(readFileSync(join(out, 'keep.txt'), 'utf8'), 'mine');
+  assert.deepEqual(
+    readdirSync(root).filter((n) => n.includes('merge')),
+    ['merge'],
+  );
+});
+
+test('a protected file (an input) is never replaced: by a merge, or by a swap of its folder', async () => {
+  const out = join(root, 'inputs');
+  mkdirSync(out);
+  writeFileSync(join(out, 'a.txt'), 'input');
+  const protect = [join(out, '..', 'inputs', 'a.txt')];
+  for (const policy of ['merge', 'force'] as const) {
+    await assert.rejects(
+      writeFolderAtomically(out, fillA, policy, { protect }),
+      /a\.txt: is an input; writing the output there would replace it/,
+    );
+    assert.equal(readFileSync(join(out, 'a.txt'), 'utf8'), 'input');
+    assert.deepEqual(readdirSync(out), ['a.txt']);
+  }
+  // Other names merge in beside it.
+  await writeFolderAtomically(out, (tmp) => writeFileSync(join(tmp, 'b.txt'), 'B'), 'merge', {
+    protect,
+  });
+  assert.deepEqual(readdirSync(out).sort(), ['a.txt', 'b.txt']);
+  assert.equal(readdirSync(root).filter((n) => n.startsWith('.inputs')).length, 0);
+});

@@ -1,5 +1,15 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
+import { basename, dirname, join, sep } from 'node:path';
 import { assertOutputFolder, type ReplacePolicy } from './assertOutputFolder.js';
 
 /** Flushes a folder's entries (a rename is durable only once its parent is). */
@@ -32,12 +42,20 @@ export function siblingName(path: string, tag: string): string {
  *
  * @param dir - the output folder.
  * @param fill - writes the contents into the folder it is given (not `dir`).
+ * With `'merge'` the existing `dir` is kept: the written files are renamed into it one by one,
+ * replacing files of the same names only (each rename is atomic, the set of them is not).
+ *
+ * @param dir - the output folder.
+ * @param fill - writes the contents into the folder it is given (not `dir`).
  * @param replace - what may happen to an existing `dir` (default: only an empty one is replaced).
+ * @param options.protect - files that are never replaced or deleted, whatever `replace` says (a
+ *   command's inputs): a swap or merge that would is refused, and `dir` is left untouched.
  */
 export async function writeFolderAtomically<A>(
   dir: string,
   fill: (tmp: string) => Promise<A> | A,
   replace: ReplacePolicy = 'never',
+  options: { readonly protect?: readonly string[] } = {},
 ): Promise<A> {
   assertOutputFolder(dir, replace);
   mkdirSync(dirname(dir), { recursive: true });
@@ -48,7 +66,12 @@ export async function writeFolderAtomically<A>(
     result = await fill(tmp);
     fsyncFolder(tmp);
     const exists = assertOutputFolder(dir, replace);
-    if (exists) {
+    if (exists) assertUnprotected(dir, replace === 'merge' ? readdirSync(tmp) : undefined, options);
+    if (exists && replace === 'merge') {
+      for (const name of readdirSync(tmp)) renameSync(join(tmp, name), join(dir, name));
+      rmSync(tmp, { recursive: true, force: true });
+      fsyncFolder(dir);
+    } else if (exists) {
       const old = siblingName(dir, 'old');
       renameSync(dir, old);
       renameSync(tmp, dir);
@@ -64,4 +87,24 @@ export async function writeFolderAtomically<A>(
     throw err;
   }
   return result;
+}
+
+/**
+ * Throws when writing into `dir` would replace a protected file: one of `names` in it (a merge), or
+ * anything below it (a swap deletes the whole folder).
+ */
+function assertUnprotected(
+  dir: string,
+  names: readonly string[] | undefined,
+  options: { readonly protect?: readonly string[] },
+): void {
+  const real = realpathSync(dir);
+  for (const file of options.protect ?? []) {
+    if (!existsSync(file)) continue;
+    const p = realpathSync(file);
+    const hit = names
+      ? names.some((n) => join(real, n) === p)
+      : p === real || p.startsWith(real + sep);
+    if (hit) throw new Error(`${file}: is an input; writing the output there would replace it`);
+  }
 }

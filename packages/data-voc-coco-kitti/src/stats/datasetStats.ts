@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { readCoco } from '../coco/readCoco.js';
 import type { ReadResult } from '../core/dataset.js';
-import type { DatasetFormat } from '../core/datasetDescriptor.js';
+import type { BuiltinDatasetFormat } from '../core/datasetDescriptor.js';
 import type { ProblemPolicy } from '../core/problem.js';
 import type { Sample } from '../core/sample.js';
 import { maxPixels as pixelLimit } from '../image/maxPixels.js';
@@ -11,7 +11,7 @@ import { readVoc } from '../voc/readVoc.js';
 import { checkImageFile } from './checkImageFile.js';
 
 export interface DatasetStatsOptions {
-  readonly format: DatasetFormat;
+  readonly format: BuiltinDatasetFormat;
   readonly root: string;
   /** VOC/KITTI split file stem, COCO annotation split (`val2017`). */
   readonly split?: string;
@@ -38,7 +38,7 @@ export interface SizeBin {
 
 /** What `kd data stats` prints. */
 export interface DatasetStats {
-  readonly format: DatasetFormat;
+  readonly format: BuiltinDatasetFormat;
   readonly root: string;
   readonly split: string;
   readonly images: number;

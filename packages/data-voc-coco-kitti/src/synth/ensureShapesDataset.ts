@@ -4,7 +4,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { readCoco } from '../coco/readCoco.js';
 import { getOrThrow } from '../core/dataset.js';
-import type { DatasetFormat } from '../core/datasetDescriptor.js';
+import type { BuiltinDatasetFormat } from '../core/datasetDescriptor.js';
 import type { Sample } from '../core/sample.js';
 import { readKitti } from '../kitti/readKitti.js';
 import { readVoc } from '../voc/readVoc.js';
@@ -66,7 +66,7 @@ export const ensureShapesDataset = async (
   const kittiRoot = path.join(root, 'kitti');
   if (same) {
     const classes = [...SHAPE_CLASSES];
-    const formats = want.formats as DatasetFormat[];
+    const formats = want.formats as BuiltinDatasetFormat[];
     const read = async (split: string): Promise<readonly Sample[]> => {
       if (formats.includes('voc'))
         return getOrThrow(await readVoc({ root: vocYearDir, split, classes, checkImages: false }))

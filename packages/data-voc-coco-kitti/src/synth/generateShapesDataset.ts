@@ -4,9 +4,9 @@ import { sfc32 } from '@kd/random';
 import { PNG } from 'pngjs';
 import { writeCoco } from '../coco/writeCoco.js';
 import {
+  type BuiltinDatasetFormat,
   contiguousDescriptor,
   type DatasetDescriptor,
-  type DatasetFormat,
 } from '../core/datasetDescriptor.js';
 import type { ObjectAnnotation, Sample } from '../core/sample.js';
 import { writeKitti } from '../kitti/writeKitti.js';
@@ -24,7 +24,7 @@ export interface GenerateShapesOptions {
   /** Square image side in pixels (default 128). */
   readonly imageSize?: number;
   /** Layouts to write (default all three). */
-  readonly formats?: readonly DatasetFormat[];
+  readonly formats?: readonly BuiltinDatasetFormat[];
   /** Overrides of the scene distribution. */
   readonly scene?: Partial<Omit<SceneOptions, 'imageSize'>>;
   /** Called after each image is written (train then test), e.g. to show progress. */
@@ -129,7 +129,7 @@ export const generateShapesDataset = async (
   };
   if (!Number.isInteger(scene.imageSize) || scene.imageSize < 16)
     throw new RangeError('imageSize must be an integer >= 16');
-  const formats = new Set<DatasetFormat>(o.formats ?? ['voc', 'coco', 'kitti']);
+  const formats = new Set<BuiltinDatasetFormat>(o.formats ?? ['voc', 'coco', 'kitti']);
   const root = path.resolve(o.root);
   const vocYearDir = path.join(root, 'voc', 'VOCdevkit', 'VOC2007');
   const cocoRoot = path.join(root, 'coco');
@@ -172,7 +172,7 @@ export const generateShapesDataset = async (
       });
     }
   }
-  const descriptor = (f: DatasetFormat, split: string): DatasetDescriptor =>
+  const descriptor = (f: BuiltinDatasetFormat, split: string): DatasetDescriptor =>
     contiguousDescriptor(f, root, split, classNames);
   for (const split of ['train', 'test'] as const) {
     const samples = splits[split];

@@ -36,7 +36,7 @@ describe('the reducers check plain-JS input at their entry', () => {
           { imageId: 7, annotations: [snake as never] },
           [],
         ),
-      /^cocoEvaluator\.update imageGt: \$\.annotations\[0\]\.imageId: expected finite number, got nothing; keys are camelCase \(imageId, not image_id\)$/,
+      /^cocoEvaluator\.update imageGt: \$\.annotations\[0\]\.imageId: expected finite number, got nothing \(missing\); keys are camelCase \(imageId, not image_id\)$/,
     );
     failsWith(
       () =>
@@ -45,7 +45,7 @@ describe('the reducers check plain-JS input at their entry', () => {
           { imageId: 7, annotations: [] },
           [{ image_id: 7, category_id: 1, bbox: [0, 0, 1, 1], score: 0.5 } as never],
         ),
-      /^cocoEvaluator\.update imageDets: \$\[0\]\.imageId: expected finite number, got nothing; keys are camelCase/,
+      /^cocoEvaluator\.update imageDets: \$\[0\]\.imageId: expected finite number, got nothing \(missing\); keys are camelCase/,
     );
   });
 
@@ -54,7 +54,7 @@ describe('the reducers check plain-JS input at their entry', () => {
     const empty = () => cocoEvaluator.empty(cocoParams([1]));
     failsWith(
       () => cocoEvaluator.update(empty(), { imageId: 7, annotations: [noArea as never] }, [det]),
-      /imageGt: \$\.annotations\[0\]\.area: expected finite number, got nothing$/,
+      /imageGt: \$\.annotations\[0\]\.area: expected finite number, got nothing \(missing\)$/,
     );
     failsWith(
       () =>
@@ -88,7 +88,7 @@ describe('the reducers check plain-JS input at their entry', () => {
           { image_id: '1', objects: [] } as never,
           [],
         ),
-      /^vocEvaluator\.update imageGt: \$\.imageId: expected string, got nothing; keys are camelCase/,
+      /^vocEvaluator\.update imageGt: \$\.imageId: expected string, got nothing \(missing\); keys are camelCase/,
     );
     failsWith(
       () =>
@@ -106,7 +106,7 @@ describe('the reducers check plain-JS input at their entry', () => {
           { id: '000001', gt: [{ type: 'Car', bbox: [0, 0, 1, 1] } as never] },
           [],
         ),
-      /^kittiEvaluator\.update frameGt: \$\.gt\[0\]\.truncation: expected finite number, got nothing$/,
+      /^kittiEvaluator\.update frameGt: \$\.gt\[0\]\.truncation: expected finite number, got nothing \(missing\)$/,
     );
   });
 });

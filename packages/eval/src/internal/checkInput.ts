@@ -20,7 +20,7 @@ export const checkInput = <A, O>(
   const { where, message } = r.left;
   const key = /\.([a-z]+[A-Z]\w*)$/.exec(where)?.[1];
   const hint =
-    key !== undefined && message.endsWith('got nothing')
+    key !== undefined && message.endsWith('got nothing (missing)')
       ? `; keys are camelCase (${key}, not ${key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)})`
       : '';
   throw new KdEvalFailure(evalError(source, where, `${message}${hint}`));

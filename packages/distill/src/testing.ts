@@ -1,3 +1,5 @@
+// `@kd/distill/testing`: run configs small enough to train a few steps in a test, shared by the tests
+// of @kd/distill and @kd/cli.
 import * as E from 'fp-ts/lib/Either.js';
 import { decodeRunConfig, type RunConfig } from './runConfig.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeRunConfig } from '@kd/distill';
 import * as E from 'fp-ts/lib/Either.js';
+import { decodeRunConfig } from '../runConfig.js';
 import { requirePreset } from './requirePreset.js';
 import { scaleDownRecipe } from './scaleDownRecipe.js';
 

@@ -1,4 +1,4 @@
-import type { RunConfig } from '@kd/distill';
+import type { RunConfig } from '../runConfig.js';
 
 export interface ScaleDownOptions {
   /** The (small) dataset the scaled-down run trains and scores on; replaces the preset's. */

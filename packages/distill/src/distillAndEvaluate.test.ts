@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { RunConfig } from '@kd/distill';
 import { initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
-import { testRunConfig, tinyDetector } from '../test-util.js';
 import { distillAndEvaluate } from './distillAndEvaluate.js';
+import type { RunConfig } from './runConfig.js';
+import { testRunConfig, tinyDetector } from './testing.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kd-distill-eval-'));
 before(async () => {
@@ -36,14 +36,18 @@ const run = (name: string, c: RunConfig) => ({
 test('trains the teacher, the baseline and the distilled student, then scores all three', async () => {
   const tensors = tf.memory().numTensors;
   const seen: string[] = [];
+  const stages = new Set<string>();
   const r = await distillAndEvaluate({
     teacher: run('teacher', teacherCfg),
     baseline: run('baseline', baselineCfg),
     student: run('student', studentCfg),
-    quiet: true,
+    hooks: (role) => ({ onProgress: (e) => stages.add(`${role}:${e.stage}`) }),
     onEvaluated: (role, e) => seen.push(`${role}:${e.summary.images}`),
   });
   assert.deepEqual(seen, ['teacher:3', 'baseline:3', 'student:3']);
+  for (const role of ['teacher', 'baseline', 'student'])
+    for (const stage of ['train', 'evaluate'])
+      assert.ok(stages.has(`${role}:${stage}`), `no ${stage} progress for the ${role}`);
   assert.equal(r.teacher.checkpoint, join(dir, 'teacher'));
   assert.equal(r.baseline?.checkpoint, join(dir, 'baseline'));
   assert.match(r.student.evaluation.text, /Mean AP/);
@@ -66,7 +70,6 @@ test('a trained teacher is used as it is, not trained again', async () => {
   const r = await distillAndEvaluate({
     teacher: { checkpoint: join(dir, 'teacher'), resultsDir: join(dir, 'results-given') },
     student: run('student-2', studentCfg),
-    quiet: true,
   });
   assert.equal(r.baseline, undefined);
   assert.equal(r.teacher.checkpoint, join(dir, 'teacher'));

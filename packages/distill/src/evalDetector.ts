@@ -2,26 +2,21 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   type Detection,
+  datasetFormat,
   prepareSample,
   resolveVocYearDir,
   type Sample,
-  writeCocoResults,
-  writeKittiResults,
-  writeVocResults,
 } from '@kd/data-voc-coco-kitti';
-import {
-  decodeRunConfig,
-  loadSplit,
-  makeBatch,
-  type RunConfig,
-  resolveCheckpoint,
-} from '@kd/distill';
 import type { CliText, KdEvalError } from '@kd/eval';
-import { loadFasterRcnn } from '@kd/faster-rcnn';
+import { loadFasterRcnn, toDatasetDetections } from '@kd/faster-rcnn';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
-import { createProgress } from '../pipeline/progress.js';
+import { loadSplit } from './loadDataset.js';
+import { resolveCheckpoint } from './resolveCheckpoint.js';
+import { decodeRunConfig, type RunConfig } from './runConfig.js';
+import type { ProgressEvent } from './runTraining.js';
+import { makeBatch } from './toDetectionBatch.js';
 
 export interface EvalDetectorOptions {
   /** A checkpoint folder, a run's `checkpoints/` folder or a run folder (newest checkpoint). */
@@ -40,7 +35,8 @@ export interface EvalDetectorOptions {
   readonly batchSize?: number;
   /** VOC (and the shapes dataset, stored as VOC): 11-point VOC07 AP (default) or VOC2010+ area. */
   readonly vocMetric?: '07' | '2010';
-  readonly quiet?: boolean;
+  /** Images scored so far (stage `evaluate`), after each batch. */
+  readonly onProgress?: (event: ProgressEvent) => void;
 }
 
 export interface EvalDetectorResult {
@@ -48,7 +44,7 @@ export interface EvalDetectorResult {
   readonly text: string;
   readonly summary: {
     readonly checkpoint: string;
-    readonly format: 'voc' | 'coco' | 'kitti';
+    readonly format: string;
     readonly split: string;
     readonly images: number;
     readonly detections: number;
@@ -81,7 +77,7 @@ async function textOf(
 }
 
 /**
- * `kd eval detector`: runs a checkpoint over a dataset split (images decoded and resized batch by
+ * What `kd eval detector` runs: a checkpoint over a dataset split (images decoded and resized batch by
  * batch, so memory stays flat on full-size datasets), writes the detections in the dataset's own
  * results format — VOC `comp4_det_<split>_<class>.txt`, a COCO results JSON, KITTI `data/<id>.txt`
  * — and scores those files with the same evaluators as `kd eval voc|coco|kitti` (pycocotools, the
@@ -138,7 +134,6 @@ export async function evalDetector(o: EvalDetectorOptions): Promise<EvalDetector
     const samples = split.samples;
     const detections: Detection[] = [];
     const batchSize = o.batchSize ?? 4;
-    const progress = createProgress('eval', samples.length, o.quiet);
     for (let start = 0; start < samples.length; start += batchSize) {
       const chunk = samples.slice(start, start + batchSize);
       const prepared = [];
@@ -150,20 +145,18 @@ export async function evalDetector(o: EvalDetectorOptions): Promise<EvalDetector
       const batch = makeBatch(prepared);
       const dets = await model.predict(batch);
       batch.images.dispose();
-      dets.forEach((d, i) => {
-        const imageId = chunk[i]!.id;
-        for (let j = 0; j < d.scores.length; j++) {
-          detections.push({
-            imageId,
-            box: [d.boxes[4 * j]!, d.boxes[4 * j + 1]!, d.boxes[4 * j + 2]!, d.boxes[4 * j + 3]!],
-            classIndex: d.labels[j]! - 1,
-            score: d.scores[j]!,
-          });
-        }
+      for (const d of toDatasetDetections(
+        dets,
+        chunk.map((c) => c.id),
+        model.config.numClasses,
+      ))
+        detections.push(d);
+      o.onProgress?.({
+        stage: 'evaluate',
+        done: Math.min(samples.length, start + batchSize),
+        total: samples.length,
       });
-      progress.update(Math.min(samples.length, start + batchSize));
     }
-    progress.stop();
 
     mkdirSync(o.out, { recursive: true });
     const partial = samples.length < split.dataset.samples.length;
@@ -204,73 +197,111 @@ async function scoreFiles(
     json: JSON.parse(await textOf(name, run(true), false)) as unknown,
   });
 
-  if (split.format === 'voc') {
-    const results = resolve(o.out);
-    await writeVocResults(results, split.split, detections, descriptor);
-    const yearDir = await resolveVocYearDir(split.root);
-    if (E.isLeft(yearDir)) throw new Error(yearDir.left);
-    let devkit = yearDir.right;
-    if (partial) {
-      // A devkit view: the real Annotations/, a split file listing the evaluated images only.
-      devkit = join(results, 'devkit');
-      mkdirSync(join(devkit, 'ImageSets', 'Main'), { recursive: true });
-      try {
-        symlinkSync(join(yearDir.right, 'Annotations'), join(devkit, 'Annotations'), 'dir');
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      }
-      writeFileSync(join(devkit, 'ImageSets', 'Main', `${split.split}.txt`), `${ids.join('\n')}\n`);
+  const results = resolve(
+    // loadSplit read it with this (registered) format's reader.
+    await datasetFormat(split.format)!.writeResults(resolve(o.out), ids, detections, descriptor),
+  );
+  const score = SCORERS[split.format];
+  if (score === undefined)
+    return {
+      results,
+      text: `kd has no evaluator for format '${split.format}': the results files are in ${results}`,
+      metrics: {},
+    };
+  return { results, ...(await score({ split, ids, results, partial, o, ev, both })) };
+}
+
+/** What a format's scorer gets: the split, the scored ids, the results path, the evaluators. */
+interface ScoreContext {
+  readonly split: Awaited<ReturnType<typeof loadSplit>>;
+  readonly ids: readonly string[];
+  readonly results: string;
+  readonly partial: boolean;
+  readonly o: EvalDetectorOptions;
+  readonly ev: typeof import('@kd/eval');
+  readonly both: (
+    name: string,
+    run: (json: boolean) => TaskEither<KdEvalError, CliText>,
+  ) => Promise<{ text: string; json: unknown }>;
+}
+type Scored = { text: string; metrics: Record<string, unknown> };
+
+async function scoreVoc({
+  split,
+  ids,
+  results,
+  partial,
+  o,
+  ev,
+  both,
+}: ScoreContext): Promise<Scored> {
+  const yearDir = await resolveVocYearDir(split.root);
+  if (E.isLeft(yearDir)) throw new Error(yearDir.left);
+  let devkit = yearDir.right;
+  if (partial) {
+    // A devkit view: the real Annotations/, a split file listing the evaluated images only.
+    devkit = join(results, 'devkit');
+    mkdirSync(join(devkit, 'ImageSets', 'Main'), { recursive: true });
+    try {
+      symlinkSync(join(yearDir.right, 'Annotations'), join(devkit, 'Annotations'), 'dir');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    const metric = o.vocMetric ?? '07';
-    const voc = await both('VOC evaluation', (json) =>
-      ev.runVocEvalCli({
-        devkit,
-        split: split.split,
-        dets: results,
-        metric,
-        classes: split.classNames,
-        json,
+    writeFileSync(join(devkit, 'ImageSets', 'Main', `${split.split}.txt`), `${ids.join('\n')}\n`);
+  }
+  const metric = o.vocMetric ?? '07';
+  const voc = await both('VOC evaluation', (json) =>
+    ev.runVocEvalCli({
+      devkit,
+      split: split.split,
+      dets: results,
+      metric,
+      classes: split.classNames,
+      json,
+    }),
+  );
+  return {
+    text: `VOC AP at IoU 0.5, ${metric === '07' ? 'VOC07 11-point' : 'VOC2010+ area'} (@kd/eval, voc_eval.py-equivalent):\n${voc.text}`,
+    metrics: { voc: voc.json },
+  };
+}
+
+async function scoreCoco({
+  split,
+  ids,
+  results,
+  partial,
+  o,
+  ev,
+  both,
+}: ScoreContext): Promise<Scored> {
+  let gt = join(split.root, 'annotations', `instances_${split.split}.json`);
+  if (partial) {
+    const keep = new Set(ids);
+    const full = JSON.parse(readFileSync(gt, 'utf8')) as {
+      images: { id: number | string }[];
+      annotations: { image_id: number | string }[];
+    };
+    gt = resolve(join(o.out, `instances_${split.split}_subset.json`));
+    writeFileSync(
+      gt,
+      JSON.stringify({
+        ...full,
+        images: full.images.filter((i) => keep.has(String(i.id))),
+        annotations: full.annotations.filter((a) => keep.has(String(a.image_id))),
       }),
     );
-    return {
-      results,
-      text: `VOC AP at IoU 0.5, ${metric === '07' ? 'VOC07 11-point' : 'VOC2010+ area'} (@kd/eval, voc_eval.py-equivalent):\n${voc.text}`,
-      metrics: { voc: voc.json },
-    };
   }
+  const coco = await both('COCO evaluation', (json) =>
+    ev.runCocoEvalCli({ gt, dets: results, json }),
+  );
+  return {
+    text: `COCO bbox AP (@kd/eval, pycocotools-equivalent):\n${coco.text}`,
+    metrics: { coco: coco.json },
+  };
+}
 
-  if (split.format === 'coco') {
-    const results = resolve(join(o.out, `detections_${split.split}_results.json`));
-    await writeCocoResults(results, detections, descriptor);
-    let gt = join(split.root, 'annotations', `instances_${split.split}.json`);
-    if (partial) {
-      const keep = new Set(ids);
-      const full = JSON.parse(readFileSync(gt, 'utf8')) as {
-        images: { id: number | string }[];
-        annotations: { image_id: number | string }[];
-      };
-      gt = resolve(join(o.out, `instances_${split.split}_subset.json`));
-      writeFileSync(
-        gt,
-        JSON.stringify({
-          ...full,
-          images: full.images.filter((i) => keep.has(String(i.id))),
-          annotations: full.annotations.filter((a) => keep.has(String(a.image_id))),
-        }),
-      );
-    }
-    const coco = await both('COCO evaluation', (json) =>
-      ev.runCocoEvalCli({ gt, dets: results, json }),
-    );
-    return {
-      results,
-      text: `COCO bbox AP (@kd/eval, pycocotools-equivalent):\n${coco.text}`,
-      metrics: { coco: coco.json },
-    };
-  }
-
-  const results = resolve(join(o.out, 'data'));
-  await writeKittiResults(results, ids, detections, descriptor);
+async function scoreKitti({ split, ids, results, o, ev, both }: ScoreContext): Promise<Scored> {
   const splitFile = resolve(join(o.out, 'split.txt'));
   writeFileSync(splitFile, `${ids.join('\n')}\n`);
   const labels = join(split.root, 'training', 'label_2');
@@ -310,5 +341,12 @@ async function scoreFiles(
   );
   texts.push(`PASCAL-style AP at IoU 0.5, the paper's KITTI protocol (@kd/eval):\n${pascal.text}`);
   metrics.kittiPascal = pascal.json;
-  return { results, text: texts.join('\n\n'), metrics };
+  return { text: texts.join('\n\n'), metrics };
 }
+
+/** The official evaluators of the built-in formats, by format name (a registered one has none). */
+const SCORERS: Readonly<Record<string, (c: ScoreContext) => Promise<Scored>>> = {
+  voc: scoreVoc,
+  coco: scoreCoco,
+  kitti: scoreKitti,
+};

@@ -1,6 +1,6 @@
-import { decodeRunConfig, type RunConfig } from '@kd/distill';
 import { DEFAULT_FASTER_RCNN_CONFIG } from '@kd/faster-rcnn';
 import * as E from 'fp-ts/lib/Either.js';
+import { decodeRunConfig, type RunConfig } from '../runConfig.js';
 
 /**
  * The CPU-sized detectors of the embedded demo: a VGG16-style teacher at width ×0.125 and a student

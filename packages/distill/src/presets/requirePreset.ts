@@ -1,5 +1,5 @@
-import type { RunConfig } from '@kd/distill';
 import * as E from 'fp-ts/lib/Either.js';
+import type { RunConfig } from '../runConfig.js';
 import { presetConfig } from './presets.js';
 
 /**

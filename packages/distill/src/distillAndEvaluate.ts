@@ -1,6 +1,9 @@
-import { type RunConfig, runTraining } from '@kd/distill';
-import { type EvalDetectorResult, evalDetector } from '../commands/evalDetector.js';
-import { printedHooks } from './printedHooks.js';
+import { type EvalDetectorResult, evalDetector } from './evalDetector.js';
+import type { RunConfig } from './runConfig.js';
+import { runTraining, type TrainingHooks } from './runTraining.js';
+
+/** The three models of the experiment. */
+export type ExperimentRole = 'teacher' | 'baseline' | 'student';
 
 /** A run to train (or resume: a folder holding the same config) and then score. */
 export interface PlannedRun {
@@ -26,13 +29,13 @@ export interface DistillAndEvaluateOptions {
   readonly student: PlannedRun;
   /** Optionally the comparison: a student trained without the teacher (no `distill` section). */
   readonly baseline?: PlannedRun;
-  /** No progress display while scoring. */
-  readonly quiet?: boolean;
+  /**
+   * The hooks of each model's training run and scoring (`onProgress` sees stage `evaluate` while it
+   * is scored), by role; `name` is the run config's name, or its folder. Default: none.
+   */
+  readonly hooks?: (role: ExperimentRole, name: string) => TrainingHooks;
   /** Called as each model's scores arrive (teacher, then baseline, then student), e.g. to print them. */
-  readonly onEvaluated?: (
-    role: 'teacher' | 'baseline' | 'student',
-    result: EvalDetectorResult,
-  ) => void;
+  readonly onEvaluated?: (role: ExperimentRole, result: EvalDetectorResult) => void;
 }
 
 export interface EvaluatedRun {
@@ -51,7 +54,8 @@ export interface DistillAndEvaluateResult {
  * The paper's experiment as one call: trains the teacher unless a trained one is given, trains the
  * baseline student if asked, distils the student from the teacher, then scores each of them on its
  * config's test split with `evalDetector` (the dataset's own results files and evaluator). Runs
- * resume from their folders like `kd train`; trained models are disposed.
+ * resume from their folders like `kd train`; trained models are disposed. Nothing is printed: pass
+ * `hooks` and `onEvaluated` to show progress and scores.
  *
  * @example
  *   const r = await distillAndEvaluate({
@@ -68,24 +72,26 @@ export async function distillAndEvaluate(
     throw new Error(
       `distillAndEvaluate: the student's config (${student.runDir}) has no distill section`,
     );
-  const train = async (run: PlannedRun, config = run.config): Promise<string> => {
+  const hooksOf = (role: ExperimentRole, name: string) => options.hooks?.(role, name) ?? {};
+  const train = async (role: ExperimentRole, run: PlannedRun, config = run.config) => {
     const r = await runTraining({
       config,
       runDir: run.runDir,
-      ...printedHooks(config.name ?? run.runDir, options.quiet),
+      ...hooksOf(role, config.name ?? run.runDir),
     });
     r.model.dispose();
     return run.runDir;
   };
-  const teacherCheckpoint = 'checkpoint' in teacher ? teacher.checkpoint : await train(teacher);
-  const baselineCheckpoint = baseline && (await train(baseline));
-  const studentCheckpoint = await train(student, {
+  const teacherCheckpoint =
+    'checkpoint' in teacher ? teacher.checkpoint : await train('teacher', teacher);
+  const baselineCheckpoint = baseline && (await train('baseline', baseline));
+  const studentCheckpoint = await train('student', student, {
     ...student.config,
     distill: { ...student.config.distill, teacher: teacherCheckpoint },
   });
 
   const evaluate = async (
-    role: 'teacher' | 'baseline' | 'student',
+    role: ExperimentRole,
     checkpoint: string,
     resultsDir: string,
     config?: RunConfig,
@@ -94,7 +100,7 @@ export async function distillAndEvaluate(
       checkpoint,
       ...(config ? { config } : {}),
       out: resultsDir,
-      ...(options.quiet ? { quiet: true } : {}),
+      ...pickProgress(hooksOf(role, config?.name ?? checkpoint)),
     });
     options.onEvaluated?.(role, evaluation);
     return { checkpoint, evaluation };
@@ -116,3 +122,6 @@ export async function distillAndEvaluate(
     ...(baselineEval ? { baseline: baselineEval } : {}),
   };
 }
+
+const pickProgress = (hooks: TrainingHooks) =>
+  hooks.onProgress ? { onProgress: hooks.onProgress } : {};

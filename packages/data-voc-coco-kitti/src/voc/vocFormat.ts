@@ -1,0 +1,20 @@
+import type { DatasetFormatModule } from '../core/datasetFormatModule.js';
+import { readVoc } from './readVoc.js';
+import { writeVocResults } from './vocResultsText.js';
+
+/** PASCAL VOC: `Annotations/*.xml` + `ImageSets/Main/<split>.txt`; results `comp4_det_<split>_<class>.txt`. */
+export const vocFormat: DatasetFormatModule = {
+  name: 'voc',
+  read: (o) =>
+    readVoc({
+      root: o.root,
+      ...(o.split ? { split: o.split } : {}),
+      ...(o.policy ? { policy: o.policy } : {}),
+      ...(o.year ? { year: o.year } : {}),
+      ...(o.classes ? { classes: o.classes } : {}),
+    }),
+  writeResults: async (out, _ids, detections, descriptor) => {
+    await writeVocResults(out, descriptor.split, detections, descriptor);
+    return out;
+  },
+};
