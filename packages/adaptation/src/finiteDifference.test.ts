@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { useCpu } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { channelL2Normalize } from './channelL2Normalize.js';
 import { convAdaptationForward } from './convAdaptation.js';
 import type { AxisResampling } from './interpolationMatrix.js';
 import { resample } from './resample.js';
-import { useCpu } from './test-util.js';
 
 /** Central differences of `Σ f(x)·G` in float64 on the host vs the taped gradient. */
 function checkGradient(

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { assertCloseToGolden, loadFixture, testBackends, useBackend } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import { channelL2Normalize } from './channelL2Normalize.js';
@@ -8,7 +9,6 @@ import { fcAdaptationForward } from './fcAdaptation.js';
 import { createHintPairing } from './hintPairing.js';
 import type { AxisResampling } from './interpolationMatrix.js';
 import { resample } from './resample.js';
-import { assertClose, loadFixture, testBackends, useBackend } from './test-util.js';
 
 interface Enc {
   shape: number[];
@@ -25,9 +25,9 @@ interface Case {
 }
 
 const t = (e: Enc) => tf.tensor(e.data, e.shape, 'float32');
-const { cases } = loadFixture<{ cases: Case[] }>('adaptation-golden.json');
+const { cases } = loadFixture<{ cases: Case[] }>(import.meta.url, 'adaptation-golden.json');
 
-for (const backend of testBackends) {
+for (const backend of testBackends()) {
   describe(`golden values and gradients vs PyTorch 1.13 (float64), ${backend}`, () => {
     before(() => useBackend(backend));
     for (const c of cases) {
@@ -93,10 +93,14 @@ for (const backend of testBackends) {
               value.dispose();
               return { out, dx, dk: grads[kernel!.name]!, db: grads[bias!.name]! };
             });
-            assertClose(g.out.dataSync(), c.expected.output.data, `${c.name} output`);
-            assertClose(g.dx.dataSync(), c.expected.grads.x!.data, `${c.name} d/dx`);
-            assertClose(g.dk.dataSync(), c.expected.grads.kernel!.data, `${c.name} d/dkernel`);
-            assertClose(g.db.dataSync(), c.expected.grads.bias!.data, `${c.name} d/dbias`);
+            assertCloseToGolden(g.out.dataSync(), c.expected.output.data, `${c.name} output`);
+            assertCloseToGolden(g.dx.dataSync(), c.expected.grads.x!.data, `${c.name} d/dx`);
+            assertCloseToGolden(
+              g.dk.dataSync(),
+              c.expected.grads.kernel!.data,
+              `${c.name} d/dkernel`,
+            );
+            assertCloseToGolden(g.db.dataSync(), c.expected.grads.bias!.data, `${c.name} d/dbias`);
             tf.dispose([g, x] as unknown as tf.TensorContainer);
             pairingToDispose();
             assert.equal(tf.memory().numTensors, before, 'tensors leaked');
@@ -105,14 +109,14 @@ for (const backend of testBackends) {
         }
         const out = tf.tidy(() => f(...keys.map((k) => x[k]!)));
         assert.deepEqual(out.shape, c.expected.output.shape);
-        assertClose(out.dataSync(), c.expected.output.data, `${c.name} output`);
+        assertCloseToGolden(out.dataSync(), c.expected.output.data, `${c.name} output`);
         const up = t(c.upstream);
         const grads = tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(f(...a), up)))(
           keys.map((k) => x[k]!),
         );
         keys.forEach((k, i) => {
           assert.deepEqual(grads[i]!.shape, c.expected.grads[k]!.shape);
-          assertClose(grads[i]!.dataSync(), c.expected.grads[k]!.data, `${c.name} d/d${k}`);
+          assertCloseToGolden(grads[i]!.dataSync(), c.expected.grads[k]!.data, `${c.name} d/d${k}`);
         });
         tf.dispose([out, up, grads, x] as unknown as tf.TensorContainer);
         assert.equal(tf.memory().numTensors, before, 'tensors leaked');

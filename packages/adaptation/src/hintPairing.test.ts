@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { useCpu } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import { isAdaptationVariable } from './adaptationLayer.js';
@@ -7,7 +8,6 @@ import { createConvAdaptation } from './convAdaptation.js';
 import { createHintPairing, type HintPairing, type HintPairingSpec } from './hintPairing.js';
 import { decodeHintPairingSpec } from './hintPairingSpecCodec.js';
 import { planResolution } from './planResolution.js';
-import { useCpu } from './test-util.js';
 
 const right = (r: E.Either<string, HintPairing>): HintPairing => {
   if (E.isLeft(r)) throw new Error(r.left);

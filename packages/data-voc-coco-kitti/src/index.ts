@@ -10,6 +10,8 @@ export {
   DatasetFormatName,
   decodeDatasetConfig,
   readDataset,
+  splitDatasetConfig,
+  TrainTestDatasetConfig,
 } from './core/datasetConfig.js';
 export * from './core/datasetDescriptor.js';
 export type { DatasetFormatModule, DatasetReadOptions } from './core/datasetFormatModule.js';

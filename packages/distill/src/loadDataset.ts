@@ -2,15 +2,16 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Dataset,
-  datasetFormat,
   formatProblems,
   generateShapesDataset,
   type Problem,
   type ReadFailure,
+  readDataset,
   readVoc,
   type Sample,
   SHAPE_CLASSES,
   SHAPES_DEFAULTS,
+  splitDatasetConfig,
 } from '@kd/data-voc-coco-kitti';
 import * as E from 'fp-ts/lib/Either.js';
 import type { RunConfig } from './runConfig.js';
@@ -140,21 +141,10 @@ async function readSplit(
       problems: dataset.problems,
     };
   }
-  const root = config.root;
-  if (root === undefined) throw new Error(`dataset.root is required for format '${config.format}'`);
-  const split = which === 'train' ? config.trainSplit : config.testSplit;
-  // The run-config codec admitted only registered names.
-  const format = datasetFormat(config.format)!;
-  const dataset = orThrow(
-    await format.read({
-      root,
-      ...policy,
-      ...(split ? { split } : {}),
-      ...(config.classes ? { classes: config.classes } : {}),
-      ...(config.imageDir ? { imageDir: config.imageDir } : {}),
-    }),
-    root,
-  );
+  const one = splitDatasetConfig(config, which);
+  if (E.isLeft(one)) throw new Error(one.left);
+  const { root } = one.right;
+  const dataset = orThrow(await readDataset(one.right), root);
   return {
     classNames: dataset.descriptor.classNames,
     dataset,

@@ -62,5 +62,5 @@ test("the reader's policy is accepted in a run config's dataset", () => {
     'run.json',
   );
   assert.ok(E.isLeft(bad));
-  assert.match(bad.left, /at dataset\.policy: expected "fix" \| "skip" \| "fatal", got "ignore"/);
+  assert.match(bad.left, /at dataset\.policy: expected one of fix, skip, fatal, got "ignore"/);
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { formatDecodeErrors } from '@kd/codecs';
-import { datasetFormat, datasetFormatNames } from '@kd/data-voc-coco-kitti';
+import { TrainTestDatasetConfig } from '@kd/data-voc-coco-kitti';
 import { decodeFasterRcnnConfig } from '@kd/faster-rcnn';
 import { PaperObjectiveConfig } from '@kd/losses';
 import * as E from 'fp-ts/lib/Either.js';
@@ -35,45 +35,11 @@ const DetectorSpec = new t.Type<
   (a) => a,
 );
 
-/** `shapes` (the embedded generated dataset) or a registered format (`registerDatasetFormat`). */
-const isRunDatasetFormat = (u: unknown): u is string =>
-  typeof u === 'string' && (u === 'shapes' || datasetFormat(u) !== undefined);
-const RunDatasetFormat = new t.Type<string, string, unknown>(
-  'DatasetFormat',
-  isRunDatasetFormat,
-  (u, c) =>
-    isRunDatasetFormat(u)
-      ? t.success(u)
-      : t.failure(u, c, `expected one of shapes, ${datasetFormatNames().join(', ')}`),
-  (s) => s,
-);
-
-/** Where the images come from. `shapes` is the embedded generated dataset. */
-export const DatasetConfigCodec = t.exact(
-  t.intersection([
-    t.type({ format: RunDatasetFormat }),
-    t.partial({
-      /** Dataset root (VOC: the VOC20xx folder or one holding VOCdevkit; COCO: holds annotations/; KITTI: holds training/). */
-      root: t.string,
-      trainSplit: t.string,
-      testSplit: t.string,
-      /** Class names (VOC / KITTI). Default: the format's standard classes. */
-      classes: t.array(t.string),
-      /** COCO: the folder the images' file_names are relative to, for both splits (default <root>/<split>). */
-      imageDir: t.string,
-      /** Generated dataset: seed and sizes. */
-      seed: Finite,
-      trainImages: PosInt,
-      testImages: PosInt,
-      imageSize: PosInt,
-      /** Use only the first N training images (a small labelled set). */
-      limitTrain: PosInt,
-      limitTest: PosInt,
-      /** What the reader does with a bad object: fix it when it can, skip it, or stop (`@kd/data-voc-coco-kitti`). */
-      policy: t.keyof({ fix: null, skip: null, fatal: null }),
-    }),
-  ]),
-);
+/**
+ * Where the images come from: `@kd/data-voc-coco-kitti`'s `TrainTestDatasetConfig` (a registered
+ * format's train and test splits, or `shapes`, the embedded generated dataset).
+ */
+export const DatasetConfigCodec = TrainTestDatasetConfig;
 
 /** One detector's architecture and input resolution. */
 export const ModelConfigCodec = t.exact(

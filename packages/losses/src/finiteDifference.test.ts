@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { useCpu } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { boundedRegressionLoss } from './boundedRegressionLoss.js';
 import { boxRegressionLoss } from './boxRegressionLoss.js';
 import { hintLoss } from './hintLoss.js';
 import { sigmoidCrossEntropy } from './sigmoidCrossEntropy.js';
 import { softCrossEntropy } from './softCrossEntropy.js';
-import { useCpu } from './test-util.js';
 
 /** Central differences of a scalar loss vs the taped gradient, element by element. */
 function checkGradient(

@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import {
+  assertCloseToGolden,
+  type FixtureTensor,
+  fromFixture,
+  loadFixture,
+  testBackends,
+  useBackend,
+} from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { boundedRegressionLoss } from './boundedRegressionLoss.js';
 import { boxRegressionLoss } from './boxRegressionLoss.js';
@@ -13,14 +21,6 @@ import { sigmoidCrossEntropy } from './sigmoidCrossEntropy.js';
 import { softCrossEntropy } from './softCrossEntropy.js';
 import { softmaxCrossEntropy } from './softmaxCrossEntropy.js';
 import { teacherL2Loss } from './teacherL2Loss.js';
-import {
-  assertClose,
-  type FixtureTensor,
-  fromFixture,
-  loadFixture,
-  testBackends,
-  useBackend,
-} from './test-util.js';
 
 interface Case {
   name: string;
@@ -108,9 +108,9 @@ function context(x: Record<string, tf.Tensor>, student: Record<string, tf.Tensor
   };
 }
 
-const { cases } = loadFixture<{ cases: Case[] }>('losses-golden.json');
+const { cases } = loadFixture<{ cases: Case[] }>(import.meta.url, 'losses-golden.json');
 
-for (const backend of testBackends) {
+for (const backend of testBackends()) {
   describe(`golden values and gradients vs PyTorch 1.13 (float64), ${backend}`, () => {
     before(() => useBackend(backend));
     for (const c of cases) {
@@ -136,14 +136,14 @@ for (const backend of testBackends) {
           f = lossFn(c, x);
         }
         const { value, grads } = tf.valueAndGrads(f)(gradKeys.map((k) => x[k]!));
-        assertClose(value.dataSync(), [c.expected.value], `${c.name} value`);
+        assertCloseToGolden(value.dataSync(), [c.expected.value], `${c.name} value`);
         gradKeys.forEach((k, i) => {
           assert.deepEqual(grads[i]!.shape, c.expected.grads[k]!.shape);
-          assertClose(grads[i]!.dataSync(), c.expected.grads[k]!.data, `${c.name} d/d${k}`);
+          assertCloseToGolden(grads[i]!.dataSync(), c.expected.grads[k]!.data, `${c.name} d/d${k}`);
         });
         if (c.expected.components !== undefined) {
           for (const [k, v] of Object.entries(c.expected.components)) {
-            assertClose([components![k]!], [v], `${c.name} component ${k}`);
+            assertCloseToGolden([components![k]!], [v], `${c.name} component ${k}`);
           }
         }
         tf.dispose([value, grads, x]);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { assertCloseToGolden, useCpu } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import type { DistillContext } from './distillContext.js';
 import { ablationRows, ablationStack } from './presets/ablationStack.js';
@@ -8,7 +9,6 @@ import { lossStack } from './stack/lossStack.js';
 import { lossTerm } from './stack/lossTerm.js';
 import { cosineWarmup, linear } from './stack/schedule.js';
 import { stackGradients } from './stack/stackGradients.js';
-import { assertClose, useCpu } from './test-util.js';
 
 function makeContext(seed: number, rawFeatureShape = [1, 2, 3, 4]): DistillContext {
   const r = (shape: number[], s: number) => tf.randomNormal(shape, 0, 1, 'float32', seed * 100 + s);
@@ -60,7 +60,7 @@ describe('loss stacks', () => {
     ]);
     const lRpn = 0.6 * c.rpn_cls! + 0.4 * c.rpn_kd_cls! + 2 * (c.rpn_reg! + 0.5 * c.rpn_kd_reg!);
     const lRcn = 0.6 * c.rcn_cls! + 0.4 * c.rcn_kd_cls! + 2 * (c.rcn_reg! + 0.5 * c.rcn_kd_reg!);
-    assertClose([value(r.total)], [lRpn + lRcn + 0.25 * c.hint!], 'total');
+    assertCloseToGolden([value(r.total)], [lRpn + lRcn + 0.25 * c.hint!], 'total');
     assert.equal(r.weights.rpn_kd_reg, 1);
     tf.dispose([r.total, r.components]);
     assert.equal(tf.memory().numTensors, before);
@@ -71,7 +71,7 @@ describe('loss stacks', () => {
     const ctx = makeContext(2);
     const a = paperObjective({ mu: 1, distillWeight: 0 }).evaluate(ctx);
     const b = fasterRcnnObjective().evaluate(ctx);
-    assertClose([value(a.total)], [value(b.total)], 'mu = 1');
+    assertCloseToGolden([value(a.total)], [value(b.total)], 'mu = 1');
     assert.deepEqual(Object.keys(a.components).sort(), [
       'rcn_cls',
       'rcn_reg',
@@ -127,7 +127,7 @@ describe('loss stacks', () => {
     assert.equal(at0.weights.feat_l1, 0);
     const base = paperObjective().evaluate(ctx, 0);
     const at20 = stack.evaluate(ctx, 20);
-    assertClose(
+    assertCloseToGolden(
       [value(at20.total)],
       [value(base.total) + 0.1 * value(at20.components.feat_l1!)],
       'custom term',

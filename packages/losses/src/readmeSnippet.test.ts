@@ -1,6 +1,7 @@
 // The README's custom-stack snippet, run as written (plus a context to feed it).
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import { useCpu } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   cosineWarmup,
@@ -10,7 +11,6 @@ import {
   lossTerm,
   paperObjective,
 } from './index.js';
-import { useCpu } from './test-util.js';
 
 before(useCpu);
 

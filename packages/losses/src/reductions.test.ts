@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { assertCloseToGolden, noLeakSync, useCpu } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { boundedRegressionLoss } from './boundedRegressionLoss.js';
 import { boxRegressionLoss } from './boxRegressionLoss.js';
@@ -7,7 +8,6 @@ import { distillationClassificationLoss } from './distillationClassificationLoss
 import { distillationRegressionLoss } from './distillationRegressionLoss.js';
 import { softCrossEntropy } from './softCrossEntropy.js';
 import { softmaxCrossEntropy } from './softmaxCrossEntropy.js';
-import { assertClose, noLeak, useCpu } from './test-util.js';
 
 const labels = () => tf.tensor1d([0, 2, -1, 1, 0, 3, 2, -1], 'int32');
 
@@ -15,19 +15,19 @@ describe('reductions of the distillation losses', () => {
   before(useCpu);
 
   test('μ = 1 gives the plain Faster R-CNN classification loss', () => {
-    noLeak(() =>
+    noLeakSync(() =>
       tf.tidy(() => {
         const s = tf.randomNormal([8, 4], 0, 2, 'float32', 1) as tf.Tensor2D;
         const t = tf.randomNormal([8, 4], 0, 2, 'float32', 2) as tf.Tensor2D;
         const a = distillationClassificationLoss(s, t, labels(), { mu: 1 });
         const b = softmaxCrossEntropy(s, labels());
-        assertClose(a.dataSync(), b.dataSync(), 'mu=1');
+        assertCloseToGolden(a.dataSync(), b.dataSync(), 'mu=1');
       }),
     );
   });
 
   test('ν = 0 gives the plain smooth-L1 regression loss', () => {
-    noLeak(() =>
+    noLeakSync(() =>
       tf.tidy(() => {
         const rs = tf.randomNormal([8, 4], 0, 1, 'float32', 3) as tf.Tensor2D;
         const rt = tf.randomNormal([8, 4], 0, 1, 'float32', 4) as tf.Tensor2D;
@@ -37,13 +37,13 @@ describe('reductions of the distillation losses', () => {
           nu: 0,
         });
         const b = boxRegressionLoss(rs, y, labels(), { smoothL1: { beta: 1 } });
-        assertClose(a.dataSync(), b.dataSync(), 'nu=0');
+        assertCloseToGolden(a.dataSync(), b.dataSync(), 'nu=0');
       }),
     );
   });
 
   test('all weights 1 and μ = 0 give the standard soft cross-entropy −Σ P_t log P_s', () => {
-    noLeak(() =>
+    noLeakSync(() =>
       tf.tidy(() => {
         const s = tf.randomNormal([8, 4], 0, 2, 'float32', 6) as tf.Tensor2D;
         const t = tf.randomNormal([8, 4], 0, 2, 'float32', 7) as tf.Tensor2D;
@@ -66,9 +66,9 @@ describe('reductions of the distillation losses', () => {
           const zt = tv[k]!.reduce((acc, z) => acc + Math.exp(z - mt), 0);
           for (let c = 0; c < 4; c++) sum -= (Math.exp(tv[k]![c]! - mt) / zt) * (sv[k]![c]! - lse);
         }
-        assertClose(a.dataSync(), [sum / n], 'standard soft CE');
+        assertCloseToGolden(a.dataSync(), [sum / n], 'standard soft CE');
         const b = softCrossEntropy(s, t, { labels: labels() });
-        assertClose(b.dataSync(), [sum / n], 'unweighted soft CE');
+        assertCloseToGolden(b.dataSync(), [sum / n], 'unweighted soft CE');
       }),
     );
   });
@@ -76,12 +76,16 @@ describe('reductions of the distillation losses', () => {
   test('soft CE with teacher = student logits, T = 1, w = 1 equals the student entropy', () => {
     tf.tidy(() => {
       const s = tf.tensor2d([[0, 0]]);
-      assertClose(softCrossEntropy(s, s).dataSync(), [Math.log(2)], 'entropy of a fair coin');
+      assertCloseToGolden(
+        softCrossEntropy(s, s).dataSync(),
+        [Math.log(2)],
+        'entropy of a fair coin',
+      );
     });
   });
 
   test('L_b is zero when the student beats the teacher by the margin, active otherwise', () => {
-    noLeak(() =>
+    noLeakSync(() =>
       tf.tidy(() => {
         const y = tf.zeros([3, 4]) as tf.Tensor2D;
         const rt = tf.fill([3, 4], 0.5) as tf.Tensor2D; // ‖R_t − y‖² = 1 per box
@@ -94,10 +98,10 @@ describe('reductions of the distillation losses', () => {
         ]);
         const l = boundedRegressionLoss(rs, rt, y, lab, { margin: 0.1 });
         // box 1 beats the teacher by 0.2 > m → 0; box 2 by 0.05 < m → 0.95; box 3 worse → 1.2
-        assertClose(l.dataSync(), [(0.95 + 1.2) / 3], 'per-box bound');
+        assertCloseToGolden(l.dataSync(), [(0.95 + 1.2) / 3], 'per-box bound');
         const m0 = boundedRegressionLoss(rs, rt, y, lab, { margin: 0 });
         // m = 0: only box 3 is worse than its teacher
-        assertClose(m0.dataSync(), [1.2 / 3], 'm = 0');
+        assertCloseToGolden(m0.dataSync(), [1.2 / 3], 'm = 0');
         const better = boundedRegressionLoss(tf.mul(rs, 0.1) as tf.Tensor2D, rt, y, lab, {
           margin: 0.5,
         });
@@ -123,7 +127,7 @@ describe('reductions of the distillation losses', () => {
         [Math.sqrt(2), 0, 0, 0],
         [Math.sqrt(2), 0, 0, 0],
       ]);
-      assertClose(boundedRegressionLoss(rs, rt, y, lab).dataSync(), [3 / 2], 'per box');
+      assertCloseToGolden(boundedRegressionLoss(rs, rt, y, lab).dataSync(), [3 / 2], 'per box');
     });
   });
 });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { useCpu } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { boundedRegressionLoss } from './boundedRegressionLoss.js';
 import { hintLoss } from './hintLoss.js';
 import { softCrossEntropy } from './softCrossEntropy.js';
 import { teacherL2Loss } from './teacherL2Loss.js';
-import { useCpu } from './test-util.js';
 
 describe('no gradient reaches the teacher', () => {
   before(useCpu);

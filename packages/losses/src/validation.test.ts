@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { useCpu } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import { boxRegressionLoss } from './boxRegressionLoss.js';
@@ -12,7 +13,6 @@ import { selectClassDeltas } from './selectClassDeltas.js';
 import { smoothL1Beta } from './smoothL1.js';
 import { softCrossEntropy } from './softCrossEntropy.js';
 import { softmaxCrossEntropy } from './softmaxCrossEntropy.js';
-import { useCpu } from './test-util.js';
 
 describe('argument validation and small cases', () => {
   before(useCpu);

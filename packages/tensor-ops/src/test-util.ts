@@ -3,17 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { type BackendName, initBackend } from './backend/initBackend.js';
 
-/** Selects the cpu backend (the numerical reference), gradients registered. */
-export async function useCpu(): Promise<void> {
-  await initBackend({ backend: 'cpu' });
-}
-
-/** Selects a backend by name (gradients and wasm training kernels registered). */
-export async function useBackend(name: BackendName): Promise<void> {
-  await initBackend({ backend: name });
-}
+export { useBackend, useCpu } from './testing/useBackend.js';
 
 function packageRoot(): string {
   let d = dirname(fileURLToPath(import.meta.url));

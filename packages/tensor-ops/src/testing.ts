@@ -1,2 +1,6 @@
 // `@kd/tensor-ops/testing`: helpers for tests that must hold on every backend kd can run on.
 export { describeEachBackend, testBackends } from './backend/describeEachBackend.js';
+export { assertCloseToGolden } from './testing/assertCloseToGolden.js';
+export { type FixtureTensor, fromFixture, loadFixture } from './testing/goldenFixture.js';
+export { noLeakSync } from './testing/noLeakSync.js';
+export { useBackend, useCpu } from './testing/useBackend.js';

@@ -1,4 +1,4 @@
-import type { DatasetStats } from '@kd/data-voc-coco-kitti';
+import { type DatasetStats, datasetFormatNames } from '@kd/data-voc-coco-kitti';
 import { type Command, Option } from 'commander';
 import { failCommand } from '../failCommand.js';
 import { deprecatedAlias } from '../flags/deprecatedAlias.js';
@@ -17,8 +17,8 @@ export function registerData(program: Command): void {
       'images, objects per class, difficult/crowd/DontCare counts, box sizes, and every validation problem with its location',
     )
     .addOption(
-      new Option('--format <format>', 'on-disk layout')
-        .choices(['voc', 'coco', 'kitti'])
+      new Option('--format <format>', 'on-disk layout (a registered dataset format)')
+        .choices(datasetFormatNames())
         .makeOptionMandatory(),
     )
     .option(

@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { FiniteNumber, PositiveInt } from '../core/numberCodecs.js';
 import { NumberText } from './streamCocoElements.js';
 
 /** An integer id, kept as its exact decimal text (the reader hands ids over as `NumberText`). */
@@ -25,26 +26,6 @@ export const CocoCategoryId = new t.Type<number, number, unknown>(
       ? t.success(n)
       : t.failure(u instanceof NumberText ? u.text : u, c, 'expected an integer category id');
   },
-  (n) => n,
-);
-
-const finite = new t.Type<number, number, unknown>(
-  'number',
-  (u): u is number => typeof u === 'number' && Number.isFinite(u),
-  (u, c) =>
-    typeof u === 'number' && Number.isFinite(u)
-      ? t.success(u)
-      : t.failure(u, c, 'expected a finite number'),
-  (n) => n,
-);
-
-const positiveInt = new t.Type<number, number, unknown>(
-  'positive integer',
-  (u): u is number => typeof u === 'number' && Number.isInteger(u) && u > 0,
-  (u, c) =>
-    typeof u === 'number' && Number.isInteger(u) && u > 0
-      ? t.success(u)
-      : t.failure(u, c, 'expected a positive integer'),
   (n) => n,
 );
 
@@ -75,8 +56,8 @@ const bbox = new t.Type<[number, number, number, number], number[], unknown>(
 /** `images[i]`; extra keys (license, coco_url, date_captured...) are allowed. */
 export const CocoImage = t.type({
   id: CocoId,
-  width: positiveInt,
-  height: positiveInt,
+  width: PositiveInt,
+  height: PositiveInt,
   file_name: t.string,
 });
 export type CocoImage = t.TypeOf<typeof CocoImage>;
@@ -84,7 +65,7 @@ export type CocoImage = t.TypeOf<typeof CocoImage>;
 /** `annotations[i]`; `segmentation` arrives summarised by the streaming reader. */
 export const CocoAnnotation = t.intersection([
   t.type({ id: CocoId, image_id: CocoId, category_id: CocoCategoryId, bbox }),
-  t.partial({ area: finite, iscrowd: crowdFlag }),
+  t.partial({ area: FiniteNumber, iscrowd: crowdFlag }),
 ]);
 export type CocoAnnotation = t.TypeOf<typeof CocoAnnotation>;
 

@@ -31,6 +31,12 @@ export interface DatasetFormatModule {
   /** Reads one split; problems are collected, a fatal one makes the result a `Left`. */
   readonly read: (options: DatasetReadOptions) => Promise<ReadResult>;
   /**
+   * Optional: reads one split with the class list taken from its annotations instead of
+   * `options.classes` or the standard list (what `datasetStats` counts when no classes are given).
+   * Formats whose reader always names classes from the files (COCO categories) leave it out.
+   */
+  readonly readDiscoveringClasses?: (options: DatasetReadOptions) => Promise<ReadResult>;
+  /**
    * Writes the detections of the images `imageIds` (a split of the dataset `descriptor`
    * describes) into the folder `out` as the format's results files; returns the file or folder an
    * evaluator reads.

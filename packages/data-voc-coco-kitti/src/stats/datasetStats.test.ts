@@ -3,6 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { KITTI_CLASSES } from '@kd/codecs';
+import { registerDatasetFormat } from '../core/datasetFormats.js';
+import { kittiFormat } from '../kitti/kittiFormat.js';
 import { generateShapesDataset } from '../synth/generateShapesDataset.js';
 import { fixture } from '../test-util.js';
 import { datasetStats } from './datasetStats.js';
@@ -147,4 +150,44 @@ test('datasetStats: missing, truncated and absurdly sized images are fatal probl
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('datasetStats: any registered format, class discovery only where its module offers it', async () => {
+  // The KITTI reader's module without its class discovery: the standard KITTI classes are counted.
+  registerDatasetFormat({
+    name: 'kitti-standard-classes',
+    read: kittiFormat.read,
+    writeResults: kittiFormat.writeResults,
+  });
+  const standard = await datasetStats({
+    format: 'kitti-standard-classes',
+    root: fixture('kitti'),
+    split: 'train',
+    checkImages: false,
+  });
+  assert.deepEqual(Object.keys(standard.perClass), [...KITTI_CLASSES]);
+  const discovered = await datasetStats({
+    format: 'kitti',
+    root: fixture('kitti'),
+    split: 'train',
+    checkImages: false,
+  });
+  assert.equal(standard.objects, discovered.objects);
+  assert.deepEqual(Object.keys(discovered.perClass).sort(), [
+    'Car',
+    'Cyclist',
+    'Pedestrian',
+    'Truck',
+    'Van',
+  ]);
+  const unknown = await datasetStats({ format: 'yolo', root: fixture('kitti') });
+  assert.equal(unknown.fatal, true);
+  assert.deepEqual(unknown.problems, [
+    {
+      file: fixture('kitti'),
+      where: 'format',
+      message: 'expected one of voc, coco, kitti, kitti-standard-classes, got "yolo"',
+      fatal: true,
+    },
+  ]);
 });

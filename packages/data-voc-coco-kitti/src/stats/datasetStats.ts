@@ -1,17 +1,15 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { readCoco } from '../coco/readCoco.js';
 import type { ReadResult } from '../core/dataset.js';
-import type { BuiltinDatasetFormat } from '../core/datasetDescriptor.js';
+import { datasetFormat, datasetFormatNames } from '../core/datasetFormats.js';
 import type { ProblemPolicy } from '../core/problem.js';
 import type { Sample } from '../core/sample.js';
 import { maxPixels as pixelLimit } from '../image/maxPixels.js';
 import { mapLimit } from '../internal/mapLimit.js';
-import { readKitti } from '../kitti/readKitti.js';
-import { readVoc } from '../voc/readVoc.js';
 import { checkImageFile } from './checkImageFile.js';
 
 export interface DatasetStatsOptions {
-  readonly format: BuiltinDatasetFormat;
+  /** A registered format's name (`datasetFormatNames()`); an unknown one is a fatal problem. */
+  readonly format: string;
   readonly root: string;
   /** VOC/KITTI split file stem, COCO annotation split (`val2017`). */
   readonly split?: string;
@@ -38,7 +36,7 @@ export interface SizeBin {
 
 /** What `kd data stats` prints. */
 export interface DatasetStats {
-  readonly format: BuiltinDatasetFormat;
+  readonly format: string;
   readonly root: string;
   readonly split: string;
   readonly images: number;
@@ -107,7 +105,8 @@ export const countSamples = (samples: readonly Sample[], classNames: readonly st
 };
 
 /**
- * Reads a dataset in any of the three layouts and summarises it: images, objects per class,
+ * Reads a dataset in any registered format and summarises it (with the class list discovered from
+ * the annotations when the format's module can and no `classes` are given): images, objects per class,
  * difficult / crowd / DontCare counts, a box-size histogram, and every validation problem
  * with its location, and every image file that training could not decode (missing, above the
  * pixel limit, truncated) as a fatal problem. Never throws for bad data: a dataset that cannot
@@ -118,24 +117,28 @@ export const countSamples = (samples: readonly Sample[], classNames: readonly st
  */
 export const datasetStats = async (o: DatasetStatsOptions): Promise<DatasetStats> => {
   const policy = o.policy ?? 'fix';
-  let r: ReadResult;
-  if (o.format === 'voc') {
-    r = await readVoc({
-      root: o.root,
-      ...(o.split ? { split: o.split } : {}),
-      classes: o.classes ?? 'discover',
-      policy,
-    });
-  } else if (o.format === 'kitti') {
-    r = await readKitti({
-      root: o.root,
-      ...(o.split ? { split: o.split } : {}),
-      classes: o.classes ?? 'discover',
-      policy,
-    });
-  } else {
-    r = await readCoco({ root: o.root, ...(o.split ? { split: o.split } : {}), policy });
-  }
+  const format = datasetFormat(o.format);
+  const options = {
+    root: o.root,
+    ...(o.split ? { split: o.split } : {}),
+    ...(o.classes ? { classes: o.classes } : {}),
+    policy,
+  };
+  const r: ReadResult = !format
+    ? E.left({
+        problems: [
+          {
+            file: o.root,
+            where: 'format',
+            message: `expected one of ${datasetFormatNames().join(', ')}, got ${JSON.stringify(o.format)}`,
+            fatal: true,
+            action: 'fatal',
+          },
+        ],
+      })
+    : o.classes === undefined && format.readDiscoveringClasses
+      ? await format.readDiscoveringClasses(options)
+      : await format.read(options);
   const problems = (E.isRight(r) ? r.right.problems : r.left.problems).map(
     ({ file, where, message, fatal }) => ({ file, where, message, fatal }),
   );
@@ -154,7 +157,7 @@ export const datasetStats = async (o: DatasetStatsOptions): Promise<DatasetStats
     };
   }
   const ds = r.right;
-  const names = o.format === 'coco' && o.classes ? o.classes : ds.descriptor.classNames;
+  const names = o.classes ?? ds.descriptor.classNames;
   let badImages = 0;
   if (o.checkImages ?? true) {
     const limit = pixelLimit(o.maxPixels);
