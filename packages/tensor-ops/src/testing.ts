@@ -3,4 +3,5 @@ export { describeEachBackend, testBackends } from './backend/describeEachBackend
 export { assertCloseToGolden } from './testing/assertCloseToGolden.js';
 export { type FixtureTensor, fromFixture, loadFixture } from './testing/goldenFixture.js';
 export { noLeakSync } from './testing/noLeakSync.js';
+export { REFERENCE_PYTHON, runReference, torchAvailable } from './testing/runReference.js';
 export { useBackend, useCpu } from './testing/useBackend.js';

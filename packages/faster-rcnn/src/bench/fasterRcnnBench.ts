@@ -12,7 +12,7 @@ import {
   createRng,
   initBackend,
 } from '@kd/tensor-ops';
-import { testBackends } from '@kd/tensor-ops/testing';
+import { runReference, testBackends, torchAvailable } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { Bench } from 'tinybench';
 import { rectangles } from '../internal/testing.js';
@@ -22,7 +22,6 @@ import { trainStep } from '../train/trainStep.js';
 import { BENCH_IMAGE_SIZE, benchConfigs, referenceSpec } from './benchModels.js';
 import { type DenseProductTimes, denseGradientProducts } from './denseGradientProducts.js';
 import { profileTrainStep, type StepProfile } from './profileTrainStep.js';
-import { runReference, torchAvailable } from './runReference.js';
 
 const RUNS = Number(process.env.KD_BENCH_RUNS ?? 3);
 const PROFILE_RUNS = Number(process.env.KD_BENCH_PROFILE_RUNS ?? 1);
@@ -187,7 +186,7 @@ async function main(): Promise<void> {
   let reference: ReferenceResult | undefined;
   let refNote =
     'PyTorch reference skipped: /usr/bin/python3 cannot import torch and torchvision (apt-get install python3-torch python3-torchvision)';
-  if (torchAvailable()) {
+  if (torchAvailable(['torch', 'torchvision'])) {
     const dir = mkdtempSync(join(tmpdir(), 'kd-frcnn-bench-'));
     try {
       const imagesFile = join(dir, 'images.f32');

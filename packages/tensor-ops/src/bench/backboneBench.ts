@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { Bench } from 'tinybench';
 import { initBackend } from '../backend/initBackend.js';
-import { runReference, torchAvailable } from './runReference.js';
+import { runReference, torchAvailable } from '../testing/runReference.js';
 
 const ARCHS = { teacher: [64, 128, 256, 512, 512], student: [16, 32, 64, 128] } as const;
 const RUNS = Number(process.env.KD_BENCH_RUNS ?? 5);

@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend/initBackend.js';
 import { nms } from '../nms/nms.js';
 import { roiAlign } from '../roi/roiAlign.js';
-import { REFERENCE_PYTHON, runReference, torchAvailable } from './runReference.js';
+import { REFERENCE_PYTHON, runReference, torchAvailable } from '../testing/runReference.js';
 
 const RUNS = Number(process.env.KD_BENCH_RUNS ?? 5);
 const FEAT: [number, number, number, number] = [1, 38, 50, 512];

@@ -3,9 +3,11 @@ import { spawnSync } from 'node:child_process';
 /** The reference interpreter: Debian's python3 with python3-torch, as the developers' guide sets. */
 export const REFERENCE_PYTHON = process.env.KD_REFERENCE_PYTHON ?? '/usr/bin/python3';
 
-/** True when `import torch, torchvision` works under the reference interpreter. */
-export function torchAvailable(): boolean {
-  const r = spawnSync(REFERENCE_PYTHON, ['-c', 'import torch, torchvision'], { encoding: 'utf8' });
+/** True when `import torch` (and the other `modules`) works under the reference interpreter. */
+export function torchAvailable(modules: readonly string[] = ['torch']): boolean {
+  const r = spawnSync(REFERENCE_PYTHON, ['-c', `import ${modules.join(', ')}`], {
+    encoding: 'utf8',
+  });
   return r.status === 0;
 }
 
