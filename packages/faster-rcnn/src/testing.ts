@@ -17,6 +17,7 @@ export {
   referenceParameterCount,
   referenceSpec,
 } from './testing/referenceSpec.js';
+export { referenceWaitPolicy } from './testing/referenceWaitPolicy.js';
 
 /**
  * `bench/faster_rcnn_reference.py` of this package in the repository (not published; run it with

@@ -15,6 +15,7 @@ import {
   profileTrainStep,
   type ReferenceSpec,
   referenceParameterCount,
+  referenceWaitPolicy,
   type StepProfile,
 } from '@kd/faster-rcnn/testing';
 import { type BackendInfo, createRng, initBackend } from '@kd/tensor-ops';
@@ -208,13 +209,7 @@ async function main(): Promise<void> {
     let refNote =
       'PyTorch reference skipped: /usr/bin/python3 cannot import torch and torchvision (apt-get install python3-torch python3-torchvision)';
     if (torchAvailable(['torch', 'torchvision'])) {
-      // PyTorch's OpenMP threads spin while they wait: on a machine busier than its cores they
-      // spin against the other processes and its steps took 4.6× longer (7.8 s against 1.7 s for
-      // shapes-student-pretrained at load 8.6 on 2 cores). Passive waiting keeps the reference
-      // fair there; on a quiet machine the default (fastest) stays.
-      const busy = load0[0]! > cpus().length;
-      if (busy && process.env.OMP_WAIT_POLICY === undefined)
-        process.env.OMP_WAIT_POLICY = 'PASSIVE';
+      const waitPolicy = referenceWaitPolicy(load0[0]);
       console.error(`[recipe bench] PyTorch reference: ${names.length} recipes, ${RUNS} runs each`);
       const batch = makeBatch(data.split.images.slice(0, maxBatch));
       const [n, h, w] = batch.images.shape;
@@ -252,7 +247,7 @@ async function main(): Promise<void> {
         String(THREADS),
         String(RUNS),
       ]);
-      refNote = `PyTorch ${reference.torch} / torchvision ${reference.torchvision} CPU, ${reference.threads} threads, OMP_WAIT_POLICY ${process.env.OMP_WAIT_POLICY ?? 'unset (active)'}, BLAS ${reference.blas}`;
+      refNote = `PyTorch ${reference.torch} / torchvision ${reference.torchvision} CPU, ${reference.threads} threads, ${waitPolicy}, BLAS ${reference.blas}`;
     }
 
     const describeBackend = (r: BackendRun) => {

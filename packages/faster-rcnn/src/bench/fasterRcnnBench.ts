@@ -16,6 +16,7 @@ import {
   FASTER_RCNN_REFERENCE_SCRIPT,
   profileTrainStep,
   referenceSpec,
+  referenceWaitPolicy,
   type StepProfile,
   markdownTable as table,
 } from '../testing.js';
@@ -192,12 +193,13 @@ async function main(): Promise<void> {
       };
       const specFile = join(dir, 'spec.json');
       writeFileSync(specFile, JSON.stringify(spec));
+      const waitPolicy = referenceWaitPolicy();
       reference = runReference<ReferenceResult>(FASTER_RCNN_REFERENCE_SCRIPT, [
         specFile,
         String(THREADS),
         String(RUNS),
       ]);
-      refNote = `PyTorch ${reference.torch} / torchvision ${reference.torchvision} CPU, ${reference.threads} threads, BLAS ${reference.blas}`;
+      refNote = `PyTorch ${reference.torch} / torchvision ${reference.torchvision} CPU, ${reference.threads} threads, ${waitPolicy}, BLAS ${reference.blas}`;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
