@@ -128,6 +128,32 @@ class MobileNetV2(nn.Module):
         return x, features
 
 
+def torchvision_mobilenet_v2_matches(spec):
+    """Whether the MobileNetV2 of `spec` has the parameters and multiply-accumulates of torchvision's
+    mobilenet_v2().features[:len(blocks) + 1] with the spec's depthwise strides and dilations
+    (DeepLab's atrous change at output stride 8)."""
+    from torchvision.models import mobilenet_v2
+
+    tv = mobilenet_v2().features[: len(spec["blocks"]) + 1]
+    for i, b in enumerate(spec["blocks"]):
+        dw = tv[i + 1].conv[-3][0]
+        d = b["dilation"]
+        dw.stride, dw.dilation, dw.padding = (b["stride"],) * 2, (d, d), (d, d)
+    ours = MobileNetV2(spec)
+
+    class Plain(nn.Module):
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, x, collect=()):
+            return self.m(x), {}
+
+    image = torch.zeros(1, 3, 128, 128)
+    count = lambda m: sum(p.numel() for p in m.parameters())
+    return count(tv) == count(ours) and backbone_macs(Plain(tv), image) == backbone_macs(ours, image)
+
+
 def make_backbone(spec):
     if spec["type"] == "sequential":
         return Backbone(spec["steps"])
@@ -555,6 +581,9 @@ def main():
             "macs": backbone_macs(model.student.backbone if "distill" in spec else model.backbone, one),
             "trainStep": median_ms(lambda: model.train_step(batch, batch_targets), 1, runs),
         }
+        for role, s in (("student", spec), ("teacher", spec.get("distill", {}).get("teacher"))):
+            if s is not None and s["backbone"]["type"] == "mobilenetv2":
+                out[name][f"{role}MatchesTorchvision"] = torchvision_mobilenet_v2_matches(s["backbone"])
         if not spec.get("skipInference", False):
             out[name]["inference"] = median_ms(lambda: model.predict(one, meta), 2, runs)
     print(json.dumps(out))

@@ -73,6 +73,9 @@ interface ReferenceTimes {
   readonly macs: number;
   readonly trainStep: number;
   readonly inference?: number;
+  /** For a MobileNetV2 student / teacher: same parameters and MACs as torchvision's mobilenet_v2. */
+  readonly studentMatchesTorchvision?: boolean;
+  readonly teacherMatchesTorchvision?: boolean;
 }
 /** What the kd side knows of a recipe, for the header and the reference check. */
 interface RecipeFacts {
@@ -283,9 +286,17 @@ async function main(): Promise<void> {
               ref.macs === f.macs
             ? '; PyTorch: same parameter count and backbone MACs'
             : `; PyTorch has ${ref.parameters} parameters and ${ref.macs} MACs (MISMATCH)`;
+      const tv = (['student', 'teacher'] as const)
+        .map((role) => [role, ref?.[`${role}MatchesTorchvision`]] as const)
+        .filter(([, m]) => m !== undefined)
+        .map(
+          ([role, m]) =>
+            `; ${role} MobileNetV2 ${m ? '=' : '≠ (MISMATCH)'} torchvision mobilenet_v2 features (parameters, MACs)`,
+        )
+        .join('');
       console.log(
         `${name}: ${f.describe}; backbone ${(f.macs / 1e6).toFixed(0)} M MACs/image; batch ${f.batchSize}` +
-          `${d ? `; teacher ${d.teacher.backbone.type === 'mobilenetv2' ? 'MobileNetV2' : 'sequential'} stride ${d.teacher.stride}, hint ${d.hint.studentLayer} → ${d.hint.teacherLayer} (${d.hint.adaptation.kernel}×${d.hint.adaptation.kernel} ${d.hint.adaptation.cin}→${d.hint.adaptation.cout}, ${d.hint.resample}, ${d.hint.normalize}), T ${d.objective.temperature}` : ''}${check}`,
+          `${d ? `; teacher ${d.teacher.backbone.type === 'mobilenetv2' ? 'MobileNetV2' : 'sequential'} stride ${d.teacher.stride}, hint ${d.hint.studentLayer} → ${d.hint.teacherLayer} (${d.hint.adaptation.kernel}×${d.hint.adaptation.kernel} ${d.hint.adaptation.cin}→${d.hint.adaptation.cout}, ${d.hint.resample}, ${d.hint.normalize}), T ${d.objective.temperature}` : ''}${check}${tv}`,
       );
     }
     const rows: string[][] = [];
