@@ -2,7 +2,8 @@
 // inference of the recipes users run, on each available backend, next to a PyTorch CPU reference of
 // the same architecture and work (`faster_rcnn_reference.py` of @kd/faster-rcnn), ratios printed in
 // the same run; then, for each recipe whose step is over 1.2× PyTorch's, where the step's time goes.
-// KD_BENCH_RECIPES=shapes-student,… picks recipes; KD_BENCH_BACKENDS, KD_BENCH_RUNS as elsewhere.
+// KD_BENCH_RECIPES=shapes-student,… picks recipes; KD_BENCH_PROFILE=all profiles every recipe;
+// KD_BENCH_BACKENDS, KD_BENCH_RUNS as elsewhere.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,8 @@ const RUNS = Number(process.env.KD_BENCH_RUNS ?? 3);
 const THREADS = 2;
 /** A step over this multiple of PyTorch's gets a profile (the issue's target is 1.2×). */
 const PROFILE_ABOVE = 1.2;
+const DISTILL_SECTION =
+  'teacher on the sampled rows + distillation terms + adaptation (distillation step − training step)';
 
 function recipes(): string[] {
   const asked = process.env.KD_BENCH_RECIPES;
@@ -165,11 +168,22 @@ async function timeRecipe(
     }
     const leaked = tf.memory().numTensors - before;
     const times = { step: median(steps), inference, cpuPerWall: cpuUs / 1000 / wallMs, leaked };
-    const prof =
-      profile && !r.distillation
-        ? profileTrainStep(r.student, batch, optimizer, createRng(2), 1)
-        : undefined;
-    return { times, ...(prof ? { profile: prof } : {}) };
+    if (!profile) return { times };
+    // The student's part of the step, section by section; for a distillation step the rest (the
+    // frozen teacher on the sampled rows, the distillation terms, the adaptation layer) is the
+    // difference between one distillation step and the measured training step.
+    const prof = profileTrainStep(r.student, batch, optimizer, createRng(2), 1);
+    if (!r.distillation) return { times, profile: prof };
+    const t0 = performance.now();
+    run();
+    const distillMs = performance.now() - t0;
+    return {
+      times,
+      profile: {
+        sections: [...prof.sections, [DISTILL_SECTION, distillMs - prof.totalMs]],
+        totalMs: distillMs,
+      },
+    };
   } finally {
     tf.dispose([batch.images, single.images]);
     optimizer.dispose();
@@ -345,7 +359,7 @@ async function main(): Promise<void> {
 
     // Where the time goes, on the preferred backend, for the training recipes over the target.
     const first = backends[0];
-    const toProfile = overTarget.filter((n) => facts[n]!.spec.distill === undefined);
+    const toProfile = process.env.KD_BENCH_PROFILE === 'all' ? names : overTarget;
     if (first !== undefined && toProfile.length > 0) {
       await initBackend({ backend: first });
       const profiles: Record<string, StepProfile> = {};
@@ -354,19 +368,21 @@ async function main(): Promise<void> {
         profiles[name] = (await timeRecipe(name, data, facts, true)).profile!;
       }
       console.log(
-        `\nWhere a training step's time goes on tfjs-${first} for the recipes over ${PROFILE_ABOVE}× PyTorch (one run; each section timed alone with read-back)`,
+        `\nWhere a step's time goes on tfjs-${first} for ${process.env.KD_BENCH_PROFILE === 'all' ? 'every recipe' : `the recipes over ${PROFILE_ABOVE}× PyTorch`} (one run; each section timed alone with read-back; a distillation recipe's student sections are its training step's)`,
       );
-      const sections = profiles[toProfile[0]!]!.sections.map(([s]) => s);
+      const sections = [
+        ...new Set(toProfile.flatMap((n) => profiles[n]!.sections.map(([s]) => s))),
+      ];
       const prow = sections.map((s) => [
         s,
         ...toProfile.flatMap((n) => {
           const p = profiles[n]!;
-          const ms = p.sections.find(([x]) => x === s)![1];
+          const ms = p.sections.find(([x]) => x === s)?.[1] ?? 0;
           return [ms.toFixed(0), `${((100 * ms) / p.totalMs).toFixed(0)}%`];
         }),
       ]);
       prow.push([
-        'whole trainStep (measured)',
+        'whole step (measured)',
         ...toProfile.flatMap((n) => [profiles[n]!.totalMs.toFixed(0), '100%']),
       ]);
       console.log(
