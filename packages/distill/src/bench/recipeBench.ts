@@ -99,8 +99,9 @@ async function benchImages(n: number, dir: string) {
     trainImages: n,
     testImages: 1,
   });
-  const split = await prepareSplit(dataset.train.slice(0, n), studentTransform(config.right));
-  return { dataset, split };
+  const transform = studentTransform(config.right);
+  const split = await prepareSplit(dataset.train.slice(0, n), transform);
+  return { dataset, split, transform };
 }
 
 async function timeRecipe(
@@ -110,6 +111,13 @@ async function timeRecipe(
   profile: boolean,
 ): Promise<{ times: RecipeTimes; profile?: StepProfile }> {
   const r = await recipeModels(name, data.dataset.classNames, data.dataset.train[0]!);
+  const own = studentTransform(r.config);
+  if (own.minSize !== data.transform.minSize || own.maxSize !== data.transform.maxSize) {
+    r.dispose();
+    throw new Error(
+      `bench: recipe ${name} resizes to ${own.minSize} px; the bench's images are ${data.transform.minSize} px`,
+    );
+  }
   const o = r.config.optim;
   const batch: DetectionBatch = makeBatch(data.split.images.slice(0, o.batchSize));
   const single: DetectionBatch = makeBatch(data.split.images.slice(0, 1));
