@@ -421,6 +421,11 @@ class Model:
         }
 
     @torch.no_grad()
+    def backbone_forward(self, image):
+        self.backbone.eval()
+        return self.backbone(image)[0]
+
+    @torch.no_grad()
     def predict(self, image, meta):
         s, rpn_cfg, inf = self.spec, self.spec["rpn"], self.spec["inference"]
         self.backbone.eval()
@@ -586,6 +591,7 @@ def main():
                 out[name][f"{role}MatchesTorchvision"] = torchvision_mobilenet_v2_matches(s["backbone"])
         if not spec.get("skipInference", False):
             out[name]["inference"] = median_ms(lambda: model.predict(one, meta), 2, runs)
+            out[name]["inferenceBackbone"] = median_ms(lambda: model.backbone_forward(one), 1, runs)
     print(json.dumps(out))
 
 

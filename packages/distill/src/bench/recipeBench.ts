@@ -57,6 +57,8 @@ const median = (xs: number[]): number => {
 interface RecipeTimes {
   readonly step: number;
   readonly inference: number | undefined;
+  /** The backbone's forward alone on the inference image (batch 1, with read-back). */
+  readonly inferenceBackbone: number | undefined;
   readonly cpuPerWall: number;
   readonly leaked: number;
 }
@@ -76,6 +78,7 @@ interface ReferenceTimes {
   readonly macs: number;
   readonly trainStep: number;
   readonly inference?: number;
+  readonly inferenceBackbone?: number;
   /** For a MobileNetV2 student / teacher: same parameters and MACs as torchvision's mobilenet_v2. */
   readonly studentMatchesTorchvision?: boolean;
   readonly teacherMatchesTorchvision?: boolean;
@@ -164,18 +167,33 @@ async function timeRecipe(
     }
     // A distilled student is the baseline student's architecture: its inference is that row's.
     let inference: number | undefined;
+    let inferenceBackbone: number | undefined;
     if (!r.distillation) {
       await r.student.predict(single);
       const inf: number[] = [];
+      const fwd: number[] = [];
       for (let i = 0; i < RUNS; i++) {
         const t0 = performance.now();
         await r.student.predict(single);
-        inf.push(performance.now() - t0);
+        const t1 = performance.now();
+        tf.tidy(
+          () =>
+            void r.student.backbone.forward(single.images, { training: false }).output.dataSync(),
+        );
+        fwd.push(performance.now() - t1);
+        inf.push(t1 - t0);
       }
       inference = median(inf);
+      inferenceBackbone = median(fwd);
     }
     const leaked = tf.memory().numTensors - before;
-    const times = { step: median(steps), inference, cpuPerWall: cpuUs / 1000 / wallMs, leaked };
+    const times = {
+      step: median(steps),
+      inference,
+      inferenceBackbone,
+      cpuPerWall: cpuUs / 1000 / wallMs,
+      leaked,
+    };
     if (!profile) return { times };
     // The student's part of the step, section by section; for a distillation step the rest (the
     // frozen teacher on the sampled rows, the distillation terms, the adaptation layer) is the
@@ -357,6 +375,45 @@ async function main(): Promise<void> {
         rows,
       ),
     );
+    // Which part of inference dominates: the backbone's forward against the rest (RPN, proposals,
+    // RoIAlign, head, decoding, NMS, read-backs), timed in the same loop, on both sides.
+    const split = names.filter((n) =>
+      runs.some((r) => r.times[n]?.inferenceBackbone !== undefined),
+    );
+    if (split.length > 0) {
+      console.log(
+        markdownTable(
+          [
+            'recipe',
+            ...runs.flatMap((r) => [
+              `tfjs-${r.info.name}: backbone forward ms`,
+              'rest of inference ms',
+            ]),
+            'PyTorch: backbone forward ms',
+            'rest of inference ms',
+          ],
+          split.map((n) => [
+            n,
+            ...runs.flatMap((r) => {
+              const t = r.times[n]!;
+              return [
+                t.inferenceBackbone!.toFixed(0),
+                (t.inference! - t.inferenceBackbone!).toFixed(0),
+              ];
+            }),
+            ...(() => {
+              const ref = reference?.[n] as ReferenceTimes | undefined;
+              return ref?.inference !== undefined && ref.inferenceBackbone !== undefined
+                ? [
+                    ref.inferenceBackbone.toFixed(0),
+                    (ref.inference - ref.inferenceBackbone).toFixed(0),
+                  ]
+                : ['—', '—'];
+            })(),
+          ]),
+        ),
+      );
+    }
     for (const r of runs) {
       const cw = names.map((n) => `${n} ${r.times[n]!.cpuPerWall.toFixed(2)}`).join(', ');
       const leaked = names.reduce((a, n) => a + r.times[n]!.leaked, 0);
