@@ -331,7 +331,7 @@ async function main(): Promise<void> {
         .filter(([, m]) => m !== undefined)
         .map(
           ([role, m]) =>
-            `; ${role} MobileNetV2 ${m ? '=' : '≠ (MISMATCH)'} torchvision mobilenet_v2 features (parameters, MACs)`,
+            `; ${d ? `${role}'s ` : ''}MobileNetV2 ${m ? '=' : '≠ (MISMATCH)'} torchvision mobilenet_v2 features (parameters, MACs)`,
         )
         .join('');
       console.log(
