@@ -40,13 +40,47 @@ interface StepReply {
   readonly packMs: number;
   /** Wall ms to turn a packed gradient back into one tensor per variable (the summed gradient's way back). */
   readonly unpackMs: number;
+  /** Wall ms inside each convolution kernel during the gradient computation (outermost calls). */
+  readonly kernelMs: Readonly<Record<string, number>>;
   /** `Date.now()` when the reply was sent, to time the transfer. */
   readonly sentAt: number;
+}
+
+/** The convolution kernels whose share of a step is reported. */
+const TIMED_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'];
+
+/**
+ * Wraps the wasm kernels named in {@link TIMED_KERNELS} so that their wall time accumulates in
+ * `into` (wasm kernels run synchronously). Calls made from inside another timed kernel (kd's
+ * gradient composites run forward convolutions) count only towards the outer one.
+ */
+function timeKernels(into: Record<string, number>): void {
+  let depth = 0;
+  for (const name of TIMED_KERNELS) {
+    const original = tf.getKernel(name, 'wasm');
+    if (original === undefined) continue;
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({
+      ...original,
+      kernelFunc: (args) => {
+        depth++;
+        const t0 = performance.now();
+        try {
+          return original.kernelFunc(args);
+        } finally {
+          depth--;
+          if (depth === 0) into[name] = (into[name] ?? 0) + performance.now() - t0;
+        }
+      },
+    });
+  }
 }
 
 /** Child: holds one replica of each model and the whole batch; computes gradients on request. */
 async function child(): Promise<void> {
   await initBackend({ backend: 'wasm' });
+  const kernelMs: Record<string, number> = {};
+  timeKernels(kernelMs);
   const configs = benchConfigs();
   const models = {
     teacher: new FasterRcnn(configs.teacher),
@@ -74,6 +108,7 @@ async function child(): Promise<void> {
       targets: targets.slice(msg.first, msg.first + msg.count),
     };
     const vars = model.trainableVariables();
+    for (const k of Object.keys(kernelMs)) delete kernelMs[k];
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const { value, grads } = tf.variableGrads(() => {
@@ -108,6 +143,7 @@ async function child(): Promise<void> {
       cpuMs: (c.user + c.system) / 1000,
       packMs,
       unpackMs,
+      kernelMs: { ...kernelMs },
       sentAt: Date.now(),
     };
     process.send!(reply);
@@ -140,6 +176,7 @@ interface Measured {
   transfer: number;
   sum: number;
   size: number;
+  kernelMs: Readonly<Record<string, number>>;
 }
 
 /** One step: `parts` processes at once, each a contiguous share of the batch; fixed-order sum. */
@@ -166,6 +203,7 @@ async function step(procs: readonly ChildProcess[], model: ModelName): Promise<M
     transfer: Math.max(...replies.map((r) => r.receivedAt - r.sentAt)),
     sum: sumMs,
     size: sum.length,
+    kernelMs: replies[0]!.kernelMs,
   };
 }
 
@@ -194,6 +232,16 @@ async function threadRoundTrip(floats: number): Promise<number> {
   return median(times);
 }
 
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [
+    fmt(header),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...rows.map(fmt),
+  ].join('\n');
+}
+
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
@@ -209,6 +257,7 @@ async function main(): Promise<void> {
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}; load average at start ${load0.map((l) => l.toFixed(2)).join(' ')}`,
   );
   const rows: string[][] = [];
+  const shareRows: string[][] = [];
   for (const model of ['student', 'teacher'] as const) {
     await step([a!], model); // warm-up: XNNPACK operators, heap growth
     await step([a!, b!], model);
@@ -230,6 +279,20 @@ async function main(): Promise<void> {
     // Each replica packs its gradient, hands it over, the sum comes back, each unpacks it.
     const moving = m(two, (x) => x.pack + x.sum + x.unpack) + threadTrip;
     const estimate = halfCpu + moving;
+    const gradWall = m(one, (x) => x.grad[0]!);
+    const k = (name: string) => m(one, (x) => x.kernelMs[name] ?? 0);
+    const fwd = k('Conv2D') + k('FusedConv2D');
+    const dx = k('Conv2DBackpropInput');
+    const dw = k('Conv2DBackpropFilter');
+    const pct = (v: number) => `${((100 * v) / gradWall).toFixed(0)}%`;
+    shareRows.push([
+      model,
+      gradWall.toFixed(0),
+      `${fwd.toFixed(0)} (${pct(fwd)})`,
+      `${dx.toFixed(0)} (${pct(dx)})`,
+      `${dw.toFixed(0)} (${pct(dw)})`,
+      pct(dx + dw),
+    ]);
     rows.push([
       model,
       m(one, (x) => x.wall).toFixed(0),
@@ -245,23 +308,36 @@ async function main(): Promise<void> {
   }
   a!.kill();
   b!.kill();
-  const header = [
-    'model',
-    '1×8 wall ms',
-    '1×8 CPU ms',
-    '2×4 wall ms',
-    '2×4 CPU ms (each)',
-    'gradient floats',
-    'moving ms (pack + thread round trip + sum + unpack)',
-    'process pipe ms',
-    'wall speed-up here',
-    'estimate, 2 idle cores',
-  ];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(fmt(header));
-  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const r of rows) console.log(fmt(r));
+  console.log(
+    table(
+      [
+        'model',
+        'forward + backward ms (1×8)',
+        'conv forward ms',
+        'conv dX ms',
+        'conv dW ms',
+        'conv gradients share',
+      ],
+      shareRows,
+    ),
+  );
+  console.log(
+    table(
+      [
+        'model',
+        '1×8 wall ms',
+        '1×8 CPU ms',
+        '2×4 wall ms',
+        '2×4 CPU ms (each)',
+        'gradient floats',
+        'moving ms (pack + thread round trip + sum + unpack)',
+        'process pipe ms',
+        'wall speed-up here',
+        'estimate, 2 idle cores',
+      ],
+      rows,
+    ),
+  );
   console.log(
     `load average at end ${loadavg()
       .map((l) => l.toFixed(2))
