@@ -3,6 +3,7 @@
 // that reference.
 import { fileURLToPath } from 'node:url';
 
+export { backboneKernelTimes } from './testing/backboneKernelTimes.js';
 export { backboneMacs } from './testing/backboneMacs.js';
 export { benchBackends } from './testing/benchBackends.js';
 export { markdownTable } from './testing/markdownTable.js';

@@ -9,6 +9,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DetectionBatch } from '@kd/faster-rcnn';
 import {
+  backboneKernelTimes,
   backboneMacs,
   benchBackends,
   FASTER_RCNN_REFERENCE_SCRIPT,
@@ -34,6 +35,8 @@ const RUNS = Number(process.env.KD_BENCH_RUNS ?? 3);
 const THREADS = 2;
 /** A step over this multiple of PyTorch's gets a profile (the issue's target is 1.2×). */
 const PROFILE_ABOVE = 1.2;
+/** Kernels listed per recipe in the backbone's kernel table. */
+const KERNEL_ROWS = 4;
 const DISTILL_SECTION =
   'teacher on the sampled rows + distillation terms + adaptation (distillation step − training step)';
 
@@ -112,7 +115,11 @@ async function timeRecipe(
   data: Awaited<ReturnType<typeof benchImages>>,
   facts: Record<string, RecipeFacts>,
   profile: boolean,
-): Promise<{ times: RecipeTimes; profile?: StepProfile }> {
+): Promise<{
+  times: RecipeTimes;
+  profile?: StepProfile;
+  kernels?: Array<readonly [string, number]>;
+}> {
   const r = await recipeModels(name, data.dataset.classNames, data.dataset.train[0]!);
   const own = studentTransform(r.config);
   if (own.minSize !== data.transform.minSize || own.maxSize !== data.transform.maxSize) {
@@ -199,7 +206,12 @@ async function timeRecipe(
     // frozen teacher on the sampled rows, the distillation terms, the adaptation layer) is the
     // difference between one distillation step and the measured training step.
     const prof = profileTrainStep(r.student, batch, optimizer, createRng(2), 1);
-    if (!r.distillation) return { times, profile: prof };
+    const backboneVars = r.student.params
+      .entries()
+      .filter(([n]) => n.startsWith('backbone/') && r.student.params.isTrainable(n))
+      .map(([, v]) => v);
+    const kernels = await backboneKernelTimes(r.student.backbone, batch.images, backboneVars);
+    if (!r.distillation) return { times, profile: prof, kernels };
     const t0 = performance.now();
     run();
     const distillMs = performance.now() - t0;
@@ -209,6 +221,7 @@ async function timeRecipe(
         sections: [...prof.sections, [DISTILL_SECTION, distillMs - prof.totalMs]],
         totalMs: distillMs,
       },
+      kernels,
     };
   } finally {
     tf.dispose([batch.images, single.images]);
@@ -428,9 +441,12 @@ async function main(): Promise<void> {
     if (first !== undefined && toProfile.length > 0) {
       await initBackend({ backend: first });
       const profiles: Record<string, StepProfile> = {};
+      const kernels: Record<string, Array<readonly [string, number]>> = {};
       for (const name of toProfile) {
         console.error(`[recipe bench] profiling ${name} on ${first}`);
-        profiles[name] = (await timeRecipe(name, data, facts, true)).profile!;
+        const p = await timeRecipe(name, data, facts, true);
+        profiles[name] = p.profile!;
+        kernels[name] = p.kernels!;
       }
       console.log(
         `\nWhere a step's time goes on tfjs-${first} for ${process.env.KD_BENCH_PROFILE === 'all' ? 'every recipe' : `the recipes over ${PROFILE_ABOVE}× PyTorch`} (one run; each section timed alone with read-back; a distillation recipe's student sections are its training step's)`,
@@ -452,6 +468,25 @@ async function main(): Promise<void> {
       ]);
       console.log(
         markdownTable(['section', ...toProfile.flatMap((n) => [`${n} ms`, 'share'])], prow),
+      );
+      console.log(
+        `\nThe trained backbone's forward + backward (batch ${maxBatch}) by tfjs kernel on tfjs-${first}: the ${KERNEL_ROWS} largest (tf.profile, one run)`,
+      );
+      console.log(
+        markdownTable(
+          [
+            'recipe',
+            ...Array.from({ length: KERNEL_ROWS }, (_, i) => `#${i + 1} kernel: ms`),
+            'all kernels ms',
+          ],
+          toProfile.map((n) => {
+            const k = kernels[n]!;
+            const cells = Array.from({ length: KERNEL_ROWS }, (_, i) =>
+              k[i] ? `${k[i]![0]}: ${k[i]![1].toFixed(0)}` : '—',
+            );
+            return [n, ...cells, k.reduce((a, [, ms]) => a + ms, 0).toFixed(0)];
+          }),
+        ),
       );
     }
   } finally {
