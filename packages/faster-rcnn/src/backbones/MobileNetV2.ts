@@ -49,6 +49,14 @@ export interface MobileNetV2Options {
    * are not updated; γ and β still train. For small detection batches, whose statistics are noisy.
    */
   readonly frozenBatchNorm?: boolean;
+  /**
+   * The first N entries of {@link MobileNetV2.layers} (`stem`, `block0`, …, `block4`) are not
+   * trained: their parameters leave `ParamStore.trainable()` (still loaded and saved) and their
+   * batch norms stay in inference mode, so the backward pass stops above them. torchvision's
+   * `trainable_backbone_layers`, detectron2's `FREEZE_AT` (1 = the stem, 2 = stem + `block0`, …).
+   * 0 to 6, default 0.
+   */
+  readonly frozenStages?: number;
 }
 
 /**
@@ -65,6 +73,8 @@ export class MobileNetV2 implements Backbone {
   private readonly stem: { conv: Conv2d; bn: BatchNorm };
   private readonly blocks: readonly Inverted[];
   private readonly frozenBatchNorm: boolean;
+  /** Stage names (`stem`, `block0`, …) whose parameters are frozen. */
+  private readonly frozen: ReadonlySet<string>;
 
   constructor(store: ParamStore, widthMultiplier = 1, options: MobileNetV2Options = {}) {
     const c = (n: number) => scaleChannels(n, widthMultiplier);
@@ -136,24 +146,38 @@ export class MobileNetV2 implements Backbone {
     this.blocks = blocks;
     this.layers = layers;
     this.outChannels = cin;
+    const frozenStages = options.frozenStages ?? 0;
+    if (!Number.isInteger(frozenStages) || frozenStages < 0 || frozenStages > layers.length)
+      throw new Error(
+        `mobilenetv2: frozenStages must be an integer from 0 to ${layers.length}, got ${frozenStages}`,
+      );
+    this.frozen = new Set(layers.slice(0, frozenStages).map((l) => l.name));
+    const prefixes = [...this.frozen].map((stage) =>
+      stage === 'stem' ? 'backbone/stem/' : `backbone/${stage}.`,
+    );
+    store.freeze(store.names().filter((n) => prefixes.some((p) => n.startsWith(p))));
   }
 
   forward(
     images: tf.Tensor4D,
     options: { readonly training: boolean; readonly collect?: readonly string[] },
   ): BackboneForward {
-    const t = options.training && !this.frozenBatchNorm;
+    const training = options.training && !this.frozenBatchNorm;
     const collect = new Set(options.collect ?? []);
     const features: Record<string, tf.Tensor4D> = {};
-    let x = tf.relu6(this.stem.bn.apply(this.stem.conv.apply(images), t));
+    let x = tf.relu6(
+      this.stem.bn.apply(this.stem.conv.apply(images), training && !this.frozen.has('stem')),
+    );
     if (collect.has('stem')) features.stem = x;
     this.blocks.forEach((b, i) => {
+      const stage = b.name.split('.')[0]!;
+      // A frozen stage's batch norms keep their running statistics, as detectron2's FrozenBatchNorm.
+      const t = training && !this.frozen.has(stage);
       let y = x;
       if (b.expand) y = tf.relu6(b.expand.bn.apply(b.expand.conv.apply(y), t));
       y = tf.relu6(b.dwBn.apply(b.dw.apply(y), t));
       y = b.projectBn.apply(b.project.apply(y), t);
       x = b.residual ? tf.add(x, y) : y;
-      const stage = b.name.split('.')[0]!;
       const next = this.blocks[i + 1];
       if (collect.has(stage) && (!next || next.name.split('.')[0] !== stage)) features[stage] = x;
     });
