@@ -102,3 +102,68 @@ describe('MobileNetV2 frozenStages', () => {
     model.dispose();
   });
 });
+
+describe('MobileNetV2 batch-norm folding at inference', () => {
+  /** A stride-8 (dilated) model with frozen batch norm and non-trivial statistics. */
+  function modelWithStatistics(): FasterRcnn {
+    const model = new FasterRcnn(
+      tinyConfig({
+        backbone: {
+          name: 'mobilenetv2',
+          widthMultiplier: 0.25,
+          outputStride: 8,
+          frozenBatchNorm: true,
+        },
+      }),
+    );
+    let seed = 10;
+    const values: Record<string, tf.Tensor> = {};
+    for (const [name, v] of model.params.entries()) {
+      if (!/_bn\/|\/bn\//.test(name)) continue;
+      const positive = /gamma|running_var/.test(name);
+      values[name] = positive
+        ? tf.randomUniform(v.shape, 0.5, 1.5, 'float32', seed++)
+        : tf.randomUniform(v.shape, -0.5, 0.5, 'float32', seed++);
+    }
+    model.params.assign(values, { strict: false });
+    tf.dispose(Object.values(values));
+    return model;
+  }
+
+  const gap = (a: tf.Tensor, b: tf.Tensor): [number, number] =>
+    tf.tidy(() => [tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!, tf.max(tf.abs(a)).dataSync()[0]!]);
+
+  test('the folded inference forward equals conv → batch norm → ReLU6, and follows new weights', () => {
+    const before = tf.memory().numTensors;
+    const model = modelWithStatistics();
+    const x = tf.randomUniform([2, 40, 36, 3], -1, 1, 'float32', 4) as tf.Tensor4D;
+    // training: true with frozen batch norm runs the unfolded kernels on the running statistics.
+    const reference = () => tf.tidy(() => model.backbone.forward(x, { training: true }).output);
+    const inference = () => tf.tidy(() => model.backbone.forward(x, { training: false }).output);
+    const [r1, i1] = [reference(), inference()];
+    const [d1, m1] = gap(r1!, i1!);
+    assert.ok(m1 > 0.1 && d1 <= 1e-5 * m1, `gap ${d1} for values up to ${m1}`);
+    // The folded weights are cached: a second inference forward creates no lasting tensor.
+    const count = tf.memory().numTensors;
+    const i2 = inference();
+    assert.equal(tf.memory().numTensors, count + 1);
+    assert.deepEqual(i2.dataSync(), i1!.dataSync());
+    // A reassigned weight (as by an optimiser step or a checkpoint) is folded again.
+    for (const [name, factor] of [
+      ['backbone/block2.1/dw/w', -2],
+      ['backbone/block3.0/project_bn/gamma', 3],
+    ] as const) {
+      const v = model.params.get(name);
+      const next = tf.mul(v, factor);
+      v.assign(next);
+      next.dispose();
+    }
+    const [r3, i3] = [reference(), inference()];
+    const [d3, m3] = gap(r3!, i3!);
+    assert.ok(d3 <= 1e-5 * m3, `gap after reassignment ${d3} for values up to ${m3}`);
+    assert.ok(gap(i3!, i1!)[0]! > 1e-2, 'the new weights changed the output');
+    tf.dispose([x, r1!, i1!, i2, r3!, i3!]);
+    model.dispose();
+    assert.equal(tf.memory().numTensors, before, 'dispose frees the folded weights too');
+  });
+});

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { type FoldedConv, foldBatchNorm } from '../layers/foldBatchNorm.js';
 import { BatchNorm, Conv2d, DepthwiseConv2d } from '../layers/layers.js';
 import type { ParamStore } from '../layers/ParamStore.js';
 import {
@@ -75,6 +76,15 @@ export class MobileNetV2 implements Backbone {
   private readonly frozenBatchNorm: boolean;
   /** Stage names (`stem`, `block0`, …) whose parameters are frozen. */
   private readonly frozen: ReadonlySet<string>;
+  /**
+   * Batch norms folded into their convolutions, for forwards that need no gradient through them:
+   * kept until a source weight is reassigned (an optimiser step or a checkpoint load gives a
+   * variable a new `dataId`) or {@link dispose}.
+   */
+  private readonly folds = new Map<
+    Conv2d | DepthwiseConv2d,
+    { readonly sources: readonly object[]; readonly folded: FoldedConv }
+  >();
 
   constructor(store: ParamStore, widthMultiplier = 1, options: MobileNetV2Options = {}) {
     const c = (n: number) => scaleChannels(n, widthMultiplier);
@@ -165,22 +175,52 @@ export class MobileNetV2 implements Backbone {
     const training = options.training && !this.frozenBatchNorm;
     const collect = new Set(options.collect ?? []);
     const features: Record<string, tf.Tensor4D> = {};
-    let x = tf.relu6(
-      this.stem.bn.apply(this.stem.conv.apply(images), training && !this.frozen.has('stem')),
-    );
+    // Stages that need no gradient (inference, or frozen while training) run with their batch
+    // norms folded into the convolutions: one batch-norm kernel fewer per convolution.
+    const folded = (stage: string) => !options.training || this.frozen.has(stage);
+    const convBn = (conv: Conv2d, bn: BatchNorm, x: tf.Tensor4D, stage: string, relu6: boolean) => {
+      if (folded(stage)) {
+        const f = this.fold(conv, bn);
+        return conv.applyFolded(x, f.w, f.b, relu6 ? 'relu6' : 'linear');
+      }
+      // A frozen stage's batch norms keep their running statistics, as detectron2's FrozenBatchNorm.
+      const y = bn.apply(conv.apply(x), training);
+      return relu6 ? tf.relu6(y) : y;
+    };
+    let x = convBn(this.stem.conv, this.stem.bn, images, 'stem', true);
     if (collect.has('stem')) features.stem = x;
     this.blocks.forEach((b, i) => {
       const stage = b.name.split('.')[0]!;
-      // A frozen stage's batch norms keep their running statistics, as detectron2's FrozenBatchNorm.
-      const t = training && !this.frozen.has(stage);
       let y = x;
-      if (b.expand) y = tf.relu6(b.expand.bn.apply(b.expand.conv.apply(y), t));
-      y = tf.relu6(b.dwBn.apply(b.dw.apply(y), t));
-      y = b.projectBn.apply(b.project.apply(y), t);
+      if (b.expand) y = convBn(b.expand.conv, b.expand.bn, y, stage, true);
+      if (folded(stage)) {
+        const f = this.fold(b.dw, b.dwBn);
+        y = b.dw.apply(y, { weight: f.w, bias: f.b, relu6: true });
+      } else y = tf.relu6(b.dwBn.apply(b.dw.apply(y), training));
+      y = convBn(b.project, b.projectBn, y, stage, false);
       x = b.residual ? tf.add(x, y) : y;
       const next = this.blocks[i + 1];
       if (collect.has(stage) && (!next || next.name.split('.')[0] !== stage)) features[stage] = x;
     });
     return { output: x, features };
+  }
+
+  /** `conv` with `bn` folded in, from the cache unless one of their weights was reassigned. */
+  private fold(conv: Conv2d | DepthwiseConv2d, bn: BatchNorm): FoldedConv {
+    const sources = [conv.w, bn.gamma, bn.beta, bn.mean, bn.variance].map((v) => v.dataId);
+    const cached = this.folds.get(conv);
+    if (cached?.sources.every((id, i) => id === sources[i])) return cached.folded;
+    if (cached) tf.dispose([cached.folded.w, cached.folded.b]);
+    const f = foldBatchNorm(conv.w as tf.Tensor4D, bn, conv instanceof DepthwiseConv2d);
+    // Kept past any enclosing tidy: the cache owns them.
+    const folded = { w: tf.keep(f.w), b: tf.keep(f.b) };
+    this.folds.set(conv, { sources, folded });
+    return folded;
+  }
+
+  /** Frees the folded weights (the parameters themselves belong to the model's store). */
+  dispose(): void {
+    for (const { folded } of this.folds.values()) tf.dispose([folded.w, folded.b]);
+    this.folds.clear();
   }
 }

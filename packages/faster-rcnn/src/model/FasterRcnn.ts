@@ -440,6 +440,7 @@ export class FasterRcnn {
   }
 
   dispose(): void {
+    this.backbone.dispose?.();
     this.params.dispose();
     this.baseAnchors.dispose();
   }
