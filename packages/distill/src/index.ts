@@ -46,6 +46,12 @@ export {
 } from './presets/presets.js';
 export { requirePreset } from './presets/requirePreset.js';
 export { type ScaleDownOptions, scaleDownRecipe } from './presets/scaleDownRecipe.js';
+export {
+  DEFAULT_STUDENT_PAIR,
+  STUDENT_PAIR_NAMES,
+  type StudentPair,
+  studentPair,
+} from './presets/studentPairs.js';
 export { pruneCheckpoints } from './pruneCheckpoints.js';
 export { resolveCheckpoint } from './resolveCheckpoint.js';
 export { checkpointToResume, type ResumedState, resumeCheckpoint } from './resumeCheckpoint.js';

@@ -2,23 +2,30 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunConfig } from '@kd/distill';
 import {
+  DEFAULT_STUDENT_PAIR,
   evaluateDetector,
   loadDataset,
+  type PreparedSplit,
   prepareSplit,
   requirePreset as preset,
   runTraining,
+  STUDENT_PAIR_NAMES,
+  studentPair,
+  studentTransform,
 } from '@kd/distill';
 import { latestCheckpoint, loadFasterRcnn } from '@kd/faster-rcnn';
 import { initBackend } from '@kd/tensor-ops';
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
+import { usageError } from '../failCommand.js';
 import { numberFlag } from '../flags/numberFlag.js';
 import { formatTable } from '../format/formatTable.js';
 import { printedHooks } from '../pipeline/printedHooks.js';
 import { writeReport } from '../report/writeReport.js';
 
 interface DemoOptions {
-  readonly run: string;
+  readonly pair: string;
+  readonly run?: string;
   readonly teacher?: string;
   readonly steps?: number;
   readonly jsonOut?: string;
@@ -29,36 +36,46 @@ interface DemoOptions {
 }
 
 /**
- * `kd demo`: on the embedded shapes dataset, loads the shipped teacher (or trains it with the
- * `shapes-teacher` preset when none is found), trains the student baseline and the distilled
- * student with the same budget and seed, evaluates all three and prints the table.
+ * `kd demo`: on the embedded shapes dataset, loads a student pair's shipped teacher (or trains it
+ * with the pair's teacher preset when none is found), trains the student baseline and the
+ * distilled student with the same budget and seed, evaluates all three and prints the table.
  */
 async function demo(opts: DemoOptions): Promise<void> {
   const started = Date.now();
+  const chosen = studentPair(opts.pair);
+  if (E.isLeft(chosen)) usageError('demo', `--pair: ${chosen.left}`);
+  const pair = chosen.right;
   await initBackend();
-  const runDir = opts.run;
+  const runDir = opts.run ?? `runs/demo-${opts.pair}`;
   mkdirSync(runDir, { recursive: true });
-  const teacherPreset = preset('shapes-teacher');
+  const teacherPreset = preset(pair.teacherPreset);
   const dataset = await loadDataset(teacherPreset.dataset);
-  const size = teacherPreset.dataset.imageSize ?? 128;
-  const maxSize = Math.round(size * (1333 / 800));
-  const test = await prepareSplit(dataset.test, { minSize: size, maxSize });
-  const data = { dataset, test };
+  // Each model is scored at its own input size (the low-resolution students at 64 px).
+  const tests = new Map<string, PreparedSplit>();
+  const testSplit = async (config: RunConfig): Promise<PreparedSplit> => {
+    const transform = studentTransform(config);
+    const key = `${transform.minSize}x${transform.maxSize}`;
+    const cached = tests.get(key) ?? (await prepareSplit(dataset.test, transform));
+    tests.set(key, cached);
+    return cached;
+  };
+  const teacherTest = await testSplit(teacherPreset);
 
-  let teacherCheckpoint = opts.teacher;
-  if (!teacherCheckpoint || !existsSync(join(teacherCheckpoint, 'model.json'))) {
+  let teacherCheckpoint = opts.teacher ?? pair.teacherCheckpoint;
+  if (!existsSync(join(teacherCheckpoint, 'model.json'))) {
     process.stderr.write(
-      `no teacher checkpoint at ${teacherCheckpoint ?? '(none given)'}: training one with the shapes-teacher preset (${teacherPreset.optim.steps} steps; long on a CPU)\n`,
+      `no teacher checkpoint at ${teacherCheckpoint}: training one with the ${pair.teacherPreset} preset (${teacherPreset.optim.steps} steps; long on a CPU)\n`,
     );
     const t = await runTraining({
       config: teacherPreset,
       runDir: join(runDir, 'teacher'),
-      data,
-      ...printedHooks('shapes-teacher'),
+      data: { dataset, test: teacherTest },
+      ...printedHooks(pair.teacherPreset),
     });
     t.model.dispose();
-    teacherCheckpoint = latestCheckpoint(join(runDir, 'teacher', 'checkpoints'));
-    if (!teacherCheckpoint) throw new Error('teacher training produced no checkpoint');
+    const trained = latestCheckpoint(join(runDir, 'teacher', 'checkpoints'));
+    if (!trained) throw new Error('teacher training produced no checkpoint');
+    teacherCheckpoint = trained;
   }
   const { steps, seed } = opts;
   // Three evaluations during training (and the final one) give the report its mAP curves; they
@@ -75,8 +92,8 @@ async function demo(opts: DemoOptions): Promise<void> {
       },
     };
   };
-  const baselineCfg = withBudget(preset('shapes-student'));
-  const distillPreset = preset('shapes-distill');
+  const baselineCfg = withBudget(preset(pair.baselinePreset));
+  const distillPreset = preset(pair.distilledPreset);
   const distillCfg = withBudget({
     ...distillPreset,
     distill: { ...distillPreset.distill!, teacher: teacherCheckpoint },
@@ -87,10 +104,11 @@ async function demo(opts: DemoOptions): Promise<void> {
   checkpoint.optimizerWeights.forEach((w) => w.tensor.dispose());
   Object.values(checkpoint.extraWeights).forEach((t) => t.dispose());
   const teacherScores = (
-    await evaluateDetector(teacher, test.samples, test.images, dataset.classNames)
+    await evaluateDetector(teacher, teacherTest.samples, teacherTest.images, dataset.classNames)
   ).scores;
   teacher.dispose();
 
+  const data = { dataset, test: await testSplit(baselineCfg) };
   const baseline = await runTraining({
     config: baselineCfg,
     runDir: join(runDir, 'baseline'),
@@ -119,9 +137,10 @@ async function demo(opts: DemoOptions): Promise<void> {
       ['model', 'mAP@0.5', 'mAP@[.5:.95]'],
       rows.map(([n, a, b]) => [n, pct(a), pct(b)]),
       { alignRight: [1, 2] },
-    )}\n\n${baselineCfg.optim.steps} student steps each, seed ${baselineCfg.optim.seed ?? 0}; ${seconds}s in all; runs in ${runDir}\n`,
+    )}\n\n${opts.pair} pair: ${baselineCfg.optim.steps} student steps each, seed ${baselineCfg.optim.seed ?? 0}; ${seconds}s in all; runs in ${runDir}\n`,
   );
   const summary = {
+    pair: opts.pair,
     teacher: { mAP50: teacherScores.mAP50, mAP: teacherScores.mAP },
     baseline: { mAP50: baseline.scores?.mAP50 ?? null, mAP: baseline.scores?.mAP ?? null },
     distilled: { mAP50: distilled.scores?.mAP50 ?? null, mAP: distilled.scores?.mAP ?? null },
@@ -145,11 +164,18 @@ export function registerDemo(program: Command): void {
     .description(
       'the distillation demo on the embedded dataset: teacher, student baseline and distilled student, evaluated side by side; writes the HTML report <run>/report.html',
     )
-    .option('--run <dir>', 'folder for the three runs', 'runs/demo')
+    .option(
+      '--pair <name>',
+      `teacher and students: ${STUDENT_PAIR_NAMES.map((n) => {
+        const p = studentPair(n);
+        return E.isRight(p) ? `${n} (${p.right.description})` : n;
+      }).join('; ')}`,
+      DEFAULT_STUDENT_PAIR,
+    )
+    .option('--run <dir>', 'folder for the three runs (default runs/demo-<pair>)')
     .option(
       '--teacher <dir>',
-      'teacher checkpoint folder (trained with the shapes-teacher preset when missing)',
-      'models/shapes-teacher',
+      "teacher checkpoint folder (default the pair's shipped teacher, e.g. models/shapes-teacher-pretrained; trained with the pair's teacher preset when missing)",
     )
     .option(
       '--steps <n>',

@@ -33,6 +33,11 @@ describe('kd experiment option checks (before any training starts)', () => {
     assert.equal(r.status, 2);
     assert.match(r.stderr, /--objective: not JSON/);
   });
+  test('an unknown student pair is named, with the pairs', () => {
+    const r = kd('--pair', 'vgg');
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--pair: unknown student pair 'vgg'; the pairs are: pretrained, /);
+  });
   test('seeds and steps must be integers', () => {
     assert.match(kd('--seeds', '1,x').stderr, /--seeds: expected comma-separated integers/);
     assert.match(kd('--steps', '0').stderr, /--steps: expected a positive integer, got '0'/);

@@ -1,6 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDataset, prepareSplit, requirePreset, runTraining } from '@kd/distill';
+import {
+  DEFAULT_STUDENT_PAIR,
+  loadDataset,
+  prepareSplit,
+  requirePreset,
+  runTraining,
+  STUDENT_PAIR_NAMES,
+  studentPair,
+  studentTransform,
+} from '@kd/distill';
 import { type AblationRow, ablationRows, decodePaperObjectiveConfig } from '@kd/losses';
 import { initBackend } from '@kd/tensor-ops';
 import type { Command } from 'commander';
@@ -10,7 +19,8 @@ import { formatTable } from '../format/formatTable.js';
 import { printedHooks } from '../pipeline/printedHooks.js';
 
 interface ExperimentOptions {
-  readonly teacher: string;
+  readonly pair: string;
+  readonly teacher?: string;
   readonly seeds: string;
   readonly steps?: string;
   readonly rows: string;
@@ -75,13 +85,15 @@ export function parseExperimentOptions(opts: ExperimentOptions): {
  */
 async function experiment(opts: ExperimentOptions): Promise<void> {
   const { seeds, rows, steps, objective } = parseExperimentOptions(opts);
+  const chosen = studentPair(opts.pair);
+  if (E.isLeft(chosen)) usageError('experiment', `--pair: ${chosen.left}`);
+  const teacher = opts.teacher ?? chosen.right.teacherCheckpoint;
   await initBackend();
-  const base = requirePreset('shapes-student');
-  const dist = requirePreset('shapes-distill');
+  const base = requirePreset(chosen.right.baselinePreset);
+  const dist = requirePreset(chosen.right.distilledPreset);
   const dataset = await loadDataset(base.dataset);
-  const size = base.dataset.imageSize ?? 128;
-  const maxSize = Math.round(size * (1333 / 800));
-  const data = { dataset, test: await prepareSplit(dataset.test, { minSize: size, maxSize }) };
+  // Both students see the same input size (studentPairs' invariant): one test split serves them.
+  const data = { dataset, test: await prepareSplit(dataset.test, studentTransform(base)) };
   mkdirSync(opts.run, { recursive: true });
   const results: Record<string, { mAP50: number[]; mAP: number[] }> = {};
   const record = (row: string, s: { mAP50: number; mAP: number } | undefined) => {
@@ -102,7 +114,7 @@ async function experiment(opts: ExperimentOptions): Promise<void> {
     for (const row of rows) {
       const distill = {
         ...dist.distill!,
-        teacher: opts.teacher,
+        teacher,
         ...(row === 'full' ? {} : { ablation: row }),
         ...(objective ? { objective } : {}),
       };
@@ -130,9 +142,9 @@ async function experiment(opts: ExperimentOptions): Promise<void> {
     ];
   });
   (opts.json ? process.stderr : process.stdout).write(
-    `\n${formatTable(['student', 'mAP@0.5 (mean ± sd)', 'mAP@[.5:.95]', 'paired Δ mAP@0.5 per seed', 'mean Δ ± sd'], table)}\n\nseeds ${seeds.join(', ')}; ${steps ?? base.optim.steps} steps each; teacher ${opts.teacher}\n`,
+    `\n${formatTable(['student', 'mAP@0.5 (mean ± sd)', 'mAP@[.5:.95]', 'paired Δ mAP@0.5 per seed', 'mean Δ ± sd'], table)}\n\n${opts.pair} pair; seeds ${seeds.join(', ')}; ${steps ?? base.optim.steps} steps each; teacher ${teacher}\n`,
   );
-  const summary = { seeds, steps: steps ?? base.optim.steps, teacher: opts.teacher, results };
+  const summary = { pair: opts.pair, seeds, steps: steps ?? base.optim.steps, teacher, results };
   writeFileSync(join(opts.run, 'experiment.json'), `${JSON.stringify(summary, null, 2)}\n`);
   if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
 }
@@ -143,9 +155,14 @@ export function registerExperiment(program: Command): void {
     .description(
       'the distillation-gain experiment on the embedded dataset: baseline vs distilled students over seeds, paired differences',
     )
-    .requiredOption('--teacher <dir>', 'teacher checkpoint folder')
+    .option(
+      '--pair <name>',
+      `the baseline and distilled students' presets and their teacher: ${STUDENT_PAIR_NAMES.join(', ')} (see kd demo --help)`,
+      DEFAULT_STUDENT_PAIR,
+    )
+    .option('--teacher <dir>', "teacher checkpoint folder (default the pair's shipped teacher)")
     .option('--seeds <list>', 'comma-separated seeds', '1,2,3')
-    .option('--steps <n>', 'student training steps (default: the shapes-student preset)')
+    .option('--steps <n>', "student training steps (default: the pair's presets)")
     .option(
       '--rows <list>',
       'objectives: full and/or ablation rows CLS, CLS-W, L2, L2-B, Hints, Hints-A',
@@ -153,6 +170,9 @@ export function registerExperiment(program: Command): void {
     )
     .option('--objective <json>', 'paperObjective options as JSON, e.g. {"mu":0.7,"temperature":1}')
     .option('--run <dir>', 'folder for every run', 'runs/experiment')
-    .option('--json', 'print {seeds, steps, teacher, results} on stdout (the table goes to stderr)')
+    .option(
+      '--json',
+      'print {pair, seeds, steps, teacher, results} on stdout (the table goes to stderr)',
+    )
     .action((opts: ExperimentOptions) => experiment(opts));
 }

@@ -1,0 +1,63 @@
+import * as E from 'fp-ts/lib/Either.js';
+
+/**
+ * A teacher and the two students compared against it on the embedded dataset: the baseline (no
+ * teacher) and the distilled student, same detector, data order and budget. `kd demo` and
+ * `kd experiment` run one of these.
+ */
+export interface StudentPair {
+  /** What the pair shows (listed by `kd demo --help`). */
+  readonly description: string;
+  /** The preset that trains the teacher when its checkpoint is missing. */
+  readonly teacherPreset: string;
+  /** The shipped teacher (relative to the repository root), which `distilledPreset` names too. */
+  readonly teacherCheckpoint: string;
+  readonly baselinePreset: string;
+  readonly distilledPreset: string;
+}
+
+const PAIRS: Readonly<Record<string, StudentPair>> = {
+  pretrained: {
+    description:
+      'ImageNet MobileNetV2 students (stride 16) distilled from the pretrained stride-8 teacher',
+    teacherPreset: 'shapes-teacher-pretrained',
+    teacherCheckpoint: 'models/shapes-teacher-pretrained',
+    baselinePreset: 'shapes-student-pretrained',
+    distilledPreset: 'shapes-distill-pretrained',
+  },
+  'pretrained-lowres': {
+    description:
+      "the pretrained teacher at 128 px guiding its own trunk at 64 px (the paper's high-res teacher → low-res student)",
+    teacherPreset: 'shapes-teacher-pretrained',
+    teacherCheckpoint: 'models/shapes-teacher-pretrained',
+    baselinePreset: 'shapes-lowres-student-pretrained',
+    distilledPreset: 'shapes-hires-pretrained',
+  },
+  scratch: {
+    description: 'randomly initialised VGG16 ×0.0625 students distilled from VGG16 ×0.125',
+    teacherPreset: 'shapes-teacher',
+    teacherCheckpoint: 'models/shapes-teacher',
+    baselinePreset: 'shapes-student',
+    distilledPreset: 'shapes-distill',
+  },
+  'scratch-lowres': {
+    description: 'the randomly initialised VGG teacher at 128 px guiding its architecture at 64 px',
+    teacherPreset: 'shapes-teacher',
+    teacherCheckpoint: 'models/shapes-teacher',
+    baselinePreset: 'shapes-lowres-student',
+    distilledPreset: 'shapes-hires',
+  },
+};
+
+/** The pair `kd demo` and `kd experiment` run unless told otherwise. */
+export const DEFAULT_STUDENT_PAIR = 'pretrained';
+
+export const STUDENT_PAIR_NAMES: readonly string[] = Object.keys(PAIRS);
+
+/** A student pair by name, or a message listing the pairs. */
+export function studentPair(name: string): E.Either<string, StudentPair> {
+  const p = PAIRS[name];
+  return p === undefined
+    ? E.left(`unknown student pair '${name}'; the pairs are: ${STUDENT_PAIR_NAMES.join(', ')}`)
+    : E.right(p);
+}
