@@ -2,7 +2,7 @@
 // Chromium (wasm, and WebGL when it starts), in one run: `pnpm --filter @kd/cli bench`.
 // Options: --teacher/--baseline/--distilled CKPT, --runs N, --no-browser.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeImageFile } from '@kd/data-voc-coco-kitti';
@@ -48,17 +48,24 @@ try {
     images.push(img.right);
   }
   const nodeEnv = `node ${info.name}${info.wasm ? ` (simd ${info.wasm.simd}, threads ${info.wasm.threads})` : ''}`;
+  // Round-robin over the models (one run of each per round): a load burst on a shared machine
+  // then hits every model alike, so the speed ratios stay meaningful.
+  const detectors = [];
   for (const name of Object.keys(models)) {
     const d = await loadDetector(fileIOHandler(join(site.out, 'models', name)));
     await d.detect(images[0]!);
-    const ms: number[] = [];
-    for (let i = 0; i < runs; i++) {
+    detectors.push({ name, d, ms: [] as number[] });
+  }
+  for (let i = 0; i < runs; i++) {
+    for (const m of detectors) {
       const t0 = performance.now();
-      await d.detect(images[i % images.length]!);
-      ms.push(performance.now() - t0);
+      await m.d.detect(images[i % images.length]!);
+      m.ms.push(performance.now() - t0);
     }
-    d.dispose();
-    rows.push({ env: nodeEnv, model: name, ms: median(ms) });
+  }
+  for (const m of detectors) {
+    m.d.dispose();
+    rows.push({ env: nodeEnv, model: m.name, ms: median(m.ms) });
   }
 
   if (values.browser && !values['no-browser'] && existsSync(CHROMIUM)) {
@@ -109,7 +116,9 @@ try {
   const byEnv = new Map<string, Map<string, number>>();
   for (const r of rows) byEnv.set(r.env, (byEnv.get(r.env) ?? new Map()).set(r.model, r.ms));
   process.stdout.write(
-    `\nInference latency per image (median of ${runs} runs after a warm-up; one 128-px shapes image, ${site.samples.length} samples rotated in Node)\n\n`,
+    `\nInference latency per image (median of ${runs} runs after a warm-up, the models taking turns in Node; one 128-px shapes image, ${site.samples.length} samples rotated in Node; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')})\n\n`,
   );
   process.stdout.write(
     `${formatTable(

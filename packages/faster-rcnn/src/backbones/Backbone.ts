@@ -29,6 +29,8 @@ export interface Backbone {
     images: tf.Tensor4D,
     options: { readonly training: boolean; readonly collect?: readonly string[] },
   ): BackboneForward;
+  /** Frees what the backbone holds besides its `ParamStore` weights (e.g. derived caches). */
+  dispose?(): void;
 }
 
 /** Scales a channel count by a width multiplier, keeping at least 4 channels. */

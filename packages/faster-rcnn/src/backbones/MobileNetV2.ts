@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { type FoldedConv, foldBatchNorm } from '../layers/foldBatchNorm.js';
 import { BatchNorm, Conv2d, DepthwiseConv2d } from '../layers/layers.js';
 import type { ParamStore } from '../layers/ParamStore.js';
 import {
@@ -50,6 +51,14 @@ export interface MobileNetV2Options {
    * are not updated; γ and β still train. For small detection batches, whose statistics are noisy.
    */
   readonly frozenBatchNorm?: boolean;
+  /**
+   * The first N entries of {@link MobileNetV2.layers} (`stem`, `block0`, …, `block4`) are not
+   * trained: their parameters leave `ParamStore.trainable()` (still loaded and saved) and their
+   * batch norms stay in inference mode, so the backward pass stops above them. torchvision's
+   * `trainable_backbone_layers`, detectron2's `FREEZE_AT` (1 = the stem, 2 = stem + `block0`, …).
+   * 0 to 6, default 0.
+   */
+  readonly frozenStages?: number;
 }
 
 /**
@@ -67,6 +76,17 @@ export class MobileNetV2 implements Backbone {
   readonly stem: { readonly conv: Conv2d; readonly bn: BatchNorm };
   readonly blocks: readonly InvertedResidual[];
   readonly frozenBatchNorm: boolean;
+  /** Stage names (`stem`, `block0`, …) whose parameters are frozen. */
+  private readonly frozen: ReadonlySet<string>;
+  /**
+   * Batch norms folded into their convolutions, for forwards that need no gradient through them:
+   * kept until a source weight is reassigned (an optimiser step or a checkpoint load gives a
+   * variable a new `dataId`) or {@link dispose}.
+   */
+  private readonly folds = new Map<
+    Conv2d | DepthwiseConv2d,
+    { readonly sources: readonly object[]; readonly folded: FoldedConv }
+  >();
 
   constructor(store: ParamStore, widthMultiplier = 1, options: MobileNetV2Options = {}) {
     const c = (n: number) => scaleChannels(n, widthMultiplier);
@@ -138,27 +158,71 @@ export class MobileNetV2 implements Backbone {
     this.blocks = blocks;
     this.layers = layers;
     this.outChannels = cin;
+    const frozenStages = options.frozenStages ?? 0;
+    if (!Number.isInteger(frozenStages) || frozenStages < 0 || frozenStages > layers.length)
+      throw new Error(
+        `mobilenetv2: frozenStages must be an integer from 0 to ${layers.length}, got ${frozenStages}`,
+      );
+    this.frozen = new Set(layers.slice(0, frozenStages).map((l) => l.name));
+    const prefixes = [...this.frozen].map((stage) =>
+      stage === 'stem' ? 'backbone/stem/' : `backbone/${stage}.`,
+    );
+    store.freeze(store.names().filter((n) => prefixes.some((p) => n.startsWith(p))));
   }
 
   forward(
     images: tf.Tensor4D,
     options: { readonly training: boolean; readonly collect?: readonly string[] },
   ): BackboneForward {
-    const t = options.training && !this.frozenBatchNorm;
+    const training = options.training && !this.frozenBatchNorm;
     const collect = new Set(options.collect ?? []);
     const features: Record<string, tf.Tensor4D> = {};
-    let x = tf.relu6(this.stem.bn.apply(this.stem.conv.apply(images), t));
+    // Stages that need no gradient (inference, or frozen while training) run with their batch
+    // norms folded into the convolutions: one batch-norm kernel fewer per convolution.
+    const folded = (stage: string) => !options.training || this.frozen.has(stage);
+    const convBn = (conv: Conv2d, bn: BatchNorm, x: tf.Tensor4D, stage: string, relu6: boolean) => {
+      if (folded(stage)) {
+        const f = this.fold(conv, bn);
+        return conv.applyFolded(x, f.w, f.b, relu6 ? 'relu6' : 'linear');
+      }
+      // A frozen stage's batch norms keep their running statistics, as detectron2's FrozenBatchNorm.
+      const y = bn.apply(conv.apply(x), training);
+      return relu6 ? tf.relu6(y) : y;
+    };
+    let x = convBn(this.stem.conv, this.stem.bn, images, 'stem', true);
     if (collect.has('stem')) features.stem = x;
     this.blocks.forEach((b, i) => {
-      let y = x;
-      if (b.expand) y = tf.relu6(b.expand.bn.apply(b.expand.conv.apply(y), t));
-      y = tf.relu6(b.dwBn.apply(b.dw.apply(y), t));
-      y = b.projectBn.apply(b.project.apply(y), t);
-      x = b.residual ? tf.add(x, y) : y;
       const stage = b.name.split('.')[0]!;
+      let y = x;
+      if (b.expand) y = convBn(b.expand.conv, b.expand.bn, y, stage, true);
+      if (folded(stage)) {
+        const f = this.fold(b.dw, b.dwBn);
+        y = b.dw.apply(y, { weight: f.w, bias: f.b, relu6: true });
+      } else y = tf.relu6(b.dwBn.apply(b.dw.apply(y), training));
+      y = convBn(b.project, b.projectBn, y, stage, false);
+      x = b.residual ? tf.add(x, y) : y;
       const next = this.blocks[i + 1];
       if (collect.has(stage) && (!next || next.name.split('.')[0] !== stage)) features[stage] = x;
     });
     return { output: x, features };
+  }
+
+  /** `conv` with `bn` folded in, from the cache unless one of their weights was reassigned. */
+  private fold(conv: Conv2d | DepthwiseConv2d, bn: BatchNorm): FoldedConv {
+    const sources = [conv.w, bn.gamma, bn.beta, bn.mean, bn.variance].map((v) => v.dataId);
+    const cached = this.folds.get(conv);
+    if (cached?.sources.every((id, i) => id === sources[i])) return cached.folded;
+    if (cached) tf.dispose([cached.folded.w, cached.folded.b]);
+    const f = foldBatchNorm(conv.w as tf.Tensor4D, bn, conv instanceof DepthwiseConv2d);
+    // Kept past any enclosing tidy: the cache owns them.
+    const folded = { w: tf.keep(f.w), b: tf.keep(f.b) };
+    this.folds.set(conv, { sources, folded });
+    return folded;
+  }
+
+  /** Frees the folded weights (the parameters themselves belong to the model's store). */
+  dispose(): void {
+    for (const { folded } of this.folds.values()) tf.dispose([folded.w, folded.b]);
+    this.folds.clear();
   }
 }

@@ -27,6 +27,11 @@ export interface BackboneSpec {
   readonly outputStride?: 8 | 16;
   /** `mobilenetv2` only: batch norm keeps its running statistics while training (γ, β train). */
   readonly frozenBatchNorm?: boolean;
+  /**
+   * `mobilenetv2` only: the first N of its layers (`stem`, `block0`, …, `block4`) are not trained
+   * (out of the optimiser's list, batch norm in inference mode). Default 0.
+   */
+  readonly frozenStages?: number;
   /** Rank fraction of the Tucker convolutions in `alexnet-tucker` (default 0.25). */
   readonly tuckerRank?: number;
 }
@@ -112,6 +117,7 @@ export function builtinBackbone(spec: BackboneSpec, store: ParamStore): Backbone
       return new MobileNetV2(store, wm, {
         outputStride: spec.outputStride ?? 16,
         frozenBatchNorm: spec.frozenBatchNorm ?? false,
+        frozenStages: spec.frozenStages ?? 0,
       });
   }
   throw new Error(`'${spec.name}' is not a built-in backbone (${BACKBONE_NAMES.join(', ')})`);

@@ -18,6 +18,15 @@ export const PositiveInt = t.brand(
   'PositiveInt',
 );
 
+export interface NonNegativeIntBrand {
+  readonly NonNegativeInt: unique symbol;
+}
+export const NonNegativeInt = t.brand(
+  t.number,
+  (n): n is t.Branded<number, NonNegativeIntBrand> => Number.isInteger(n) && n >= 0,
+  'NonNegativeInt',
+);
+
 export interface UnitIntervalBrand {
   readonly UnitInterval: unique symbol;
 }

@@ -61,6 +61,12 @@ describe('decodeFasterRcnnConfig', () => {
     });
     assert.ok(E.isRight(atrous), E.isLeft(atrous) ? atrous.left : '');
     assert.equal(atrous.right.backbone.frozenBatchNorm, true);
+    const frozen = decodeFasterRcnnConfig({
+      numClasses: 3,
+      backbone: { name: 'mobilenetv2', pretrained: 'nsfwjs', frozenStages: 3 },
+    });
+    assert.ok(E.isRight(frozen), E.isLeft(frozen) ? frozen.left : '');
+    assert.equal(frozen.right.backbone.frozenStages, 3);
     const wrong: [Record<string, unknown>, RegExp][] = [
       [
         { backbone: { name: 'vgg16', pretrained: 'nsfwjs' } },
@@ -82,6 +88,15 @@ describe('decodeFasterRcnnConfig', () => {
         /at backbone\.frozenBatchNorm: only mobilenetv2 has this option, not vgg16/,
       ],
       [{ backbone: { name: 'mobilenetv2', frozenBatchNorm: 'yes' } }, /backbone\.frozenBatchNorm/],
+      [
+        { backbone: { name: 'vgg16', frozenStages: 2 } },
+        /at backbone\.frozenStages: only mobilenetv2 has this option, not vgg16/,
+      ],
+      [
+        { backbone: { name: 'mobilenetv2', frozenStages: 7 } },
+        /at backbone\.frozenStages: mobilenetv2 has 6 layers \(stem, block0–block4\), got 7/,
+      ],
+      [{ backbone: { name: 'mobilenetv2', frozenStages: 1.5 } }, /backbone\.frozenStages/],
     ];
     for (const [cfg, message] of wrong) {
       const w = decodeFasterRcnnConfig({ numClasses: 3, ...cfg }, 'student.json');

@@ -2,10 +2,12 @@ import { formatDecodeErrors } from '@kd/codecs';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { backboneNames } from '../backbones/backboneRegistry.js';
+import { MOBILENETV2_STAGES } from '../backbones/MobileNetV2.js';
 import {
   deepMerge,
   isPlainObject,
   NonNegative,
+  NonNegativeInt,
   Positive,
   PositiveInt,
   UnitInterval,
@@ -42,6 +44,12 @@ const BackboneCodec = t.intersection([
      * and does not update them; γ and β still train. Default false.
      */
     frozenBatchNorm: t.boolean,
+    /**
+     * `mobilenetv2` only: the first N of its layers (`stem`, `block0`, …, `block4`) are not
+     * trained — detectron2's `FREEZE_AT`, torchvision's `trainable_backbone_layers` counted from
+     * the input. 0 (default) to 6.
+     */
+    frozenStages: NonNegativeInt,
   }),
 ]);
 
@@ -140,8 +148,13 @@ export const KERAS_MOBILENETV2_INPUT = {
   std: [127.5, 127.5, 127.5],
 } as const;
 
+/** `stem`, `block0`, …, `block4`: the layers `backbone.frozenStages` counts. */
+const MOBILENETV2_LAYER_COUNT = MOBILENETV2_STAGES.length + 1;
+
 // Keys a user may write besides those the defaults have.
-const OPTIONAL_KEYS = { backbone: { tuckerRank: null, pretrained: null, frozenBatchNorm: null } };
+const OPTIONAL_KEYS = {
+  backbone: { tuckerRank: null, pretrained: null, frozenBatchNorm: null, frozenStages: null },
+};
 
 const sameNumbers = (a: readonly number[], b: readonly number[]) =>
   a.length === b.length && a.every((v, i) => v === b[i]);
@@ -199,6 +212,15 @@ export function decodeFasterRcnnConfig(
   if (c.backbone.frozenBatchNorm === true && c.backbone.name !== 'mobilenetv2')
     return E.left(
       `${source}: at backbone.frozenBatchNorm: only mobilenetv2 has this option, not ${c.backbone.name}`,
+    );
+  const frozenStages = c.backbone.frozenStages;
+  if (frozenStages !== undefined && frozenStages > 0 && c.backbone.name !== 'mobilenetv2')
+    return E.left(
+      `${source}: at backbone.frozenStages: only mobilenetv2 has this option, not ${c.backbone.name}`,
+    );
+  if (frozenStages !== undefined && frozenStages > MOBILENETV2_LAYER_COUNT)
+    return E.left(
+      `${source}: at backbone.frozenStages: mobilenetv2 has ${MOBILENETV2_LAYER_COUNT} layers (stem, block0–block4), got ${frozenStages}`,
     );
   const problem = pretrainedProblem(c);
   if (problem) return E.left(`${source}: ${problem}`);

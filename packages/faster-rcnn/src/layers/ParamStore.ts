@@ -69,6 +69,19 @@ export class ParamStore {
     return [...this.params.entries()].filter(([n]) => !this.frozen.has(n)).map(([, v]) => v);
   }
 
+  /**
+   * Takes existing parameters out of {@link trainable} (and marks their variables non-trainable):
+   * they keep loading from checkpoints and pretrained weights and are still saved, but an
+   * optimiser never sees them and `tf.variableGrads` does not back-propagate into them.
+   */
+  freeze(names: Iterable<string>): void {
+    for (const name of names) {
+      const v = this.get(name);
+      v.trainable = false;
+      this.frozen.add(name);
+    }
+  }
+
   isTrainable(name: string): boolean {
     return this.params.has(name) && !this.frozen.has(name);
   }

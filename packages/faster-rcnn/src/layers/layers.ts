@@ -37,6 +37,27 @@ export class Conv2d {
         : store.create(`${name}/b`, [spec.filters], { kind: 'zeros' });
   }
 
+  /**
+   * `[B, H, W, Cin]` + a folded batch norm: `conv(x, weight) + bias`, then ReLU6 if asked, as one
+   * fused op where the backend has one. `weight` `[k, k, Cin, filters]`, `bias` `[filters]`.
+   */
+  applyFolded(
+    x: tf.Tensor4D,
+    weight: tf.Tensor4D,
+    bias: tf.Tensor1D,
+    activation: 'relu6' | 'linear',
+  ): tf.Tensor4D {
+    return tf.fused.conv2d({
+      x,
+      filter: weight,
+      strides: this.spec.stride ?? 1,
+      pad: this.spec.padding ?? 'same',
+      dilations: this.spec.dilation ?? 1,
+      bias,
+      activation,
+    });
+  }
+
   /** `[B, H, W, Cin]` → `[B, H', W', filters]`. */
   apply(x: tf.Tensor4D, activation?: 'relu'): tf.Tensor4D {
     const stride = this.spec.stride ?? 1;
@@ -77,11 +98,32 @@ export class DepthwiseConv2d {
       fanIn: kernel * kernel,
     });
   }
-  /** `[B, H, W, C]` → `[B, ⌈H/stride⌉, ⌈W/stride⌉, C]`. */
-  apply(x: tf.Tensor4D): tf.Tensor4D {
-    const w = this.w as tf.Tensor4D;
+  /**
+   * `[B, H, W, C]` → `[B, ⌈H/stride⌉, ⌈W/stride⌉, C]`, with this layer's kernel or `weight`
+   * (`[k, k, C, 1]`, e.g. with a batch norm folded in) plus an optional `bias` `[C]` and ReLU6.
+   */
+  apply(
+    x: tf.Tensor4D,
+    fused: {
+      readonly weight?: tf.Tensor4D;
+      readonly bias?: tf.Tensor1D;
+      readonly relu6?: boolean;
+    } = {},
+  ): tf.Tensor4D {
+    const w = fused.weight ?? (this.w as tf.Tensor4D);
+    const conv = (input: tf.Tensor4D, stride: number): tf.Tensor4D =>
+      fused.bias === undefined && !fused.relu6
+        ? tf.depthwiseConv2d(input, w, stride, 'same')
+        : tf.fused.depthwiseConv2d({
+            x: input,
+            filter: w,
+            strides: stride,
+            pad: 'same',
+            ...(fused.bias ? { bias: fused.bias } : {}),
+            activation: fused.relu6 ? 'relu6' : 'linear',
+          });
     const d = this.dilation;
-    if (d === 1) return tf.depthwiseConv2d(x, w, this.stride, 'same');
+    if (d === 1) return conv(x, this.stride);
     // Zero rows/columns that round H and W up to multiples of d are exactly the zero padding
     // 'same' would add there, so they are cropped off afterwards without changing any output.
     const [, h, wd] = x.shape;
@@ -95,7 +137,8 @@ export class DepthwiseConv2d {
         [0, pw],
       ],
     ) as tf.Tensor4D;
-    const y = tf.depthwiseConv2d(sub, w, 1, 'same');
+    // Bias and ReLU6 act per position, so they may run on the sub-images.
+    const y = conv(sub, 1);
     return tf.batchToSpaceND(
       y,
       [d, d],

@@ -396,12 +396,21 @@ export class FasterRcnn {
       const candLabels: number[] = [];
       if (rows.length > 0) {
         const props = takeBoxes(computed.roiArr, rows);
+        // Every class's boxes in one decode (class-major rows): a fixed number of kernels per
+        // image instead of one decode per class.
+        const n = rows.length;
+        const deltas = new Float32Array((c1 - 1) * n * 4);
+        const anchors = new Float32Array((c1 - 1) * n * 4);
         for (let c = 1; c < c1; c++) {
-          const d = new Float32Array(rows.length * 4);
-          rows.forEach((r, i) =>
-            d.set(computed.boxDeltas.subarray(r * 4 * c1 + 4 * c, r * 4 * c1 + 4 * c + 4), 4 * i),
-          );
-          const boxes = decodeHost(d, props, cfg.roiHead.boxWeights);
+          rows.forEach((r, i) => {
+            const o = 4 * ((c - 1) * n + i);
+            deltas.set(computed.boxDeltas.subarray(r * 4 * c1 + 4 * c, r * 4 * c1 + 4 * c + 4), o);
+            anchors.set(props.subarray(4 * i, 4 * i + 4), o);
+          });
+        }
+        const decoded = decodeHost(deltas, anchors, cfg.roiHead.boxWeights);
+        for (let c = 1; c < c1; c++) {
+          const boxes = decoded.subarray(4 * (c - 1) * n, 4 * c * n);
           rows.forEach((r, i) => {
             const s = computed.probs[r * c1 + c]!;
             if (!(s > cfg.inference.scoreThreshold)) return;
@@ -440,6 +449,7 @@ export class FasterRcnn {
   }
 
   dispose(): void {
+    this.backbone.dispose?.();
     this.params.dispose();
     this.baseAnchors.dispose();
   }

@@ -193,7 +193,10 @@ describe('pretrained MobileNetV2 from nsfwjs', () => {
         model.backbone.forward(x, { training: false }).output,
       ];
     });
-    assert.deepEqual(train!.dataSync(), infer!.dataSync());
+    // Inference folds the batch norms into the convolutions: equal up to float32 rounding.
+    const scale = tf.tidy(() => tf.max(tf.abs(train!)).dataSync()[0]!);
+    const gap = tf.tidy(() => tf.max(tf.abs(tf.sub(train!, infer!))).dataSync()[0]!);
+    assert.ok(gap <= 1e-5 * scale, `train/inference gap ${gap} for values up to ${scale}`);
     assert.deepEqual(model.params.get(mean).dataSync(), meanBefore);
     // γ and β still get gradients.
     const g = tf.variableGrads(

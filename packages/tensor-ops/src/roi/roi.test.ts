@@ -22,13 +22,23 @@ interface Case {
   gradInput: number[];
 }
 
-function run(c: Case, feat: tf.Tensor4D, rois: tf.Tensor2D, bi: tf.Tensor1D): tf.Tensor4D {
+/** Both RoIAlign formulations are checked against torchvision on every case. */
+const METHODS = ['separable', 'sparse'] as const;
+
+function run(
+  c: Case,
+  feat: tf.Tensor4D,
+  rois: tf.Tensor2D,
+  bi: tf.Tensor1D,
+  method: (typeof METHODS)[number] = 'separable',
+): tf.Tensor4D {
   return c.op === 'roiAlign'
     ? roiAlign(feat, rois, bi, {
         outputSize: c.outputSize,
         spatialScale: c.spatialScale,
         samplingRatio: c.samplingRatio!,
         aligned: c.aligned!,
+        method,
       })
     : roiPool(feat, rois, bi, { outputSize: c.outputSize, spatialScale: c.spatialScale });
 }
@@ -41,23 +51,25 @@ for (const backend of testBackends()) {
   test(`${backend}: RoIAlign / RoIPool forward and grad_input equal torchvision on ${fx.cases.length} cases`, async (t) => {
     await useBackend(backend);
     for (const c of fx.cases as Case[]) {
-      await t.test(name(c), async () => {
-        await noLeak(() => {
-          const feat = tf.tensor4d(fx.features, [N, H, W, C]);
-          const k = c.batchIndices.length;
-          const rois = tf.tensor2d(c.rois, [k, 4]);
-          const bi = tf.tensor1d(c.batchIndices, 'int32');
-          const y = run(c, feat, rois, bi);
-          assert.deepEqual(y.shape, [k, c.outputSize[0], c.outputSize[1], C]);
-          assertClose(y.dataSync(), c.output, 1e-4, 1e-5, 'forward');
-          const dy = tf.tensor4d(c.gradOutput, y.shape);
-          const g = tf.grad((x: tf.Tensor) =>
-            tf.sum(tf.mul(run(c, x as tf.Tensor4D, rois, bi), dy)),
-          )(feat);
-          assertClose(g.dataSync(), c.gradInput, 1e-4, 1e-5, 'grad_input');
-          tf.dispose([feat, rois, bi, y, dy, g]);
+      for (const method of c.op === 'roiAlign' ? METHODS : (['separable'] as const)) {
+        await t.test(`${name(c)}${c.op === 'roiAlign' ? ` (${method})` : ''}`, async () => {
+          await noLeak(() => {
+            const feat = tf.tensor4d(fx.features, [N, H, W, C]);
+            const k = c.batchIndices.length;
+            const rois = tf.tensor2d(c.rois, [k, 4]);
+            const bi = tf.tensor1d(c.batchIndices, 'int32');
+            const y = run(c, feat, rois, bi, method);
+            assert.deepEqual(y.shape, [k, c.outputSize[0], c.outputSize[1], C]);
+            assertClose(y.dataSync(), c.output, 1e-4, 1e-5, 'forward');
+            const dy = tf.tensor4d(c.gradOutput, y.shape);
+            const g = tf.grad((x: tf.Tensor) =>
+              tf.sum(tf.mul(run(c, x as tf.Tensor4D, rois, bi, method), dy)),
+            )(feat);
+            assertClose(g.dataSync(), c.gradInput, 1e-4, 1e-5, 'grad_input');
+            tf.dispose([feat, rois, bi, y, dy, g]);
+          });
         });
-      });
+      }
     }
   });
 }
@@ -105,6 +117,13 @@ test('roiAlign: empty RoI list, bad batch index, host inputs', async () => {
       spatialScale: 1,
     });
     assert.deepEqual(y.shape, [0, 2, 2, 2]);
+    const sparse = roiAlign(feat, new Float32Array(0), new Int32Array(0), {
+      outputSize: 2,
+      spatialScale: 1,
+      method: 'sparse',
+    });
+    assert.deepEqual(sparse.shape, [0, 2, 2, 2]);
+    sparse.dispose();
     assert.throws(
       () =>
         roiAlign(feat, Float32Array.from([0, 0, 1, 1]), Int32Array.from([3]), {

@@ -1,3 +1,5 @@
+import { axisSamples, newAxis, type RoiAlignGeometry, roiBins } from './roiAlignSamples.js';
+
 /**
  * The bilinear sampling of torchvision `roi_align` as a sparse matrix: row `r` = output cell
  * `(k, ph, pw)`, columns = flat feature-map pixels `(b * H + y) * W + x`, value = summed
@@ -19,17 +21,6 @@ export interface SparsePlan {
   readonly vals: Float32Array;
 }
 
-export interface RoiAlignGeometry {
-  readonly batch: number;
-  readonly height: number;
-  readonly width: number;
-  readonly pooledHeight: number;
-  readonly pooledWidth: number;
-  readonly spatialScale: number;
-  readonly samplingRatio: number;
-  readonly aligned: boolean;
-}
-
 class Growable {
   cols = new Int32Array(1024);
   vals = new Float32Array(1024);
@@ -49,64 +40,6 @@ class Growable {
   }
 }
 
-/** Bilinear sample positions along one axis: low/high index and weights, or invalid. */
-interface AxisSamples {
-  valid: Uint8Array;
-  low: Int32Array;
-  high: Int32Array;
-  /** Weight of `high` (torchvision's `ly` / `lx`). */
-  l: Float64Array;
-  /** Weight of `low` (`hy` / `hx`). */
-  h: Float64Array;
-}
-
-const newAxis = (n: number): AxisSamples => ({
-  valid: new Uint8Array(n),
-  low: new Int32Array(n),
-  high: new Int32Array(n),
-  l: new Float64Array(n),
-  h: new Float64Array(n),
-});
-
-/**
- * Sample coordinates along one axis for every (bin, grid step), as the C++ kernel computes them
- * (y and x are independent, so the 2-D grid is their outer product).
- */
-function axisSamples(
-  out: AxisSamples,
-  start: number,
-  bin: number,
-  pooled: number,
-  grid: number,
-  size: number,
-): void {
-  const f = Math.fround;
-  for (let p = 0; p < pooled; p++) {
-    for (let i = 0; i < grid; i++) {
-      const k = p * grid + i;
-      const v = f(f(start + f(p * bin)) + f(f(f(i + 0.5) * bin) / grid));
-      if (!(v >= -1 && v <= size)) {
-        out.valid[k] = 0;
-        continue;
-      }
-      out.valid[k] = 1;
-      // biome-ignore lint/complexity/useMathMinMax: mirrors the kernel's `if (y <= 0) y = 0`
-      let y = v <= 0 ? 0 : v;
-      let lo = Math.trunc(y);
-      let hi: number;
-      if (lo >= size - 1) {
-        hi = lo = size - 1;
-        y = lo;
-      } else hi = lo + 1;
-      const l = f(y - lo);
-      out.low[k] = lo;
-      out.high[k] = hi;
-      out.l[k] = l;
-      out.h[k] = f(1 - l);
-    }
-  }
-}
-
 /**
  * @param rois `[K * 4]` x1,y1,x2,y2 in image coordinates.
  * @param batchIndices `[K]` image of each RoI (must be in `[0, batch)`).
@@ -122,8 +55,6 @@ export function roiAlignPlan(
   const rows = K * PH * PW;
   const rowPtr = new Int32Array(rows + 1);
   const out = new Growable();
-  const scale = f(g.spatialScale);
-  const offset = g.aligned ? 0.5 : 0;
   // Per-bin accumulation of duplicate pixels (neighbouring samples share corners).
   const slot = new Int32Array(H * W).fill(-1);
   let touched = new Int32Array(64);
@@ -157,20 +88,7 @@ export function roiAlignPlan(
       throw new Error(`roiAlign: batch index ${b} of RoI ${k} is outside [0, ${g.batch})`);
     }
     const base = b * H * W;
-    const startW = f(f(rois[4 * k]! * scale) - offset);
-    const startH = f(f(rois[4 * k + 1]! * scale) - offset);
-    const endW = f(f(rois[4 * k + 2]! * scale) - offset);
-    const endH = f(f(rois[4 * k + 3]! * scale) - offset);
-    let roiW = f(endW - startW);
-    let roiH = f(endH - startH);
-    if (!g.aligned) {
-      roiW = Math.max(roiW, 1);
-      roiH = Math.max(roiH, 1);
-    }
-    const binH = f(roiH / PH);
-    const binW = f(roiW / PW);
-    const gridH = Math.max(0, g.samplingRatio > 0 ? g.samplingRatio : Math.ceil(f(roiH / PH)));
-    const gridW = Math.max(0, g.samplingRatio > 0 ? g.samplingRatio : Math.ceil(f(roiW / PW)));
+    const { startH, startW, binH, binW, gridH, gridW } = roiBins(rois, k, g);
     const count = Math.max(gridH * gridW, 1);
     if (ys.valid.length < PH * gridH) ys = newAxis(PH * gridH);
     if (xs.valid.length < PW * gridW) xs = newAxis(PW * gridW);

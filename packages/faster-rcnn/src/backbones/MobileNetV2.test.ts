@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createRng, initBackend } from '@kd/tensor-ops';
+import * as tf from '@tensorflow/tfjs-core';
+import { loadFasterRcnn, saveCheckpoint } from '../checkpoint/checkpoint.js';
+import { rectangleBatch, tinyConfig } from '../internal/testing.js';
+import { ParamStore } from '../layers/ParamStore.js';
+import { FasterRcnn } from '../model/FasterRcnn.js';
+import { trainStep } from '../train/trainStep.js';
+import { MobileNetV2 } from './MobileNetV2.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'kd-mobilenetv2-'));
+before(async () => {
+  await initBackend({ backend: 'cpu' });
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const mobileNetConfig = (frozenStages: number) =>
+  tinyConfig({ backbone: { name: 'mobilenetv2', widthMultiplier: 0.25, frozenStages } });
+
+const values = (model: FasterRcnn, names: readonly string[]) =>
+  names.map((n) => model.params.get(n).dataSync().slice());
+
+describe('MobileNetV2 frozenStages', () => {
+  test('takes the stem and the first stages out of the trainable list, nothing else', () => {
+    const model = new FasterRcnn(mobileNetConfig(3));
+    const trainable = new Set(model.trainableVariables());
+    for (const [name, v] of model.params.entries()) {
+      const frozenStage = /^backbone\/(stem\/|block0\.|block1\.)/.test(name);
+      const statistic = /running_(mean|var)$/.test(name);
+      assert.equal(trainable.has(v), !frozenStage && !statistic, name);
+      assert.equal(model.params.isTrainable(name), !frozenStage && !statistic, name);
+    }
+    // Every other backbone stage, the RPN and the box head still train.
+    assert.ok(model.params.isTrainable('backbone/block2.0/expand/w'));
+    assert.ok(model.params.isTrainable('rpn/conv/w'));
+    model.dispose();
+  });
+
+  test('0 freezes nothing; out-of-range values are refused by the constructor', () => {
+    const store = new ParamStore(1);
+    const open = new MobileNetV2(store, 0.25, { frozenStages: 0 });
+    assert.equal(open.layers.length, 6);
+    assert.equal(
+      store.trainable().length,
+      store.names().filter((n) => !/running_(mean|var)$/.test(n)).length,
+    );
+    store.dispose();
+    for (const bad of [-1, 7, 1.5]) {
+      const s = new ParamStore(1);
+      assert.throws(
+        () => new MobileNetV2(s, 0.25, { frozenStages: bad }),
+        /mobilenetv2: frozenStages must be an integer from 0 to 6, got/,
+      );
+      s.dispose();
+    }
+  });
+
+  test('a training step leaves frozen weights and their batch-norm statistics unchanged, leak-free', () => {
+    const model = new FasterRcnn(mobileNetConfig(2));
+    const batch = rectangleBatch(2, 64, 5);
+    const frozen = model.params.names().filter((n) => /^backbone\/(stem\/|block0\.)/.test(n));
+    const trained = ['backbone/block1.0/expand/w', 'backbone/block1.0/expand_bn/running_mean'];
+    assert.ok(frozen.some((n) => n.endsWith('running_mean')));
+    const frozenBefore = values(model, frozen);
+    const trainedBefore = values(model, trained);
+    const optimizer = tf.train.momentum(0.01, 0.9);
+    const rng = createRng(1);
+    trainStep(model, batch, { optimizer, rng });
+    const count = tf.memory().numTensors;
+    trainStep(model, batch, { optimizer, rng });
+    assert.equal(tf.memory().numTensors, count, 'a step with frozen stages leaks no tensor');
+    assert.deepEqual(values(model, frozen), frozenBefore);
+    // The stages after the frozen ones do train (weights and batch-norm statistics move).
+    values(model, trained).forEach((v, i) => assert.notDeepEqual(v, trainedBefore[i]));
+    optimizer.dispose();
+    tf.dispose([batch.images]);
+    model.dispose();
+  });
+
+  test('frozen weights are saved and loaded with the checkpoint, and stay frozen', async () => {
+    const model = new FasterRcnn(mobileNetConfig(2));
+    const stem = 'backbone/stem/conv/w';
+    // Weights that differ from a fresh model's, so the round trip is seen.
+    model.params.get(stem).assign(tf.tidy(() => tf.mul(model.params.get(stem), 3)));
+    await saveCheckpoint(model, join(dir, 'ckpt'), { step: 1, rngState: 1 });
+    const before = tf.memory().numTensors;
+    const { model: loaded, checkpoint } = await loadFasterRcnn(join(dir, 'ckpt'));
+    assert.equal(loaded.config.backbone.frozenStages, 2);
+    assert.deepEqual(loaded.params.get(stem).dataSync(), model.params.get(stem).dataSync());
+    assert.equal(loaded.params.isTrainable(stem), false);
+    assert.equal(loaded.trainableVariables().length, model.trainableVariables().length);
+    tf.dispose([
+      ...Object.values(checkpoint.extraWeights),
+      ...checkpoint.optimizerWeights.map((w) => w.tensor),
+    ]);
+    loaded.dispose();
+    assert.equal(tf.memory().numTensors, before);
+    model.dispose();
+  });
+});
+
+describe('MobileNetV2 batch-norm folding at inference', () => {
+  /** A stride-8 (dilated) model with frozen batch norm and non-trivial statistics. */
+  function modelWithStatistics(): FasterRcnn {
+    const model = new FasterRcnn(
+      tinyConfig({
+        backbone: {
+          name: 'mobilenetv2',
+          widthMultiplier: 0.25,
+          outputStride: 8,
+          frozenBatchNorm: true,
+        },
+      }),
+    );
+    let seed = 10;
+    const values: Record<string, tf.Tensor> = {};
+    for (const [name, v] of model.params.entries()) {
+      if (!/_bn\/|\/bn\//.test(name)) continue;
+      const positive = /gamma|running_var/.test(name);
+      values[name] = positive
+        ? tf.randomUniform(v.shape, 0.5, 1.5, 'float32', seed++)
+        : tf.randomUniform(v.shape, -0.5, 0.5, 'float32', seed++);
+    }
+    model.params.assign(values, { strict: false });
+    tf.dispose(Object.values(values));
+    return model;
+  }
+
+  const gap = (a: tf.Tensor, b: tf.Tensor): [number, number] =>
+    tf.tidy(() => [tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!, tf.max(tf.abs(a)).dataSync()[0]!]);
+
+  test('the folded inference forward equals conv → batch norm → ReLU6, and follows new weights', () => {
+    const before = tf.memory().numTensors;
+    const model = modelWithStatistics();
+    const x = tf.randomUniform([2, 40, 36, 3], -1, 1, 'float32', 4) as tf.Tensor4D;
+    // training: true with frozen batch norm runs the unfolded kernels on the running statistics.
+    const reference = () => tf.tidy(() => model.backbone.forward(x, { training: true }).output);
+    const inference = () => tf.tidy(() => model.backbone.forward(x, { training: false }).output);
+    const [r1, i1] = [reference(), inference()];
+    const [d1, m1] = gap(r1!, i1!);
+    assert.ok(m1 > 0.1 && d1 <= 1e-5 * m1, `gap ${d1} for values up to ${m1}`);
+    // The folded weights are cached: a second inference forward creates no lasting tensor.
+    const count = tf.memory().numTensors;
+    const i2 = inference();
+    assert.equal(tf.memory().numTensors, count + 1);
+    assert.deepEqual(i2.dataSync(), i1!.dataSync());
+    // A reassigned weight (as by an optimiser step or a checkpoint) is folded again.
+    for (const [name, factor] of [
+      ['backbone/block2.1/dw/w', -2],
+      ['backbone/block3.0/project_bn/gamma', 3],
+    ] as const) {
+      const v = model.params.get(name);
+      const next = tf.mul(v, factor);
+      v.assign(next);
+      next.dispose();
+    }
+    const [r3, i3] = [reference(), inference()];
+    const [d3, m3] = gap(r3!, i3!);
+    assert.ok(d3 <= 1e-5 * m3, `gap after reassignment ${d3} for values up to ${m3}`);
+    assert.ok(gap(i3!, i1!)[0]! > 1e-2, 'the new weights changed the output');
+    tf.dispose([x, r1!, i1!, i2, r3!, i3!]);
+    model.dispose();
+    assert.equal(tf.memory().numTensors, before, 'dispose frees the folded weights too');
+  });
+});
