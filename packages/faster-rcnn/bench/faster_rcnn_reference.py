@@ -105,6 +105,13 @@ class MobileNetV2(nn.Module):
             ]
             blocks.append(nn.Sequential(*layers))
         self.blocks = nn.ModuleList(blocks)
+        # Frozen stages (kd's backbone.frozenStages) get no gradient: autograd skips their backward.
+        frozen = ([self.stem] if spec.get("stemFrozen") else []) + [
+            m for b, m in zip(self.specs, self.blocks) if b.get("frozen")
+        ]
+        for m in frozen:
+            for p in m.parameters():
+                p.requires_grad_(False)
 
     def train(self, mode=True):
         super().train(mode)

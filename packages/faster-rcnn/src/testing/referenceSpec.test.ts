@@ -15,10 +15,10 @@ after(() => {
   tf.disposeVariables();
 });
 
-const mobileNet = (outputStride: 8 | 16) =>
+const mobileNet = (outputStride: 8 | 16, frozenStages = 0) =>
   fasterRcnnConfig({
     numClasses: 6,
-    backbone: { name: 'mobilenetv2', outputStride, frozenBatchNorm: true },
+    backbone: { name: 'mobilenetv2', outputStride, frozenBatchNorm: true, frozenStages },
     rpn: { channels: 64 },
     roiHead: { fcDims: [128] },
   });
@@ -52,3 +52,16 @@ for (const [name, cfg] of [
     assert.equal(tf.memory().numTensors, before);
   });
 }
+
+test('the reference spec marks the frozen stages of a MobileNetV2, and only those', () => {
+  const before = tf.memory().numTensors;
+  const model = new FasterRcnn(mobileNet(16, 2));
+  const spec = referenceSpec(model, { learningRate: 1e-3, imageSize: BENCH_IMAGE_SIZE });
+  assert.ok(spec.backbone.type === 'mobilenetv2');
+  assert.equal(spec.backbone.stemFrozen, true);
+  const frozen = new Set(spec.backbone.blocks.filter((b) => b.frozen).map((b) => b.stage));
+  assert.deepEqual([...frozen], ['block0']);
+  assert.ok(spec.backbone.blocks.some((b) => !b.frozen));
+  model.dispose();
+  assert.equal(tf.memory().numTensors, before);
+});

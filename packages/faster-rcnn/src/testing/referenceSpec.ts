@@ -31,6 +31,8 @@ export interface ReferenceBlock {
   readonly stride: number;
   readonly dilation: number;
   readonly residual: boolean;
+  /** Frozen (`backbone.frozenStages`): its parameters get no gradient. */
+  readonly frozen: boolean;
 }
 
 /** The backbone of a reference spec: read off the kd model, layer by layer. */
@@ -40,6 +42,7 @@ export type ReferenceBackbone =
       readonly type: 'mobilenetv2';
       /** Stem: 3×3 stride-2 conv 3 → `stem` channels, batch norm, ReLU6. */
       readonly stem: number;
+      readonly stemFrozen: boolean;
       readonly blocks: readonly ReferenceBlock[];
       readonly frozenBatchNorm: boolean;
       readonly bnEpsilon: number;
@@ -131,10 +134,12 @@ function sequentialSteps(model: FasterRcnn): ReferenceStep[] {
   return steps;
 }
 
-function mobileNetV2Spec(b: MobileNetV2): ReferenceBackbone {
+function mobileNetV2Spec(b: MobileNetV2, model: FasterRcnn): ReferenceBackbone {
+  const frozen = (conv: { readonly name: string }) => !model.params.isTrainable(`${conv.name}/w`);
   return {
     type: 'mobilenetv2',
     stem: b.stem.conv.spec.filters,
+    stemFrozen: frozen(b.stem.conv),
     blocks: b.blocks.map((x) => ({
       name: x.name,
       stage: x.name.split('.')[0]!,
@@ -145,6 +150,7 @@ function mobileNetV2Spec(b: MobileNetV2): ReferenceBackbone {
       stride: x.dw.stride,
       dilation: x.dw.dilation,
       residual: x.residual,
+      frozen: frozen(x.dw),
     })),
     frozenBatchNorm: b.frozenBatchNorm,
     bnEpsilon: b.stem.bn.epsilon,
@@ -164,7 +170,7 @@ export function referenceSpec(
   const cfg = model.config;
   const backbone: ReferenceBackbone =
     model.backbone instanceof MobileNetV2
-      ? mobileNetV2Spec(model.backbone)
+      ? mobileNetV2Spec(model.backbone, model)
       : { type: 'sequential', steps: sequentialSteps(model) };
   const grid = Math.ceil(o.imageSize / model.stride);
   return {
