@@ -317,20 +317,22 @@ const PRESETS: Record<string, Preset> = {
       ...SHAPES_NOTES,
       'optim.lr':
         'measured: lr 0.02 (50-step warm-up) diverged when the warm-up ended (RoI classification loss ×4 at steps 50–100, then stuck near 1.0); lr 0.01 trains',
+      'optim.steps':
+        'measured: mAP@0.5 78.5 / 84.0 / 84.1 at steps 500 / 1,000 / 1,500 (400 steps: 69.5): the schedule is no longer the limit',
     },
     config: {
       name: 'shapes-teacher-pretrained',
       dataset: shapes,
       model: { detector: SHAPES_PRETRAINED_TEACHER_DETECTOR },
       optim: {
-        steps: 400,
+        steps: 1500,
         batchSize: 8,
         lr: 0.01,
         warmupSteps: 50,
         clipGradNorm: 10,
         seed: 1,
-        checkpointEvery: 50,
-        evalEvery: 200,
+        checkpointEvery: 100,
+        evalEvery: 500,
       },
     },
   },

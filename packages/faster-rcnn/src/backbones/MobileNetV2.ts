@@ -13,7 +13,8 @@ function bn(store: ParamStore, name: string, channels: number): BatchNorm {
   return new BatchNorm(store, name, channels, 0.1, MOBILENETV2_BN_EPSILON);
 }
 
-interface Inverted {
+/** One inverted-residual block: its layers (with their strides and dilations) and whether it adds its input. */
+export interface InvertedResidual {
   readonly name: string;
   readonly expand?: { conv: Conv2d; bn: BatchNorm };
   readonly dw: DepthwiseConv2d;
@@ -71,9 +72,10 @@ export class MobileNetV2 implements Backbone {
   readonly stride: 8 | 16;
   readonly outChannels: number;
   readonly layers: readonly BackboneLayer[];
-  private readonly stem: { conv: Conv2d; bn: BatchNorm };
-  private readonly blocks: readonly Inverted[];
-  private readonly frozenBatchNorm: boolean;
+  /** Read by the benchmark's PyTorch reference, which rebuilds the network layer by layer. */
+  readonly stem: { readonly conv: Conv2d; readonly bn: BatchNorm };
+  readonly blocks: readonly InvertedResidual[];
+  readonly frozenBatchNorm: boolean;
   /** Stage names (`stem`, `block0`, …) whose parameters are frozen. */
   private readonly frozen: ReadonlySet<string>;
   /**
@@ -103,7 +105,7 @@ export class MobileNetV2 implements Backbone {
     let stride = 2;
     // Once the output stride is reached, further stride-2 steps become dilation.
     let dilation = 1;
-    const blocks: Inverted[] = [];
+    const blocks: InvertedResidual[] = [];
     const layers: BackboneLayer[] = [{ name: 'stem', stride, channels: cin }];
     MOBILENETV2_STAGES.forEach(([t, ch, n, s], stage) => {
       const cout = c(ch);

@@ -4,24 +4,25 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  BACKENDS,
-  type BackendInfo,
-  type BackendName,
-  createRng,
-  initBackend,
-} from '@kd/tensor-ops';
-import { runReference, testBackends, torchAvailable } from '@kd/tensor-ops/testing';
+import { type BackendInfo, type BackendName, createRng, initBackend } from '@kd/tensor-ops';
+import { runReference, torchAvailable } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { Bench } from 'tinybench';
 import { rectangles } from '../internal/testing.js';
 import { FasterRcnn } from '../model/FasterRcnn.js';
 import type { DetectionBatch } from '../model/types.js';
+import {
+  benchBackends,
+  FASTER_RCNN_REFERENCE_SCRIPT,
+  profileTrainStep,
+  referenceSpec,
+  referenceWaitPolicy,
+  type StepProfile,
+  markdownTable as table,
+} from '../testing.js';
 import { trainStep } from '../train/trainStep.js';
-import { BENCH_IMAGE_SIZE, benchConfigs, referenceSpec } from './benchModels.js';
+import { BENCH_IMAGE_SIZE, benchConfigs } from './benchModels.js';
 import { type DenseProductTimes, denseGradientProducts } from './denseGradientProducts.js';
-import { profileTrainStep, type StepProfile } from './profileTrainStep.js';
 
 const RUNS = Number(process.env.KD_BENCH_RUNS ?? 3);
 const PROFILE_RUNS = Number(process.env.KD_BENCH_PROFILE_RUNS ?? 1);
@@ -40,28 +41,6 @@ interface ReferenceTimes {
   readonly parameters: number;
   readonly trainStep: number;
   readonly inference: number;
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  return [
-    fmt(header),
-    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-    ...rows.map(fmt),
-  ].join('\n');
-}
-
-/** The backends to time: `KD_BENCH_BACKENDS=tensorflow,wasm`, default every one available but cpu. */
-function benchBackends(): BackendName[] {
-  const asked = process.env.KD_BENCH_BACKENDS;
-  // in kd's order of preference (tensorflow first): the first is also profiled
-  const all: BackendName[] = BACKENDS.filter((b) => b !== 'cpu' && testBackends().includes(b));
-  if (asked === undefined || asked === '') return all;
-  return asked
-    .split(',')
-    .map((b) => b.trim() as BackendName)
-    .filter((b) => all.includes(b));
 }
 
 interface BackendRun {
@@ -206,16 +185,21 @@ async function main(): Promise<void> {
           })),
         },
         models: Object.fromEntries(
-          Object.entries(models).map(([n, m]) => [n, referenceSpec(m, LEARNING_RATE)]),
+          Object.entries(models).map(([n, m]) => [
+            n,
+            referenceSpec(m, { learningRate: LEARNING_RATE, imageSize: size }),
+          ]),
         ),
       };
       const specFile = join(dir, 'spec.json');
       writeFileSync(specFile, JSON.stringify(spec));
-      const script = fileURLToPath(
-        new URL('../../bench/faster_rcnn_reference.py', import.meta.url),
-      );
-      reference = runReference<ReferenceResult>(script, [specFile, String(THREADS), String(RUNS)]);
-      refNote = `PyTorch ${reference.torch} / torchvision ${reference.torchvision} CPU, ${reference.threads} threads, BLAS ${reference.blas}`;
+      const waitPolicy = referenceWaitPolicy();
+      reference = runReference<ReferenceResult>(FASTER_RCNN_REFERENCE_SCRIPT, [
+        specFile,
+        String(THREADS),
+        String(RUNS),
+      ]);
+      refNote = `PyTorch ${reference.torch} / torchvision ${reference.torchvision} CPU, ${reference.threads} threads, ${waitPolicy}, BLAS ${reference.blas}`;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -19,6 +19,7 @@ import { createRng, initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { rectangles } from '../internal/testing.js';
 import { FasterRcnn } from '../model/FasterRcnn.js';
+import { markdownTable as table } from '../testing.js';
 import { BENCH_IMAGE_SIZE, benchConfigs } from './benchModels.js';
 
 const RUNS = Number(process.env.KD_BENCH_RUNS ?? 3);
@@ -230,16 +231,6 @@ async function threadRoundTrip(floats: number): Promise<number> {
   }
   await w.terminate();
   return median(times);
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  return [
-    fmt(header),
-    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-    ...rows.map(fmt),
-  ].join('\n');
 }
 
 const median = (xs: number[]): number => {
