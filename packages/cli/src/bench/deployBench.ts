@@ -17,9 +17,15 @@ import { serveDirectory } from '../web/serveDirectory.js';
 const CHROMIUM = '/usr/bin/chromium';
 const { values } = parseArgs({
   options: {
-    teacher: { type: 'string', default: join(repoRoot(), 'models', 'shapes-teacher') },
-    baseline: { type: 'string', default: join(repoRoot(), 'models', 'shapes-student-baseline') },
-    distilled: { type: 'string', default: join(repoRoot(), 'models', 'shapes-student-distilled') },
+    teacher: { type: 'string', default: join(repoRoot(), 'models', 'shapes-teacher-pretrained') },
+    baseline: {
+      type: 'string',
+      default: join(repoRoot(), 'models', 'shapes-student-baseline-pretrained'),
+    },
+    distilled: {
+      type: 'string',
+      default: join(repoRoot(), 'models', 'shapes-student-distilled-pretrained'),
+    },
     runs: { type: 'string', default: '20' },
     browser: { type: 'boolean', default: true },
     'no-browser': { type: 'boolean', default: false },

@@ -19,7 +19,7 @@ const CHROMIUM_ARGS = [
   '--disable-gpu',
   '--disable-dev-shm-usage',
 ];
-const student = join(repoRoot(), 'models', 'shapes-student-distilled');
+const student = join(repoRoot(), 'models', 'shapes-student-distilled-pretrained');
 const dir = mkdtempSync(join(tmpdir(), 'kd-web-demo-'));
 let demo: WebDemo;
 

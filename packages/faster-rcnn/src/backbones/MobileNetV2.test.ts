@@ -85,7 +85,9 @@ describe('MobileNetV2 frozenStages', () => {
     const model = new FasterRcnn(mobileNetConfig(2));
     const stem = 'backbone/stem/conv/w';
     // Weights that differ from a fresh model's, so the round trip is seen.
-    model.params.get(stem).assign(tf.tidy(() => tf.mul(model.params.get(stem), 3)));
+    const tripled = tf.mul(model.params.get(stem), 3);
+    model.params.get(stem).assign(tripled);
+    tripled.dispose();
     await saveCheckpoint(model, join(dir, 'ckpt'), { step: 1, rngState: 1 });
     const before = tf.memory().numTensors;
     const { model: loaded, checkpoint } = await loadFasterRcnn(join(dir, 'ckpt'));
