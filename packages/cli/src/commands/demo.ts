@@ -184,7 +184,7 @@ export function registerDemo(program: Command): void {
       numberFlag('--steps', { min: 1, integer: true }),
     )
     .option('--seed <n>', 'seed of both student runs', numberFlag('--seed', { integer: true }))
-    .option('--json', 'print {teacher, baseline, distilled: {mAP50, mAP}, seconds} on stdout')
+    .option('--json', 'print {pair, teacher, baseline, distilled: {mAP50, mAP}, seconds} on stdout')
     .option('--json-out <file>', 'also write that JSON to this file')
     .option('--no-report', 'skip the HTML report (<run>/report.html, see kd report)')
     .action((opts: DemoOptions) => demo(opts));
