@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createRng, initBackend } from '@kd/tensor-ops';
+import { describeEachBackend, useRelu6Gradient } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadFasterRcnn, saveCheckpoint } from '../checkpoint/checkpoint.js';
 import { rectangleBatch, tinyConfig } from '../internal/testing.js';
@@ -167,5 +168,52 @@ describe('MobileNetV2 batch-norm folding at inference', () => {
     tf.dispose([x, r1!, i1!, i2, r3!, i3!]);
     model.dispose();
     assert.equal(tf.memory().numTensors, before, 'dispose frees the folded weights too');
+  });
+});
+
+describeEachBackend("MobileNetV2's ReLU6", () => {
+  test("kd's fused gradient gives the backbone the gradients of tfjs-core's composite, leak-free", () => {
+    const before = tf.memory().numTensors;
+    const model = new FasterRcnn(
+      tinyConfig({ backbone: { name: 'mobilenetv2', widthMultiplier: 0.25, outputStride: 8 } }),
+    );
+    const vars = model.params
+      .entries()
+      .filter(([n]) => n.startsWith('backbone/') && model.params.isTrainable(n))
+      .map(([, v]) => v);
+    const x = tf.randomUniform([2, 32, 40, 3], -1, 1, 'float32', 5) as tf.Tensor4D;
+    const gradients = (which: 'kd' | 'tfjs') => {
+      useRelu6Gradient(which);
+      try {
+        return tf.tidy(() => {
+          const { grads } = tf.variableGrads(() => {
+            const y = model.backbone.forward(x, { training: true }).output;
+            // A weighting with both signs, so that masked and passed gradients both matter.
+            return tf.sum(tf.mul(y, tf.sin(tf.reshape(tf.range(0, y.size), y.shape))));
+          }, vars);
+          return vars.map((v) => grads[v.name]!.dataSync());
+        });
+      } finally {
+        useRelu6Gradient('kd');
+      }
+    };
+    const tfjs = gradients('tfjs');
+    const kd = gradients('kd');
+    assert.equal(kd.length, vars.length);
+    let largest = 0;
+    kd.forEach((g, i) => {
+      const e = tfjs[i]!;
+      for (let j = 0; j < g.length; j++) {
+        largest = Math.max(largest, Math.abs(e[j]!));
+        assert.ok(
+          Math.abs(g[j]! - e[j]!) <= 1e-5 * (1 + Math.abs(e[j]!)),
+          `${vars[i]!.name}[${j}]: ${g[j]} vs ${e[j]}`,
+        );
+      }
+    });
+    assert.ok(largest > 1e-3, 'the gradients are not all zero');
+    x.dispose();
+    model.dispose();
+    assert.equal(tf.memory().numTensors, before);
   });
 });

@@ -1,3 +1,4 @@
+import { relu6 } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { type FoldedConv, foldBatchNorm } from '../layers/foldBatchNorm.js';
 import { BatchNorm, Conv2d, DepthwiseConv2d } from '../layers/layers.js';
@@ -180,14 +181,14 @@ export class MobileNetV2 implements Backbone {
     // Stages that need no gradient (inference, or frozen while training) run with their batch
     // norms folded into the convolutions: one batch-norm kernel fewer per convolution.
     const folded = (stage: string) => !options.training || this.frozen.has(stage);
-    const convBn = (conv: Conv2d, bn: BatchNorm, x: tf.Tensor4D, stage: string, relu6: boolean) => {
+    const convBn = (conv: Conv2d, bn: BatchNorm, x: tf.Tensor4D, stage: string, act: boolean) => {
       if (folded(stage)) {
         const f = this.fold(conv, bn);
-        return conv.applyFolded(x, f.w, f.b, relu6 ? 'relu6' : 'linear');
+        return conv.applyFolded(x, f.w, f.b, act ? 'relu6' : 'linear');
       }
       // A frozen stage's batch norms keep their running statistics, as detectron2's FrozenBatchNorm.
       const y = bn.apply(conv.apply(x), training);
-      return relu6 ? tf.relu6(y) : y;
+      return act ? relu6(y) : y;
     };
     let x = convBn(this.stem.conv, this.stem.bn, images, 'stem', true);
     if (collect.has('stem')) features.stem = x;
@@ -198,7 +199,7 @@ export class MobileNetV2 implements Backbone {
       if (folded(stage)) {
         const f = this.fold(b.dw, b.dwBn);
         y = b.dw.apply(y, { weight: f.w, bias: f.b, relu6: true });
-      } else y = tf.relu6(b.dwBn.apply(b.dw.apply(y), training));
+      } else y = relu6(b.dwBn.apply(b.dw.apply(y), training));
       y = convBn(b.project, b.projectBn, y, stage, false);
       x = b.residual ? tf.add(x, y) : y;
       const next = this.blocks[i + 1];
