@@ -2,7 +2,8 @@
 // backward as the pretrained recipes run it (width 1, frozen batch norm, batch 8, 128 px, output
 // stride 16 and 8), A/B in the same run, alternating: tfjs-core's ReLU6 gradient or kd's fused
 // one, and each batch norm as a kernel or folded into its convolution on the tape. Gradients read
-// back; median ms of KD_BENCH_RUNS (default 5) after a warm-up; KD_BENCH_BACKENDS as elsewhere.
+// back; median ms of KD_BENCH_RUNS (default 5) after a warm-up; KD_BENCH_BACKENDS as elsewhere;
+// KD_BENCH_STRIDES=16 (or 8) times one network only.
 import { loadavg } from 'node:os';
 import { initBackend } from '@kd/tensor-ops';
 import { useRelu6Gradient } from '@kd/tensor-ops/testing';
@@ -17,6 +18,13 @@ const VARIANTS = [
   { relu6: 'kd', fold: false, label: "kd's fused ReLU6 gradient, batch-norm kernels" },
   { relu6: 'kd', fold: true, label: "kd's fused ReLU6 gradient, batch norm folded on the tape" },
 ] as const;
+
+function strides(): (8 | 16)[] {
+  const asked = (process.env.KD_BENCH_STRIDES ?? '16,8').split(',').map((v) => Number(v.trim()));
+  for (const v of asked)
+    if (v !== 8 && v !== 16) throw new Error(`KD_BENCH_STRIDES: expected 16 and/or 8, got ${v}`);
+  return asked as (8 | 16)[];
+}
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -39,7 +47,7 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   for (const backend of benchBackends()) {
     await initBackend({ backend });
-    for (const outputStride of [16, 8] as const) {
+    for (const outputStride of strides()) {
       const store = new ParamStore(1);
       const net = new MobileNetV2(store, 1, { outputStride, frozenBatchNorm: true });
       const x = tf.randomUniform([8, 128, 128, 3], -1, 1, 'float32', 3) as tf.Tensor4D;
