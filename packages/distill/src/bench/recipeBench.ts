@@ -160,8 +160,11 @@ async function timeRecipe(
         spec,
       };
     }
-    // The optimiser's slots appear at its first step: count tensors after the warm-up.
+    // The optimiser's slots appear at its first step, and the backbone's cache of folded
+    // batch norms at its first inference forward (which `backboneMacs` runs only the first time a
+    // recipe is timed in a process): count tensors after warming up both.
     run();
+    if (!r.distillation) await r.student.predict(single);
     const before = tf.memory().numTensors;
     const steps: number[] = [];
     let cpuUs = 0;
@@ -180,7 +183,6 @@ async function timeRecipe(
     let inference: number | undefined;
     let inferenceBackbone: number | undefined;
     if (!r.distillation) {
-      await r.student.predict(single);
       const inf: number[] = [];
       const fwd: number[] = [];
       for (let i = 0; i < RUNS; i++) {
