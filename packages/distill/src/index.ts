@@ -30,6 +30,7 @@ export {
 } from './evalDetector.js';
 export { type DetectorScores, evaluateDetector, type PrCurves } from './evaluateDetector.js';
 export { hintForBatch } from './hintForBatch.js';
+export { type InitializedFrom, initFromCheckpoint } from './initFromCheckpoint.js';
 export {
   cacheDir,
   type LoadDatasetOptions,

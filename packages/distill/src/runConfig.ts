@@ -49,6 +49,11 @@ export const ModelConfigCodec = t.exact(
       /** Shorter side of the input (Faster R-CNN resize) and cap on the longer side. */
       minSize: PosInt,
       maxSize: PosInt,
+      /**
+       * Fine-tune: a kd checkpoint (folder, run's `checkpoints/` or run folder, like
+       * `distill.teacher`) whose every parameter is loaded before step 1; fresh optimiser, step 0.
+       */
+      init: t.string,
     }),
   ]),
 );

@@ -17,6 +17,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { createDistillation, type Distillation } from './createDistillation.js';
 import { distillStep } from './distillStep.js';
 import { type DetectorScores, evaluateDetector } from './evaluateDetector.js';
+import { initFromCheckpoint } from './initFromCheckpoint.js';
 import { type LoadedDataset, loadDataset } from './loadDataset.js';
 import { pruneCheckpoints } from './pruneCheckpoints.js';
 import { resumeCheckpoint } from './resumeCheckpoint.js';
@@ -195,6 +196,12 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
       step = resumed.step;
       rng = createRng(resumed.rngState);
       log(`resuming from ${resumed.checkpoint} at step ${step}`);
+    } else if (config.model.init !== undefined) {
+      // A resumed fine-tune takes its own checkpoint above: the init applies to step 0 only.
+      const r = await initFromCheckpoint(model, config.model.init);
+      log(
+        `initialised from ${r.checkpoint} (its step ${r.step}): ${r.loaded} parameters; fresh optimiser, step 0`,
+      );
     } else if (model.config.backbone.pretrained !== undefined) {
       const r = await loadPretrainedBackbone(model);
       log(

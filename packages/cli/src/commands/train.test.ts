@@ -69,4 +69,71 @@ describe('kd train', () => {
     assert.equal(metricsSteps(run), 3); // two steps and the final evaluation
     assert.equal(readFileSync(join(run, 'notes.txt'), 'utf8'), 'mine');
   });
+
+  test('model.init in a YAML config or --set fine-tunes; killed, the same command resumes to the same losses', async () => {
+    const base = join(dir, 'init-base');
+    const trained = await kd(['train', '--config', configFile('base', 2), '--run', base]);
+    assert.equal(trained.status, 0, trained.stderr);
+    const yaml = join(dir, 'finetune.yaml');
+    writeFileSync(
+      yaml,
+      [
+        'dataset: {format: shapes, seed: 5, trainImages: 8, testImages: 2, imageSize: 48}',
+        `model: {detector: ${JSON.stringify(tinyDetector(0.0625, 1))}, init: ${JSON.stringify(base)}}`,
+        'optim: {steps: 6, batchSize: 2, lr: 0.01, checkpointEvery: 1}',
+        '',
+      ].join('\n'),
+    );
+    const full = join(dir, 'init-full');
+    const a = await kd(['train', '--config', yaml, '--run', full]);
+    assert.equal(a.status, 0, a.stderr);
+    assert.match(a.stderr, /initialised from .*init-base.*ckpt-000002 \(its step 2\)/);
+    const losses = (run: string): number[] =>
+      readFileSync(join(run, 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .filter((l) => l.loss !== undefined)
+        .map((l) => l.loss as number);
+
+    // The same fine-tune through --set on a config without model.init, killed after 2 steps.
+    const killed = join(dir, 'init-killed');
+    const args = [
+      kdBin(),
+      'train',
+      '--config',
+      configFile('ft', 6),
+      '--set',
+      `model.init=${base}`,
+      '--set',
+      'optim.checkpointEvery=1',
+      '--run',
+      killed,
+    ];
+    const child = spawn(process.execPath, args, { env, stdio: 'ignore' });
+    const signal = await new Promise<NodeJS.Signals | null>((resolve) => {
+      const poll = setInterval(() => {
+        if (existsSync(join(killed, 'checkpoints', 'LATEST')) && metricsSteps(killed) >= 2) {
+          clearInterval(poll);
+          child.kill('SIGKILL');
+        }
+      }, 20);
+      child.on('exit', (_code, sig) => {
+        clearInterval(poll);
+        resolve(sig);
+      });
+    });
+    assert.equal(signal, 'SIGKILL', 'the run finished before it could be killed');
+    const resumed = await kd(args.slice(1));
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.match(resumed.stderr, /resuming from /);
+    assert.doesNotMatch(resumed.stderr, /initialised from/);
+    const x = losses(full);
+    const y = losses(killed);
+    assert.equal(x.length, 6);
+    assert.equal(y.length, 6);
+    y.forEach((v, i) =>
+      assert.ok(Math.abs(v - x[i]!) <= 1e-4 * Math.abs(x[i]!), `step ${i + 1}: ${v} vs ${x[i]}`),
+    );
+  });
 });
