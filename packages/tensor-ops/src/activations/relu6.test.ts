@@ -68,10 +68,39 @@ describeEachBackend('relu6 and its fused gradient equal PyTorch', (backend) => {
     assertClose(others(tfjs), others(kd), 0, 0, 'tfjs vs kd away from 6');
   });
 
+  test('a NaN input gets a zero gradient (TensorFlow; PyTorch would pass dy), leak-free', async () => {
+    const dx = await noLeak(() =>
+      tf.tidy(() => {
+        const x = tf.tensor([Number.NaN, 3, Number.NaN]);
+        const dy = tf.tensor([2, 5, -7]);
+        return tf
+          .grad((a: tf.Tensor) => tf.sum(tf.mul(relu6(a), dy)))(x)
+          .dataSync();
+      }),
+    );
+    // TensorFlow multiplies by the mask (−0 for a negative dy); the loops select (+0).
+    assert.deepEqual(
+      Array.from(dx).map((v) => v + 0),
+      [0, 5, 0],
+    );
+  });
+
+  test(`an infinite dy where the gradient is masked: ${backend === 'tensorflow' ? 'NaN (TensorFlow multiplies)' : '0 (as PyTorch)'}`, () => {
+    const dx = tf.tidy(() => {
+      const x = tf.tensor([-1, 7, 3]);
+      const dy = tf.tensor([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1]);
+      return tf
+        .grad((a: tf.Tensor) => tf.sum(tf.mul(relu6(a), dy)))(x)
+        .dataSync();
+    });
+    const masked = backend === 'tensorflow' ? Number.NaN : 0;
+    assert.deepEqual(Array.from(dx), [masked, masked, 1]);
+  });
+
   test('rejects a non-float32 gradient kernel input', () => {
     const x = tf.tensor([1, 2], [2], 'int32');
     const dy = tf.tensor([1, 2], [2], 'int32');
-    relu6(tf.zeros([1]));
+    tf.tidy(() => void relu6(tf.zeros([1])));
     assert.throws(
       () => tf.engine().runKernel(KD_RELU6_GRAD, { dy, x }),
       /expected float32 dy and x, got int32 and int32/,

@@ -67,8 +67,10 @@ export function relu6GradComposite<T extends tf.Tensor>(dy: T, x: T): T {
  * The ReLU6 gradient kd's kernels compute, on every backend: `dy` where `0 < x < 6`, else 0 —
  * TensorFlow's `Relu6Grad` and PyTorch's `hardtanh_backward(dy, x, 0, 6)`. (tfjs-core's own `Relu6`
  * gradient, `dy · cast(lessEqual(x, 6) · step(x))`, also passes the gradient at x = 6.) A NaN `x`
- * gets 0, as in TensorFlow; PyTorch passes `dy` there. TensorFlow flushes subnormal floats to zero, so
- * natively a subnormal positive `x` counts as 0 (forward and gradient); the other backends keep it.
+ * gets 0, as in TensorFlow; PyTorch passes `dy` there. Where the gradient is masked, TensorFlow
+ * multiplies (`dy · 0`: −0 for a negative `dy`, NaN for an infinite one); the loops and the composite
+ * select +0, as PyTorch does. TensorFlow flushes subnormal floats to zero, so natively a subnormal
+ * positive `x` counts as 0 (forward and gradient); the other backends keep it.
  *
  * `KdRelu6Grad` (inputs `dy`, `x`, float32, one shape) by backend; other backends get the composite.
  */
