@@ -69,8 +69,8 @@ export function relu6GradComposite<T extends tf.Tensor>(dy: T, x: T): T {
  * gradient, `dy · cast(lessEqual(x, 6) · step(x))`, also passes the gradient at x = 6.) A NaN `x`
  * gets 0, as in TensorFlow; PyTorch passes `dy` there. Where the gradient is masked, TensorFlow
  * multiplies (`dy · 0`: −0 for a negative `dy`, NaN for an infinite one); the loops and the composite
- * select +0, as PyTorch does. TensorFlow flushes subnormal floats to zero, so natively a subnormal
- * positive `x` counts as 0 (forward and gradient); the other backends keep it.
+ * select +0, as PyTorch does. TensorFlow's threads may flush subnormal floats to zero, so natively
+ * a subnormal positive `x` may count as 0 (forward or gradient); the other backends keep it.
  *
  * `KdRelu6Grad` (inputs `dy`, `x`, float32, one shape) by backend; other backends get the composite.
  */
