@@ -59,11 +59,18 @@ export interface MobileNetV2Options {
    * 0 to 6, default 0.
    */
   readonly frozenStages?: number;
+  /**
+   * How many of the inverted-residual stages (`block0` … `block4`) the trunk keeps: 5 (default)
+   * ends at `block4` (96 channels); 4 at `block3` (64 channels); 3 at `block2` (32 channels,
+   * natively at stride 8, so `outputStride` must be 8). A shallower trunk is the cheap student of a
+   * deeper teacher (torchvision cuts its detection trunks the same way, at a named layer).
+   */
+  readonly stages?: 3 | 4 | 5;
 }
 
 /**
  * MobileNetV2 (Sandler et al. 2018) up to the stride-16 stage (96 channels at width 1.0), i.e.
- * Keras's `block_12_add`. Parameter names map one to one onto Keras's layers
+ * Keras's `block_12_add`, or fewer stages (`stages`). Parameter names map one to one onto Keras's layers
  * (see `pretrained/mobileNetV2KerasNames.ts`), so ImageNet weights load at width 1.0, at either
  * output stride.
  */
@@ -92,6 +99,11 @@ export class MobileNetV2 implements Backbone {
     const c = (n: number) => scaleChannels(n, widthMultiplier);
     this.stride = options.outputStride ?? 16;
     this.frozenBatchNorm = options.frozenBatchNorm ?? false;
+    const stages = options.stages ?? MOBILENETV2_STAGES.length;
+    if (![3, 4, 5].includes(stages))
+      throw new Error(`mobilenetv2: stages must be 3, 4 or 5, got ${stages}`);
+    if (stages === 3 && this.stride !== 8)
+      throw new Error('mobilenetv2: a trunk of 3 stages ends at stride 8: outputStride must be 8');
     this.stem = {
       conv: new Conv2d(store, 'backbone/stem/conv', 3, {
         filters: c(32),
@@ -107,7 +119,7 @@ export class MobileNetV2 implements Backbone {
     let dilation = 1;
     const blocks: InvertedResidual[] = [];
     const layers: BackboneLayer[] = [{ name: 'stem', stride, channels: cin }];
-    MOBILENETV2_STAGES.forEach(([t, ch, n, s], stage) => {
+    MOBILENETV2_STAGES.slice(0, stages).forEach(([t, ch, n, s], stage) => {
       const cout = c(ch);
       for (let i = 0; i < n; i++) {
         const dilate = i === 0 && s === 2 && stride * 2 > this.stride;

@@ -32,6 +32,11 @@ export interface BackboneSpec {
    * (out of the optimiser's list, batch norm in inference mode). Default 0.
    */
   readonly frozenStages?: number;
+  /**
+   * `mobilenetv2` only: inverted-residual stages kept (5 = up to `block4`, default; 4 = up to
+   * `block3`; 3 = up to `block2`, 32 channels at stride 8, needs `outputStride: 8`).
+   */
+  readonly stages?: 3 | 4 | 5;
   /** Rank fraction of the Tucker convolutions in `alexnet-tucker` (default 0.25). */
   readonly tuckerRank?: number;
 }
@@ -118,6 +123,7 @@ export function builtinBackbone(spec: BackboneSpec, store: ParamStore): Backbone
         outputStride: spec.outputStride ?? 16,
         frozenBatchNorm: spec.frozenBatchNorm ?? false,
         frozenStages: spec.frozenStages ?? 0,
+        stages: spec.stages ?? 5,
       });
   }
   throw new Error(`'${spec.name}' is not a built-in backbone (${BACKBONE_NAMES.join(', ')})`);

@@ -97,6 +97,19 @@ describe('decodeFasterRcnnConfig', () => {
         /at backbone\.frozenStages: mobilenetv2 has 6 layers \(stem, block0–block4\), got 7/,
       ],
       [{ backbone: { name: 'mobilenetv2', frozenStages: 1.5 } }, /backbone\.frozenStages/],
+      [
+        { backbone: { name: 'mobilenetv2', outputStride: 8, stages: 3, frozenStages: 5 } },
+        /at backbone\.frozenStages: mobilenetv2 has 4 layers \(stem, block0–block2\), got 5/,
+      ],
+      [
+        { backbone: { name: 'mobilenetv2', stages: 3 } },
+        /at backbone\.stages: a mobilenetv2 trunk of 3 stages ends at block2, stride 8; set backbone\.outputStride to 8/,
+      ],
+      [
+        { backbone: { name: 'vgg16', stages: 4 } },
+        /at backbone\.stages: only mobilenetv2 has this option, not vgg16/,
+      ],
+      [{ backbone: { name: 'mobilenetv2', stages: 2 } }, /backbone\.stages/],
     ];
     for (const [cfg, message] of wrong) {
       const w = decodeFasterRcnnConfig({ numClasses: 3, ...cfg }, 'student.json');

@@ -50,6 +50,12 @@ const BackboneCodec = t.intersection([
      * the input. 0 (default) to 6.
      */
     frozenStages: NonNegativeInt,
+    /**
+     * `mobilenetv2` only: inverted-residual stages the trunk keeps — 5 (default, up to `block4`,
+     * 96 channels), 4 (up to `block3`, 64 channels) or 3 (up to `block2`, 32 channels at stride 8;
+     * needs `outputStride: 8`). A shallower trunk makes a cheaper student of the same ImageNet weights.
+     */
+    stages: t.union([t.literal(3), t.literal(4), t.literal(5)]),
   }),
 ]);
 
@@ -148,12 +154,15 @@ export const KERAS_MOBILENETV2_INPUT = {
   std: [127.5, 127.5, 127.5],
 } as const;
 
-/** `stem`, `block0`, …, `block4`: the layers `backbone.frozenStages` counts. */
-const MOBILENETV2_LAYER_COUNT = MOBILENETV2_STAGES.length + 1;
-
 // Keys a user may write besides those the defaults have.
 const OPTIONAL_KEYS = {
-  backbone: { tuckerRank: null, pretrained: null, frozenBatchNorm: null, frozenStages: null },
+  backbone: {
+    tuckerRank: null,
+    pretrained: null,
+    frozenBatchNorm: null,
+    frozenStages: null,
+    stages: null,
+  },
 };
 
 const sameNumbers = (a: readonly number[], b: readonly number[]) =>
@@ -218,9 +227,19 @@ export function decodeFasterRcnnConfig(
     return E.left(
       `${source}: at backbone.frozenStages: only mobilenetv2 has this option, not ${c.backbone.name}`,
     );
-  if (frozenStages !== undefined && frozenStages > MOBILENETV2_LAYER_COUNT)
+  const stages = c.backbone.stages;
+  if (stages !== undefined && c.backbone.name !== 'mobilenetv2')
     return E.left(
-      `${source}: at backbone.frozenStages: mobilenetv2 has ${MOBILENETV2_LAYER_COUNT} layers (stem, block0–block4), got ${frozenStages}`,
+      `${source}: at backbone.stages: only mobilenetv2 has this option, not ${c.backbone.name}`,
+    );
+  if (stages === 3 && c.backbone.outputStride !== 8)
+    return E.left(
+      `${source}: at backbone.stages: a mobilenetv2 trunk of 3 stages ends at block2, stride 8; set backbone.outputStride to 8`,
+    );
+  const layerCount = (stages ?? MOBILENETV2_STAGES.length) + 1;
+  if (frozenStages !== undefined && frozenStages > layerCount)
+    return E.left(
+      `${source}: at backbone.frozenStages: mobilenetv2 has ${layerCount} layers (stem, block0–block${layerCount - 2}), got ${frozenStages}`,
     );
   const problem = pretrainedProblem(c);
   if (problem) return E.left(`${source}: ${problem}`);

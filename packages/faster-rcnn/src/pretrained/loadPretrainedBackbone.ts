@@ -1,17 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
-import { MOBILENETV2_BN_EPSILON } from '../backbones/MobileNetV2.js';
+import { MOBILENETV2_BN_EPSILON, MOBILENETV2_STAGES } from '../backbones/MobileNetV2.js';
 import { type FasterRcnnConfig, KERAS_MOBILENETV2_INPUT } from '../config/fasterRcnnConfig.js';
 import type { ParamStore } from '../layers/ParamStore.js';
 import { type KerasModel, kerasLayers, kerasWeightSpecs } from './kerasModelJson.js';
 import { mapPretrainedWeights } from './mapPretrainedWeights.js';
-import { MOBILENETV2_KERAS_CUT } from './mobileNetV2KerasNames.js';
+import { mobileNetV2KerasCut } from './mobileNetV2KerasNames.js';
 import { readKerasModel } from './readKerasModel.js';
 
 /** What a pretrained initialisation did. */
 export interface PretrainedBackboneReport {
   readonly source: string;
-  /** The Keras layer our backbone output corresponds to (`block_12_add`), and our output stride. */
+  /** The Keras layer our backbone output corresponds to (`block_12_add` for the whole trunk), and our output stride. */
   readonly cut: string;
   readonly stride: number;
   /** Our parameters that now hold pretrained values: every `backbone/…` parameter. */
@@ -74,7 +74,7 @@ export function assignPretrainedBackbone(
   const loaded = new Set(mapping.right.pairs.map((p) => p.param));
   return E.right({
     source: keras.source,
-    cut: MOBILENETV2_KERAS_CUT,
+    cut: mobileNetV2KerasCut(b.stages ?? MOBILENETV2_STAGES.length),
     stride: b.outputStride ?? 16,
     loaded: [...loaded],
     random: model.params.names().filter((n) => !loaded.has(n)),

@@ -7,6 +7,15 @@ import { MOBILENETV2_STAGES } from '../backbones/MobileNetV2.js';
  */
 export const MOBILENETV2_KERAS_CUT = 'block_12_add';
 
+/**
+ * The Keras layer a trunk of the first `stages` stages ends at: the residual sum of the stage's
+ * last block (`block_5_add` for 3 stages, `block_9_add` for 4, {@link MOBILENETV2_KERAS_CUT} for 5).
+ */
+export function mobileNetV2KerasCut(stages: number): string {
+  const blocks = MOBILENETV2_STAGES.slice(0, stages).reduce((n, [, , repeats]) => n + repeats, 0);
+  return `block_${blocks - 1}_add`;
+}
+
 /** Keras batch-norm weight suffix of each of our batch-norm parameters. */
 const BN_SUFFIX: Readonly<Record<string, string>> = {
   gamma: 'gamma',
