@@ -90,3 +90,4 @@ export {
   type TrainingBatchesOptions,
   trainingBatches,
 } from './trainingBatches.js';
+export { type TrainingStage, trainStages } from './trainStages.js';

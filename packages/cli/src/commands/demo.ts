@@ -12,8 +12,10 @@ import {
   STUDENT_PAIR_NAMES,
   studentPair,
   studentTransform,
+  type TrainingStage,
+  trainStages,
 } from '@kd/distill';
-import { latestCheckpoint, loadFasterRcnn } from '@kd/faster-rcnn';
+import { loadFasterRcnn } from '@kd/faster-rcnn';
 import { initBackend } from '@kd/tensor-ops';
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
@@ -67,25 +69,18 @@ async function demo(opts: DemoOptions): Promise<void> {
     process.stderr.write(
       `no teacher checkpoint at ${teacherCheckpoint}: training one with the ${pair.teacherPresets.join(' then ')} preset${teacherStages.length > 1 ? 's' : ''} (${teacherStages.map((s) => s.config.optim.steps).join(' + ')} steps; long on a CPU)\n`,
     );
-    // Each later stage fine-tunes the checkpoint of the one before it.
-    let previous: string | undefined;
-    for (const stage of teacherStages) {
-      const config: RunConfig =
-        previous === undefined
-          ? stage.config
-          : { ...stage.config, model: { ...stage.config.model, init: previous } };
-      const stageDir = join(runDir, teacherStages.length > 1 ? `teacher-${stage.name}` : 'teacher');
-      const t = await runTraining({
-        config,
-        runDir: stageDir,
-        data: { dataset, test: await testSplit(config) },
+    const stages: TrainingStage[] = [];
+    for (const stage of teacherStages)
+      stages.push({
+        config: stage.config,
+        runDir: join(runDir, teacherStages.length > 1 ? `teacher-${stage.name}` : 'teacher'),
+        data: { dataset, test: await testSplit(stage.config) },
         ...printedHooks(stage.name),
       });
-      t.model.dispose();
-      previous = latestCheckpoint(join(stageDir, 'checkpoints'));
-      if (!previous) throw new Error(`teacher stage ${stage.name} produced no checkpoint`);
-    }
-    teacherCheckpoint = previous!;
+    // Each later stage fine-tunes the checkpoint of the one before it.
+    const trained = await trainStages(stages);
+    if (!trained) throw new Error('teacher training stopped before its last step');
+    teacherCheckpoint = trained;
   }
   const { steps, seed } = opts;
   // Three evaluations during training (and the final one) give the report its mAP curves; they
