@@ -4,6 +4,14 @@
 
 export { mulberry32 as createRng, type Rng, sampleWithoutReplacement } from '@kd/random';
 export {
+  KD_RELU6,
+  KD_RELU6_GRAD,
+  registerRelu6Kernels,
+  relu6,
+  relu6Gradient,
+} from './activations/relu6.js';
+export { relu6GradComposite } from './activations/relu6GradKernels.js';
+export {
   type GenerateAnchorsOptions,
   generateAnchors,
   generateAnchorsHost,

@@ -5,3 +5,4 @@ export { type FixtureTensor, fromFixture, loadFixture } from './testing/goldenFi
 export { noLeakSync } from './testing/noLeakSync.js';
 export { REFERENCE_PYTHON, runReference, torchAvailable } from './testing/runReference.js';
 export { useBackend, useCpu } from './testing/useBackend.js';
+export { useRelu6Gradient } from './testing/useRelu6Gradient.js';

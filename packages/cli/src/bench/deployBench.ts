@@ -17,7 +17,10 @@ import { serveDirectory } from '../web/serveDirectory.js';
 const CHROMIUM = '/usr/bin/chromium';
 const { values } = parseArgs({
   options: {
-    teacher: { type: 'string', default: join(repoRoot(), 'models', 'shapes-teacher-pretrained') },
+    teacher: {
+      type: 'string',
+      default: join(repoRoot(), 'models', 'shapes-teacher-pretrained-160'),
+    },
     baseline: {
       type: 'string',
       default: join(repoRoot(), 'models', 'shapes-student-baseline-pretrained'),

@@ -48,7 +48,8 @@ async function demo(opts: DemoOptions): Promise<void> {
   await initBackend();
   const runDir = opts.run ?? `runs/demo-${opts.pair}`;
   mkdirSync(runDir, { recursive: true });
-  const teacherPreset = preset(pair.teacherPreset);
+  const teacherStages = pair.teacherPresets.map((name) => ({ name, config: preset(name) }));
+  const teacherPreset = teacherStages[teacherStages.length - 1]!.config;
   const dataset = await loadDataset(teacherPreset.dataset);
   // Each model is scored at its own input size (the low-resolution students at 64 px).
   const tests = new Map<string, PreparedSplit>();
@@ -64,18 +65,27 @@ async function demo(opts: DemoOptions): Promise<void> {
   let teacherCheckpoint = opts.teacher ?? pair.teacherCheckpoint;
   if (!existsSync(join(teacherCheckpoint, 'model.json'))) {
     process.stderr.write(
-      `no teacher checkpoint at ${teacherCheckpoint}: training one with the ${pair.teacherPreset} preset (${teacherPreset.optim.steps} steps; long on a CPU)\n`,
+      `no teacher checkpoint at ${teacherCheckpoint}: training one with the ${pair.teacherPresets.join(' then ')} preset${teacherStages.length > 1 ? 's' : ''} (${teacherStages.map((s) => s.config.optim.steps).join(' + ')} steps; long on a CPU)\n`,
     );
-    const t = await runTraining({
-      config: teacherPreset,
-      runDir: join(runDir, 'teacher'),
-      data: { dataset, test: teacherTest },
-      ...printedHooks(pair.teacherPreset),
-    });
-    t.model.dispose();
-    const trained = latestCheckpoint(join(runDir, 'teacher', 'checkpoints'));
-    if (!trained) throw new Error('teacher training produced no checkpoint');
-    teacherCheckpoint = trained;
+    // Each later stage fine-tunes the checkpoint of the one before it.
+    let previous: string | undefined;
+    for (const stage of teacherStages) {
+      const config: RunConfig =
+        previous === undefined
+          ? stage.config
+          : { ...stage.config, model: { ...stage.config.model, init: previous } };
+      const stageDir = join(runDir, teacherStages.length > 1 ? `teacher-${stage.name}` : 'teacher');
+      const t = await runTraining({
+        config,
+        runDir: stageDir,
+        data: { dataset, test: await testSplit(config) },
+        ...printedHooks(stage.name),
+      });
+      t.model.dispose();
+      previous = latestCheckpoint(join(stageDir, 'checkpoints'));
+      if (!previous) throw new Error(`teacher stage ${stage.name} produced no checkpoint`);
+    }
+    teacherCheckpoint = previous!;
   }
   const { steps, seed } = opts;
   // Three evaluations during training (and the final one) give the report its mAP curves; they

@@ -3,7 +3,9 @@
 // the same architecture and work (`faster_rcnn_reference.py` of @kd/faster-rcnn), ratios printed in
 // the same run; then, for each recipe whose step is over 1.2× PyTorch's, where the step's time goes.
 // KD_BENCH_RECIPES=shapes-student,… picks recipes; KD_BENCH_PROFILE=all profiles every recipe;
-// KD_BENCH_BACKENDS, KD_BENCH_RUNS as elsewhere.
+// KD_BENCH_BACKENDS, KD_BENCH_RUNS as elsewhere. KD_BENCH_RELU6=ab also times every step with
+// tfjs-core's composite ReLU6 gradient in place of kd's fused one, alternating recipe by recipe
+// (extra columns; the profile uses kd's).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +23,7 @@ import {
   type StepProfile,
 } from '@kd/faster-rcnn/testing';
 import { type BackendInfo, createRng, initBackend } from '@kd/tensor-ops';
-import { runReference, torchAvailable } from '@kd/tensor-ops/testing';
+import { runReference, torchAvailable, useRelu6Gradient } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import { distillStep } from '../distillStep.js';
@@ -67,6 +69,8 @@ interface RecipeTimes {
 }
 interface BackendRun {
   readonly info: BackendInfo;
+  /** Column label: the backend, and which ReLU6 gradient when KD_BENCH_RELU6=ab. */
+  readonly label: string;
   readonly times: Record<string, RecipeTimes>;
 }
 interface ReferenceResult {
@@ -156,8 +160,11 @@ async function timeRecipe(
         spec,
       };
     }
-    // The optimiser's slots appear at its first step: count tensors after the warm-up.
+    // The optimiser's slots appear at its first step, and the backbone's cache of folded
+    // batch norms at its first inference forward (which `backboneMacs` runs only the first time a
+    // recipe is timed in a process): count tensors after warming up both.
     run();
+    if (!r.distillation) await r.student.predict(single);
     const before = tf.memory().numTensors;
     const steps: number[] = [];
     let cpuUs = 0;
@@ -176,7 +183,6 @@ async function timeRecipe(
     let inference: number | undefined;
     let inferenceBackbone: number | undefined;
     if (!r.distillation) {
-      await r.student.predict(single);
       const inf: number[] = [];
       const fwd: number[] = [];
       for (let i = 0; i < RUNS; i++) {
@@ -245,20 +251,34 @@ async function main(): Promise<void> {
     const data = await benchImages(maxBatch, dir);
     const facts: Record<string, RecipeFacts> = {};
     const runs: BackendRun[] = [];
+    const relu6 =
+      process.env.KD_BENCH_RELU6 === 'ab' ? (['kd', 'tfjs'] as const) : (['kd'] as const);
     for (const backend of backends) {
       const info = await initBackend({ backend });
-      const times: Record<string, RecipeTimes> = {};
+      const times = { kd: {}, tfjs: {} } as Record<'kd' | 'tfjs', Record<string, RecipeTimes>>;
       for (const name of names) {
-        const t0 = performance.now();
-        const { times: t } = await timeRecipe(name, data, facts, false);
-        times[name] = t;
-        console.error(
-          `[recipe bench] ${backend} ${name}: step ${t.step.toFixed(0)} ms` +
-            `${t.inference === undefined ? '' : `, inference ${t.inference.toFixed(0)} ms`} ` +
-            `(${((performance.now() - t0) / 1000).toFixed(0)} s with set-up)`,
-        );
+        for (const gradient of relu6) {
+          useRelu6Gradient(gradient);
+          const t0 = performance.now();
+          const { times: t } = await timeRecipe(name, data, facts, false);
+          times[gradient][name] = t;
+          console.error(
+            `[recipe bench] ${backend}${relu6.length > 1 ? ` (${gradient} ReLU6 gradient)` : ''} ${name}: step ${t.step.toFixed(0)} ms` +
+              `${t.inference === undefined ? '' : `, inference ${t.inference.toFixed(0)} ms`} ` +
+              `(${((performance.now() - t0) / 1000).toFixed(0)} s with set-up)`,
+          );
+        }
       }
-      runs.push({ info, times });
+      useRelu6Gradient('kd');
+      for (const gradient of relu6)
+        runs.push({
+          info,
+          label:
+            relu6.length > 1
+              ? `tfjs-${backend}, ${gradient === 'kd' ? "kd's fused" : "tfjs-core's"} ReLU6 gradient`
+              : `tfjs-${backend}`,
+          times: times[gradient],
+        });
     }
 
     let reference: ReferenceResult | undefined;
@@ -325,7 +345,7 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(2))
         .join(
           ' ',
-        )} (other processes distort every number); Node ${process.versions.node}; tfjs ${runs[0]?.info.tfjsVersion}; backends ${runs.map(describeBackend).join('; ')}; ${refNote}`,
+        )} (other processes distort every number); Node ${process.versions.node}; tfjs ${runs[0]?.info.tfjsVersion}; backends ${[...new Set(runs.map(describeBackend))].join('; ')}; ${refNote}`,
     );
     for (const name of names) {
       const f = facts[name]!;
@@ -382,7 +402,7 @@ async function main(): Promise<void> {
         [
           'recipe',
           'work',
-          ...runs.flatMap((r) => [`tfjs-${r.info.name} ms`, '÷ PyTorch']),
+          ...runs.flatMap((r) => [`${r.label} ms`, '÷ PyTorch']),
           `PyTorch ms (${THREADS} threads)`,
         ],
         rows,
@@ -398,10 +418,7 @@ async function main(): Promise<void> {
         markdownTable(
           [
             'recipe',
-            ...runs.flatMap((r) => [
-              `tfjs-${r.info.name}: backbone forward ms`,
-              'rest of inference ms',
-            ]),
+            ...runs.flatMap((r) => [`${r.label}: backbone forward ms`, 'rest of inference ms']),
             'PyTorch: backbone forward ms',
             'rest of inference ms',
           ],
@@ -431,7 +448,7 @@ async function main(): Promise<void> {
       const cw = names.map((n) => `${n} ${r.times[n]!.cpuPerWall.toFixed(2)}`).join(', ');
       const leaked = names.reduce((a, n) => a + r.times[n]!.leaked, 0);
       console.log(
-        `tfjs-${r.info.name}: CPU time / wall time over the timed steps: ${cw}; tensors leaked: ${leaked}`,
+        `${r.label}: CPU time / wall time over the timed steps: ${cw}; tensors leaked: ${leaked}`,
       );
     }
 

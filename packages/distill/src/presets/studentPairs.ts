@@ -8,8 +8,12 @@ import * as E from 'fp-ts/lib/Either.js';
 export interface StudentPair {
   /** What the pair shows (listed by `kd demo --help`). */
   readonly description: string;
-  /** The preset that trains the teacher when its checkpoint is missing. */
-  readonly teacherPreset: string;
+  /**
+   * The presets that train the teacher when its checkpoint is missing, in order: each later stage
+   * fine-tunes the one before it (its `model.init` is set to the previous stage's checkpoint). The
+   * last one's input size is the teacher's.
+   */
+  readonly teacherPresets: readonly string[];
   /** The shipped teacher (relative to the repository root), which `distilledPreset` names too. */
   readonly teacherCheckpoint: string;
   readonly baselinePreset: string;
@@ -19,30 +23,30 @@ export interface StudentPair {
 const PAIRS: Readonly<Record<string, StudentPair>> = {
   pretrained: {
     description:
-      'ImageNet MobileNetV2 students (stride 16) distilled from the pretrained stride-8 teacher',
-    teacherPreset: 'shapes-teacher-pretrained',
-    teacherCheckpoint: 'models/shapes-teacher-pretrained',
+      'ImageNet MobileNetV2 students cut after block2 (128 px) distilled from the whole stride-8 trunk at 160 px',
+    teacherPresets: ['shapes-teacher-pretrained', 'shapes-teacher-pretrained-160'],
+    teacherCheckpoint: 'models/shapes-teacher-pretrained-160',
     baselinePreset: 'shapes-student-pretrained',
     distilledPreset: 'shapes-distill-pretrained',
   },
   'pretrained-lowres': {
     description:
       "the pretrained teacher at 128 px guiding its own trunk at 64 px (the paper's high-res teacher → low-res student)",
-    teacherPreset: 'shapes-teacher-pretrained',
+    teacherPresets: ['shapes-teacher-pretrained'],
     teacherCheckpoint: 'models/shapes-teacher-pretrained',
     baselinePreset: 'shapes-lowres-student-pretrained',
     distilledPreset: 'shapes-hires-pretrained',
   },
   scratch: {
     description: 'randomly initialised VGG16 ×0.0625 students distilled from VGG16 ×0.125',
-    teacherPreset: 'shapes-teacher',
+    teacherPresets: ['shapes-teacher'],
     teacherCheckpoint: 'models/shapes-teacher',
     baselinePreset: 'shapes-student',
     distilledPreset: 'shapes-distill',
   },
   'scratch-lowres': {
     description: 'the randomly initialised VGG teacher at 128 px guiding its architecture at 64 px',
-    teacherPreset: 'shapes-teacher',
+    teacherPresets: ['shapes-teacher'],
     teacherCheckpoint: 'models/shapes-teacher',
     baselinePreset: 'shapes-lowres-student',
     distilledPreset: 'shapes-hires',

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createRng, initBackend } from '@kd/tensor-ops';
+import { describeEachBackend, useRelu6Gradient } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadFasterRcnn, saveCheckpoint } from '../checkpoint/checkpoint.js';
 import { rectangleBatch, tinyConfig } from '../internal/testing.js';
@@ -105,42 +106,44 @@ describe('MobileNetV2 frozenStages', () => {
   });
 });
 
-describe('MobileNetV2 batch-norm folding at inference', () => {
-  /** A stride-8 (dilated) model with frozen batch norm and non-trivial statistics. */
-  function modelWithStatistics(): FasterRcnn {
-    const model = new FasterRcnn(
-      tinyConfig({
-        backbone: {
-          name: 'mobilenetv2',
-          widthMultiplier: 0.25,
-          outputStride: 8,
-          frozenBatchNorm: true,
-        },
-      }),
-    );
-    let seed = 10;
-    const values: Record<string, tf.Tensor> = {};
-    for (const [name, v] of model.params.entries()) {
-      if (!/_bn\/|\/bn\//.test(name)) continue;
-      const positive = /gamma|running_var/.test(name);
-      values[name] = positive
-        ? tf.randomUniform(v.shape, 0.5, 1.5, 'float32', seed++)
-        : tf.randomUniform(v.shape, -0.5, 0.5, 'float32', seed++);
-    }
-    model.params.assign(values, { strict: false });
-    tf.dispose(Object.values(values));
-    return model;
+/** A stride-8 (dilated) model with frozen batch norm and non-trivial statistics. */
+function modelWithStatistics(): FasterRcnn {
+  const model = new FasterRcnn(
+    tinyConfig({
+      backbone: {
+        name: 'mobilenetv2',
+        widthMultiplier: 0.25,
+        outputStride: 8,
+        frozenBatchNorm: true,
+      },
+    }),
+  );
+  let seed = 10;
+  const values: Record<string, tf.Tensor> = {};
+  for (const [name, v] of model.params.entries()) {
+    if (!/_bn\/|\/bn\//.test(name)) continue;
+    const positive = /gamma|running_var/.test(name);
+    values[name] = positive
+      ? tf.randomUniform(v.shape, 0.5, 1.5, 'float32', seed++)
+      : tf.randomUniform(v.shape, -0.5, 0.5, 'float32', seed++);
   }
+  model.params.assign(values, { strict: false });
+  tf.dispose(Object.values(values));
+  return model;
+}
 
-  const gap = (a: tf.Tensor, b: tf.Tensor): [number, number] =>
-    tf.tidy(() => [tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!, tf.max(tf.abs(a)).dataSync()[0]!]);
+const gap = (a: tf.Tensor, b: tf.Tensor): [number, number] =>
+  tf.tidy(() => [tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!, tf.max(tf.abs(a)).dataSync()[0]!]);
 
+describe('MobileNetV2 batch-norm folding at inference', () => {
   test('the folded inference forward equals conv → batch norm → ReLU6, and follows new weights', () => {
     const before = tf.memory().numTensors;
     const model = modelWithStatistics();
     const x = tf.randomUniform([2, 40, 36, 3], -1, 1, 'float32', 4) as tf.Tensor4D;
-    // training: true with frozen batch norm runs the unfolded kernels on the running statistics.
-    const reference = () => tf.tidy(() => model.backbone.forward(x, { training: true }).output);
+    // Unfolded kernels on the running statistics.
+    const backbone = model.backbone as MobileNetV2;
+    const reference = () =>
+      tf.tidy(() => backbone.forward(x, { training: true, foldFrozenBatchNorm: false }).output);
     const inference = () => tf.tidy(() => model.backbone.forward(x, { training: false }).output);
     const [r1, i1] = [reference(), inference()];
     const [d1, m1] = gap(r1!, i1!);
@@ -167,5 +170,91 @@ describe('MobileNetV2 batch-norm folding at inference', () => {
     tf.dispose([x, r1!, i1!, i2, r3!, i3!]);
     model.dispose();
     assert.equal(tf.memory().numTensors, before, 'dispose frees the folded weights too');
+  });
+});
+
+describeEachBackend("MobileNetV2's ReLU6", () => {
+  test("kd's fused gradient gives the backbone the gradients of tfjs-core's composite, leak-free", () => {
+    const before = tf.memory().numTensors;
+    const model = new FasterRcnn(
+      tinyConfig({ backbone: { name: 'mobilenetv2', widthMultiplier: 0.25, outputStride: 8 } }),
+    );
+    const vars = model.params
+      .entries()
+      .filter(([n]) => n.startsWith('backbone/') && model.params.isTrainable(n))
+      .map(([, v]) => v);
+    const x = tf.randomUniform([2, 32, 40, 3], -1, 1, 'float32', 5) as tf.Tensor4D;
+    const gradients = (which: 'kd' | 'tfjs') => {
+      useRelu6Gradient(which);
+      try {
+        return tf.tidy(() => {
+          const { grads } = tf.variableGrads(() => {
+            const y = model.backbone.forward(x, { training: true }).output;
+            // A weighting with both signs, so that masked and passed gradients both matter.
+            return tf.sum(tf.mul(y, tf.sin(tf.reshape(tf.range(0, y.size), y.shape))));
+          }, vars);
+          return vars.map((v) => grads[v.name]!.dataSync());
+        });
+      } finally {
+        useRelu6Gradient('kd');
+      }
+    };
+    const tfjs = gradients('tfjs');
+    const kd = gradients('kd');
+    assert.equal(kd.length, vars.length);
+    let largest = 0;
+    kd.forEach((g, i) => {
+      const e = tfjs[i]!;
+      for (let j = 0; j < g.length; j++) {
+        largest = Math.max(largest, Math.abs(e[j]!));
+        assert.ok(
+          Math.abs(g[j]! - e[j]!) <= 1e-5 * (1 + Math.abs(e[j]!)),
+          `${vars[i]!.name}[${j}]: ${g[j]} vs ${e[j]}`,
+        );
+      }
+    });
+    assert.ok(largest > 1e-3, 'the gradients are not all zero');
+    x.dispose();
+    model.dispose();
+    assert.equal(tf.memory().numTensors, before);
+  });
+});
+
+describeEachBackend('MobileNetV2 frozen batch norm folded on the gradient tape', () => {
+  test('gives the outputs and the w, γ, β gradients of convolution → batch-norm kernel, leak-free', () => {
+    const before = tf.memory().numTensors;
+    const model = modelWithStatistics();
+    const backbone = model.backbone as MobileNetV2;
+    const vars = model.params
+      .entries()
+      .filter(([n]) => n.startsWith('backbone/') && model.params.isTrainable(n))
+      .map(([, v]) => v);
+    assert.ok(vars.some((v) => /gamma/.test(v.name)) && vars.some((v) => /beta/.test(v.name)));
+    const x = tf.randomUniform([2, 32, 40, 3], -1, 1, 'float32', 6) as tf.Tensor4D;
+    const run = (foldFrozenBatchNorm: boolean) =>
+      tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => {
+          const y = backbone.forward(x, { training: true, foldFrozenBatchNorm }).output;
+          return tf.sum(tf.mul(y, tf.sin(tf.reshape(tf.range(0, y.size), y.shape))));
+        }, vars);
+        return [value.dataSync()[0]!, vars.map((v) => grads[v.name]!.dataSync())] as const;
+      });
+    const [refLoss, reference] = run(false);
+    const [loss, folded] = run(true);
+    assert.ok(Math.abs(loss - refLoss) <= 1e-4 * Math.abs(refLoss), `loss ${loss} vs ${refLoss}`);
+    folded.forEach((g, i) => {
+      const e = reference[i]!;
+      let scale = 0;
+      for (const v of e) scale = Math.max(scale, Math.abs(v));
+      assert.ok(scale > 0, `${vars[i]!.name} has a gradient`);
+      for (let j = 0; j < g.length; j++)
+        assert.ok(
+          Math.abs(g[j]! - e[j]!) <= 1e-4 * scale,
+          `${vars[i]!.name}[${j}]: ${g[j]} vs ${e[j]} (largest ${scale})`,
+        );
+    });
+    x.dispose();
+    model.dispose();
+    assert.equal(tf.memory().numTensors, before);
   });
 });

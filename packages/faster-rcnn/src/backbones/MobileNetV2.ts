@@ -1,3 +1,4 @@
+import { relu6 } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { type FoldedConv, foldBatchNorm } from '../layers/foldBatchNorm.js';
 import { BatchNorm, Conv2d, DepthwiseConv2d } from '../layers/layers.js';
@@ -182,9 +183,20 @@ export class MobileNetV2 implements Backbone {
     store.freeze(store.names().filter((n) => prefixes.some((p) => n.startsWith(p))));
   }
 
+  /**
+   * @param options.foldFrozenBatchNorm with `frozenBatchNorm`, while training: each batch norm
+   *   folded into its convolution on the gradient tape (`conv(x, w·s) + (β − μ·s)`,
+   *   `s = γ/√(σ² + ε)`), so that neither pass runs a batch-norm kernel over the map while w, γ
+   *   and β still receive their gradients through the fold. `false` runs convolution → batch-norm
+   *   kernel, the reference it equals up to float32 rounding (tests and benchmarks). Default true.
+   */
   forward(
     images: tf.Tensor4D,
-    options: { readonly training: boolean; readonly collect?: readonly string[] },
+    options: {
+      readonly training: boolean;
+      readonly collect?: readonly string[];
+      readonly foldFrozenBatchNorm?: boolean;
+    },
   ): BackboneForward {
     const training = options.training && !this.frozenBatchNorm;
     const collect = new Set(options.collect ?? []);
@@ -192,14 +204,23 @@ export class MobileNetV2 implements Backbone {
     // Stages that need no gradient (inference, or frozen while training) run with their batch
     // norms folded into the convolutions: one batch-norm kernel fewer per convolution.
     const folded = (stage: string) => !options.training || this.frozen.has(stage);
-    const convBn = (conv: Conv2d, bn: BatchNorm, x: tf.Tensor4D, stage: string, relu6: boolean) => {
+    // Trained stages with frozen batch norm fold on every step (the weights change each step), on
+    // the tape; ReLU6 stays outside the fused convolution, whose gradient has no ReLU6.
+    const foldOnTape =
+      options.training && this.frozenBatchNorm && (options.foldFrozenBatchNorm ?? true);
+    const convBn = (conv: Conv2d, bn: BatchNorm, x: tf.Tensor4D, stage: string, act: boolean) => {
       if (folded(stage)) {
         const f = this.fold(conv, bn);
-        return conv.applyFolded(x, f.w, f.b, relu6 ? 'relu6' : 'linear');
+        return conv.applyFolded(x, f.w, f.b, act ? 'relu6' : 'linear');
+      }
+      if (foldOnTape) {
+        const f = foldBatchNorm(conv.w as tf.Tensor4D, bn, false);
+        const y = conv.applyFolded(x, f.w, f.b, 'linear');
+        return act ? relu6(y) : y;
       }
       // A frozen stage's batch norms keep their running statistics, as detectron2's FrozenBatchNorm.
       const y = bn.apply(conv.apply(x), training);
-      return relu6 ? tf.relu6(y) : y;
+      return act ? relu6(y) : y;
     };
     let x = convBn(this.stem.conv, this.stem.bn, images, 'stem', true);
     if (collect.has('stem')) features.stem = x;
@@ -210,7 +231,10 @@ export class MobileNetV2 implements Backbone {
       if (folded(stage)) {
         const f = this.fold(b.dw, b.dwBn);
         y = b.dw.apply(y, { weight: f.w, bias: f.b, relu6: true });
-      } else y = tf.relu6(b.dwBn.apply(b.dw.apply(y), training));
+      } else if (foldOnTape) {
+        const f = foldBatchNorm(b.dw.w as tf.Tensor4D, b.dwBn, true);
+        y = relu6(b.dw.apply(y, { weight: f.w, bias: f.b }));
+      } else y = relu6(b.dwBn.apply(b.dw.apply(y), training));
       y = convBn(b.project, b.projectBn, y, stage, false);
       x = b.residual ? tf.add(x, y) : y;
       const next = this.blocks[i + 1];

@@ -12,8 +12,9 @@ export interface FoldedConv {
 /**
  * Folds an inference-mode batch norm into the bias-free convolution before it:
  * `BN(conv(x, w)) = conv(x, w · s) + (β − μ · s)` with `s = γ / √(σ² + ε)` per output channel —
- * one add instead of a batch-norm kernel at inference (equal up to float32 rounding).
- * Not for training: γ, β and the statistics would no longer receive their own gradients.
+ * one add instead of a batch-norm kernel (equal up to float32 rounding). Differentiable: folded on
+ * the gradient tape, w, γ and β receive their gradients through it; a cached fold (computed once,
+ * outside the tape) is for forwards that need no gradient.
  *
  * @param weight `[k, k, Cin, Cout]` (`depthwise`: `[k, k, C, 1]`, the channel on axis 2).
  * @returns new tensors, owned by the caller.
