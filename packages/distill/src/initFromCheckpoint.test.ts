@@ -182,7 +182,7 @@ describe('model.init (fine-tuning from a kd checkpoint)', () => {
     });
     await assert.rejects(
       runTraining({ config: missing, runDir: join(dir, 'no-init') }),
-      /nowhere: no checkpoint \(expected a folder with model\.json/,
+      /model\.init: .*nowhere: no checkpoint \(expected a folder with model\.json/,
     );
     assert.ok(!existsSync(join(dir, 'no-init', 'checkpoints')), 'no step was taken');
     // tfjs optimisers keep two scalars after dispose() (their learning rate and momentum).

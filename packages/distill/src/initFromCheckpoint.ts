@@ -26,7 +26,12 @@ export async function initFromCheckpoint(
   model: FasterRcnn,
   path: string,
 ): Promise<InitializedFrom> {
-  const dir = resolveCheckpoint(path);
+  let dir: string;
+  try {
+    dir = resolveCheckpoint(path);
+  } catch (e) {
+    throw new Error(`model.init: ${(e as Error).message}`);
+  }
   const ckpt = await loadCheckpoint(dir);
   try {
     const problems: string[] = [];

@@ -50,6 +50,16 @@ describe('presets', () => {
       assert.ok(PRESET_NAMES.includes(name), `${name} missing`);
   });
 
+  test("shapes-teacher-pretrained-160 is the second stage: it starts from the first stage's default run folder", () => {
+    const first = get('shapes-teacher-pretrained');
+    const second = get('shapes-teacher-pretrained-160');
+    // `kd train --preset NAME` writes to runs/NAME by default.
+    assert.equal(second.model.init, `runs/${first.name}`);
+    assert.deepEqual(second.model.detector, first.model.detector);
+    assert.deepEqual([second.model.minSize, second.model.maxSize], [160, 267]);
+    assert.equal(first.model.init, undefined);
+  });
+
   test("the paper presets carry the paper's settings", () => {
     for (const name of PAPER) {
       const c = get(name);
