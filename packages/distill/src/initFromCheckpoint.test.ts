@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { FasterRcnn, loadFasterRcnn } from '@kd/faster-rcnn';
+import { FasterRcnn } from '@kd/faster-rcnn';
 import { initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
@@ -11,7 +11,7 @@ import { initFromCheckpoint } from './initFromCheckpoint.js';
 import { resolveCheckpoint } from './resolveCheckpoint.js';
 import { decodeRunConfig } from './runConfig.js';
 import { runTraining } from './runTraining.js';
-import { testRunConfig, tinyDetector } from './testing.js';
+import { loadModelOnly, maxParameterDifference, testRunConfig, tinyDetector } from './testing.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kd-init-'));
 before(async () => {
@@ -31,26 +31,8 @@ const losses = (runDir: string): number[] =>
     .filter((l) => l.loss !== undefined)
     .map((l) => l.loss as number);
 
-/** Largest absolute difference between two models' parameters of the same names. */
-function maxDifference(a: FasterRcnn, b: FasterRcnn): number {
-  let worst = 0;
-  for (const [name, v] of a.params.entries()) {
-    const x = v.dataSync();
-    const y = b.params.get(name).dataSync();
-    for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i]! - y[i]!));
-  }
-  return worst;
-}
-
 /** The base run's model alone (its optimiser slots freed). */
-async function loadBase(): Promise<FasterRcnn> {
-  const { model, checkpoint } = await loadFasterRcnn(resolveCheckpoint(baseRun));
-  tf.dispose([
-    ...checkpoint.optimizerWeights.map((w) => w.tensor),
-    ...Object.values(checkpoint.extraWeights),
-  ]);
-  return model;
-}
+const loadBase = (): Promise<FasterRcnn> => loadModelOnly(resolveCheckpoint(baseRun));
 
 describe('model.init (fine-tuning from a kd checkpoint)', () => {
   before(async () => {
@@ -84,9 +66,12 @@ describe('model.init (fine-tuning from a kd checkpoint)', () => {
       logs.join('\n'),
     );
     const base = await loadBase();
-    assert.ok(maxDifference(r.model, base) < 1e-6, `${maxDifference(r.model, base)}`);
+    assert.ok(
+      maxParameterDifference(r.model, base) < 1e-6,
+      `${maxParameterDifference(r.model, base)}`,
+    );
     const random = new FasterRcnn(r.model.config);
-    assert.ok(maxDifference(random, base) > 1e-2, 'the control: a fresh init differs');
+    assert.ok(maxParameterDifference(random, base) > 1e-2, 'the control: a fresh init differs');
     random.dispose();
     base.dispose();
     r.model.dispose();
@@ -128,7 +113,7 @@ describe('model.init (fine-tuning from a kd checkpoint)', () => {
     assert.deepEqual(resumed.scores, full.scores);
     // It trained: the weights moved away from the checkpoint it started from.
     const base = await loadBase();
-    assert.ok(maxDifference(full.model, base) > 1e-4);
+    assert.ok(maxParameterDifference(full.model, base) > 1e-4);
     base.dispose();
     full.model.dispose();
     resumed.model.dispose();

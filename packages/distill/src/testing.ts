@@ -1,5 +1,7 @@
 // `@kd/distill/testing`: run configs small enough to train a few steps in a test, shared by the tests
 // of @kd/distill and @kd/cli.
+import { type FasterRcnn, loadFasterRcnn } from '@kd/faster-rcnn';
+import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import { decodeRunConfig, type RunConfig } from './runConfig.js';
 
@@ -25,3 +27,21 @@ export const testRunConfig = (value: unknown): RunConfig => {
   if (E.isLeft(r)) throw new Error(r.left);
   return r.right;
 };
+
+/** A checkpoint's model alone: its optimiser slots and extra weights are freed. */
+export async function loadModelOnly(checkpoint: string): Promise<FasterRcnn> {
+  const { model, checkpoint: c } = await loadFasterRcnn(checkpoint);
+  tf.dispose([...c.optimizerWeights.map((w) => w.tensor), ...Object.values(c.extraWeights)]);
+  return model;
+}
+
+/** Largest absolute difference between two models' parameters of the same names. */
+export function maxParameterDifference(a: FasterRcnn, b: FasterRcnn): number {
+  let worst = 0;
+  for (const [name, v] of a.params.entries()) {
+    const x = v.dataSync();
+    const y = b.params.get(name).dataSync();
+    for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i]! - y[i]!));
+  }
+  return worst;
+}

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { FasterRcnn, loadFasterRcnn } from '@kd/faster-rcnn';
+import { FasterRcnn } from '@kd/faster-rcnn';
 import { initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
-import { testRunConfig, tinyDetector } from './testing.js';
+import { loadModelOnly, maxParameterDifference, testRunConfig, tinyDetector } from './testing.js';
 import { trainStages } from './trainStages.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kd-stages-'));
@@ -17,22 +17,6 @@ before(async () => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const dataset = { format: 'shapes', seed: 7, trainImages: 12, testImages: 4, imageSize: 48 };
-
-async function modelOnly(checkpoint: string): Promise<FasterRcnn> {
-  const { model, checkpoint: c } = await loadFasterRcnn(checkpoint);
-  tf.dispose([...c.optimizerWeights.map((w) => w.tensor), ...Object.values(c.extraWeights)]);
-  return model;
-}
-
-function maxDifference(a: FasterRcnn, b: FasterRcnn): number {
-  let worst = 0;
-  for (const [name, v] of a.params.entries()) {
-    const x = v.dataSync();
-    const y = b.params.get(name).dataSync();
-    for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i]! - y[i]!));
-  }
-  return worst;
-}
 
 describe('trainStages', () => {
   test('each stage starts from the checkpoint the one before it ended with, whatever its model.init says', async () => {
@@ -62,11 +46,11 @@ describe('trainStages', () => {
     assert.ok(last?.startsWith(join(second, 'checkpoints')), last);
     const written = JSON.parse(readFileSync(join(second, 'config.json'), 'utf8'));
     assert.match(written.model.init, /stage1[/\\]checkpoints[/\\]ckpt-000002$/);
-    const a = await modelOnly(written.model.init);
-    const b = await modelOnly(last!);
-    assert.ok(maxDifference(a, b) < 1e-6, `${maxDifference(a, b)}`);
+    const a = await loadModelOnly(written.model.init);
+    const b = await loadModelOnly(last!);
+    assert.ok(maxParameterDifference(a, b) < 1e-6, `${maxParameterDifference(a, b)}`);
     const fresh = new FasterRcnn(b.config);
-    assert.ok(maxDifference(fresh, a) > 1e-2, 'the control: a fresh init differs');
+    assert.ok(maxParameterDifference(fresh, a) > 1e-2, 'the control: a fresh init differs');
     for (const m of [a, b, fresh]) m.dispose();
     // tfjs optimisers keep two scalars after dispose() (their learning rate and momentum).
     assert.ok(

@@ -5,7 +5,7 @@ import { MOBILENETV2_STAGES } from '../backbones/MobileNetV2.js';
  * The Keras layer at which kd's MobileNetV2 backbone ends: the residual sum of the last 96-channel
  * block, stride 16, 96 channels (layer 116 of `keras.applications.MobileNetV2`'s list, 0 being the input).
  */
-export const MOBILENETV2_KERAS_CUT = 'block_12_add';
+export const MOBILENETV2_KERAS_CUT = mobileNetV2KerasCut(MOBILENETV2_STAGES.length);
 
 /**
  * The Keras layer a trunk of the first `stages` stages ends at: the residual sum of the stage's
