@@ -1,11 +1,12 @@
 import { type BoxCodingWeights, DEFAULT_BBOX_XFORM_CLIP } from '@kd/tensor-ops';
 
 // Host counterparts of tensor-ops' boxIou / encodeBoxes / decodeBoxes (torchvision convention)
-// as plain loops: each call used to dispatch ~30 tiny tfjs kernels, which cost ~50× the
-// arithmetic on a few hundred boxes. Every `+ − × ÷` is rounded to float32 with `fround` in the
-// kernels' order of operations, so the results equal the tensor ops bit for bit; only `exp` and
-// `log` (not correctly rounded in TensorFlow) may differ from the `tensorflow` backend's in the
-// last bit, which later operations carry along. Tested against the tensor ops in hostBoxes.test.
+// as plain loops: each call used to dispatch ~30 tiny tfjs kernels, 40–60× the loops' time for an
+// encode or decode of a few hundred boxes (hostBoxesBench). Every `+ − × ÷` is rounded to float32 with `fround` in the
+// kernels' order of operations, so the results equal the tensor ops bit for bit on the cpu backend;
+// `exp` and `log` are `Math`'s rounded to float32 (as the cpu backend's), while the tensorflow and
+// wasm backends' vectorised ones may be up to 2 ulp off them, a difference later operations carry
+// along. Tested against the tensor ops on every backend in hostBoxes.test.
 const f = Math.fround;
 const CLIP = f(DEFAULT_BBOX_XFORM_CLIP);
 
