@@ -398,14 +398,15 @@ const PRESETS: Record<string, Preset> = {
   },
   'shapes-teacher-pretrained-192': {
     description:
-      'third stage of the pretrained teacher: shapes-teacher-pretrained-160 (runs/shapes-teacher-pretrained-160) fine-tuned at 192 px for 200 steps (the shipped models/shapes-teacher-pretrained-192, the demo\'s teacher)',
+      "third stage of the pretrained teacher: shapes-teacher-pretrained-160 (runs/shapes-teacher-pretrained-160) fine-tuned at 192 px for 200 steps (the shipped models/shapes-teacher-pretrained-192, the demo's teacher)",
     notes: {
       ...SHAPES_NOTES,
       'model.init':
         'the shipped models/shapes-teacher-pretrained-192 was fine-tuned from models/shapes-teacher-pretrained-160 with --set model.init=models/shapes-teacher-pretrained-160',
       'model.minSize':
         'measured: the 160 px teacher scores 88.8 mAP@0.5 re-scored at 192 px; fine-tuned there 89.3 / 64.9 (+1.2 / +3.4 over 160 px) for (192/160)² = 1.44× its multiply-accumulates: the high-resolution teacher of the paper, ≥ 3× the 128 px student at inference; docs/results/pretrained-recipes.md',
-      'optim.lr': 'as the second stage: 0.004 with a 20-step warm-up and cosine decay, fresh momentum',
+      'optim.lr':
+        'as the second stage: 0.004 with a 20-step warm-up and cosine decay, fresh momentum',
     },
     config: {
       name: 'shapes-teacher-pretrained-192',
