@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { describeEachBackend } from '../backend/describeEachBackend.js';
+import { assertClose, fixture, noLeak } from '../test-util.js';
+import { KD_RELU_GRAD, relu } from './relu.js';
+import { reluGradComposite } from './reluGradKernels.js';
+
+interface ReluCase {
+  readonly name: string;
+  readonly shape: number[];
+  readonly x: number[];
+  readonly dy: number[];
+  readonly y: number[];
+  readonly dx: number[];
+}
+
+const { cases } = fixture('relu.json') as { cases: ReluCase[] };
+
+/** f(x) and the gradient of Σ f(x)·dy, read back. */
+function forwardAndGradient(
+  f: (x: tf.Tensor) => tf.Tensor,
+  x: number[],
+  dy: number[],
+  shape: number[] = [x.length],
+): [Float32Array, Float32Array] {
+  return tf.tidy(() => {
+    const xt = tf.tensor(x, shape);
+    const dyt = tf.tensor(dy, shape);
+    const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(f(a), dyt)));
+    return [f(xt).dataSync() as Float32Array, g(xt).dataSync() as Float32Array];
+  });
+}
+
+/** -0 as +0: kd's kernels and tfjs-core's gradient may differ only there. */
+const unsignedZeros = (a: Float32Array): number[] => Array.from(a, (v) => (v === 0 ? 0 : v));
+
+describeEachBackend('relu and its fused gradient equal PyTorch', (backend) => {
+  for (const c of cases) {
+    test(`${c.name} ${c.shape.join('x')}`, async () => {
+      const [y, dx] = await noLeak(() => forwardAndGradient(relu, c.x, c.dy, c.shape));
+      assertClose(y, c.y, 0, 0, 'forward');
+      assertClose(dx, c.dx, 0, 0, 'gradient');
+    });
+  }
+
+  test(`the ${KD_RELU_GRAD} kernel registered on ${backend} equals the composite`, async () => {
+    const c = cases.find((k) => k.name.startsWith('integers'))!;
+    const [kernel, composite] = await noLeak(() =>
+      tf.tidy(() => {
+        const x = tf.tensor(c.x, c.shape);
+        const dy = tf.tensor(c.dy, c.shape);
+        relu(x);
+        return [
+          (tf.engine().runKernel(KD_RELU_GRAD, { dy, x }) as tf.Tensor).dataSync(),
+          reluGradComposite(dy, x).dataSync(),
+        ];
+      }),
+    );
+    assertClose(kernel!, composite!, 0, 0, 'kernel vs composite');
+  });
+
+  test("kd's gradient has tfjs-core's tf.relu gradient's bits, up to the sign of zeros", () => {
+    for (const c of cases) {
+      const [yTfjs, tfjs] = forwardAndGradient(tf.relu, c.x, c.dy, c.shape);
+      const [yKd, kd] = forwardAndGradient(relu, c.x, c.dy, c.shape);
+      assert.deepEqual(Array.from(yKd), Array.from(yTfjs), `${c.name}: forward`);
+      assert.deepEqual(unsignedZeros(kd), unsignedZeros(tfjs), `${c.name}: gradient`);
+    }
+  });
+
+  test('+∞ passes the gradient, −∞ and NaN inputs get 0 (TensorFlow), leak-free', async () => {
+    const [, dx] = await noLeak(() =>
+      forwardAndGradient(
+        relu,
+        [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN, 2],
+        [3, 4, -7, 5],
+      ),
+    );
+    assert.deepEqual(unsignedZeros(dx), [3, 0, 0, 5]);
+  });
+
+  test(`an infinite dy where the gradient is masked: ${backend === 'tensorflow' ? 'NaN (TensorFlow multiplies)' : '0 (as PyTorch)'}`, () => {
+    const [, dx] = forwardAndGradient(
+      relu,
+      [-1, 0, 3],
+      [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1],
+    );
+    const masked = backend === 'tensorflow' ? Number.NaN : 0;
+    assert.deepEqual(Array.from(dx), [masked, masked, 1]);
+  });
+
+  test('rejects a non-float32 gradient kernel input', () => {
+    const x = tf.tensor([1, 2], [2], 'int32');
+    const dy = tf.tensor([1, 2], [2], 'int32');
+    tf.tidy(() => void relu(tf.zeros([1])));
+    assert.throws(
+      () => tf.engine().runKernel(KD_RELU_GRAD, { dy, x }),
+      /KdReluGrad: expected float32 dy and x, got int32 and int32/,
+    );
+    tf.dispose([x, dy]);
+  });
+
+  test('rejects dy and x of different shapes', () => {
+    const x = tf.zeros([2, 3]);
+    const dy = tf.zeros([3, 2]);
+    assert.throws(
+      () => tf.engine().runKernel(KD_RELU_GRAD, { dy, x }),
+      /KdReluGrad: dy \[3,2\] and x \[2,3\] differ in shape/,
+    );
+    tf.dispose([x, dy]);
+  });
+});
