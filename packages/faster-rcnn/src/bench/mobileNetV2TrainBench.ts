@@ -6,7 +6,7 @@
 // KD_BENCH_STRIDES=16 (or 8) times one network only.
 import { loadavg } from 'node:os';
 import { initBackend } from '@kd/tensor-ops';
-import { useRelu6Gradient } from '@kd/tensor-ops/testing';
+import { useActivationGradient } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { MobileNetV2 } from '../backbones/MobileNetV2.js';
 import { ParamStore } from '../layers/ParamStore.js';
@@ -55,12 +55,12 @@ async function main(): Promise<void> {
       const before = tf.memory().numTensors;
       for (let r = 0; r <= RUNS; r++)
         VARIANTS.forEach((v, i) => {
-          useRelu6Gradient(v.relu6);
+          useActivationGradient('relu6', v.relu6);
           const t0 = performance.now();
           step(net, store, x, v.fold);
           if (r > 0) times[i]!.push(performance.now() - t0); // run 0 warms up
         });
-      useRelu6Gradient('kd');
+      useActivationGradient('relu6', 'kd');
       const leaked = tf.memory().numTensors - before;
       const ms = times.map(median);
       rows.push(
