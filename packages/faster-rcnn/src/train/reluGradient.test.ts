@@ -61,7 +61,9 @@ describeEachBackend("kd's fused ReLU gradient trains exactly as tfjs-core's", (b
       // differentiates the losses' `abs`.)
       assert.equal(tfjs.reluGrads, 0);
       assert.ok(kd.reluGrads > 0, 'no KdReluGrad ran');
-      assert.equal(tfjs.steps - kd.steps, kd.reluGrads, 'a ReLU kept tfjs-core gradient');
+      // On wasm `KdReluGrad` runs tfjs-core's `Step` inside (faster there): the profile lists both.
+      const nested = backend === 'wasm' ? kd.reluGrads : 0;
+      assert.equal(tfjs.steps - kd.steps + nested, kd.reluGrads, 'a ReLU kept tfjs-core gradient');
       assert.equal(kd.loss, tfjs.loss);
       assert.deepEqual(Object.keys(kd.grads).sort(), Object.keys(tfjs.grads).sort());
       for (const [name, g] of Object.entries(tfjs.grads))

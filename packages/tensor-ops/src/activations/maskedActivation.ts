@@ -48,6 +48,12 @@ export interface MaskedActivation {
    * select rather than tfjs's products, so that it gives the loops' values (+0, not `dy · 0`).
    */
   readonly composite: (dy: tf.Tensor, x: tf.Tensor) => tf.Tensor;
+  /**
+   * Backends on which tfjs-core's own gradient of `forward` (the function tfjs registered, run
+   * inside the kernel) was measured faster than `loop`: there the kernel computes tfjs-core's
+   * values, signed zeros and NaNs included.
+   */
+  readonly tfjsGradientOn?: readonly string[];
 }
 
 const bits = (a: tf.backend_util.BackendValues): Int32Array => {
@@ -109,6 +115,19 @@ export function maskedGradKernels(a: MaskedActivation): Readonly<Record<string, 
   };
 }
 
+/** tfjs-core's own gradient of `a.forward` as a kernel (see `tfjsGradientOn`). */
+function tfjsGradientKernel(a: MaskedActivation): tf.KernelFunc {
+  return ({ inputs, backend }) => {
+    const { dy, x } = float32Inputs(a, inputs);
+    const tfjs = tf.getGradient(a.forward);
+    if (tfjs === undefined)
+      throw new Error(`${a.gradKernelName}: tfjs has no ${a.forward} gradient`);
+    return withTensors(backend, [dy, x], ([d, v]) =>
+      tf.tidy(() => tfjs.gradFunc(d!, [v!], {}).x!()),
+    );
+  };
+}
+
 /** `a.composite` as a kernel, for any backend without an entry in {@link maskedGradKernels}. */
 export function maskedGradCompositeKernel(a: MaskedActivation): tf.KernelFunc {
   return ({ inputs, backend }) => {
@@ -158,7 +177,9 @@ export function registerMaskedActivation(
     tf.registerKernel({
       kernelName: a.gradKernelName,
       backendName,
-      kernelFunc: maskedGradKernels(a)[backendName] ?? maskedGradCompositeKernel(a),
+      kernelFunc: a.tfjsGradientOn?.includes(backendName)
+        ? tfjsGradientKernel(a)
+        : (maskedGradKernels(a)[backendName] ?? maskedGradCompositeKernel(a)),
     });
     added.push(a.gradKernelName);
   }

@@ -14,7 +14,9 @@ export function reluGradComposite<T extends tf.Tensor>(dy: T, x: T): T {
  * infinite `dy` or a NaN `x`. TensorFlow's `ReluGrad` multiplies too (−0, NaN for an infinite
  * `dy`, 0 for a NaN `x`); the loops and the composite select +0, as PyTorch does except for a NaN
  * `x` (PyTorch passes `dy`). So kd's trained models get the gradients tfjs-core's would give, up to
- * the sign of zeros (`reluTrainingStep.test` checks a detector's training step bit for bit).
+ * the sign of zeros (`@kd/faster-rcnn`'s `reluGradient.test` checks a detector's training step bit
+ * for bit). On wasm the kernel runs tfjs-core's gradient itself (faster there, see below), so its
+ * masked values are tfjs-core's.
  */
 export const RELU_ACTIVATION: MaskedActivation = {
   forward: 'Relu',
@@ -26,4 +28,7 @@ export const RELU_ACTIVATION: MaskedActivation = {
     for (let i = 0; i < out.length; i++) out[i] = dy[i]! & -Number(x[i]! > 0);
   },
   composite: reluGradComposite,
+  // tfjs-core's two SIMD wasm kernels (`Step`, `Multiply`) beat one JavaScript pass over the
+  // heap (`activationGradBench`: 0.2–0.5× for the loop), unlike ReLU6's five.
+  tfjsGradientOn: ['wasm'],
 };
