@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { MobileNetV2 } from '../backbones/MobileNetV2.js';
 import { ParamStore } from '../layers/ParamStore.js';
 import { benchBackends } from '../testing/benchBackends.js';
+import { backboneTrainStep } from './backboneTrainStep.js';
 
 const RUNS = Number(process.env.KD_BENCH_RUNS ?? 5);
 const VARIANTS = [
@@ -31,17 +32,6 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-function step(net: MobileNetV2, store: ParamStore, x: tf.Tensor4D, fold: boolean): void {
-  tf.tidy(() => {
-    const { grads } = tf.variableGrads(
-      () =>
-        tf.sum(net.forward(x, { training: true, foldFrozenBatchNorm: fold }).output) as tf.Scalar,
-      store.trainable(),
-    );
-    for (const g of Object.values(grads)) g.dataSync();
-  });
-}
-
 async function main(): Promise<void> {
   const load0 = loadavg();
   const rows: string[] = [];
@@ -57,7 +47,10 @@ async function main(): Promise<void> {
         VARIANTS.forEach((v, i) => {
           useActivationGradient('relu6', v.relu6);
           const t0 = performance.now();
-          step(net, store, x, v.fold);
+          backboneTrainStep(
+            () => net.forward(x, { training: true, foldFrozenBatchNorm: v.fold }).output,
+            store.trainable(),
+          );
           if (r > 0) times[i]!.push(performance.now() - t0); // run 0 warms up
         });
       useActivationGradient('relu6', 'kd');

@@ -7,10 +7,10 @@ import { loadavg } from 'node:os';
 import { initBackend } from '@kd/tensor-ops';
 import { useActivationGradient } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Backbone } from '../backbones/Backbone.js';
 import { createBackbone } from '../backbones/backboneRegistry.js';
 import { ParamStore } from '../layers/ParamStore.js';
 import { benchBackends } from '../testing/benchBackends.js';
+import { backboneTrainStep } from './backboneTrainStep.js';
 
 const RUNS = Number(process.env.KD_BENCH_RUNS ?? 7);
 const WIDTHS = [0.0625, 0.125, 0.5] as const;
@@ -20,16 +20,6 @@ const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
-
-function step(net: Backbone, store: ParamStore, x: tf.Tensor4D): void {
-  tf.tidy(() => {
-    const { grads } = tf.variableGrads(
-      () => tf.sum(net.forward(x, { training: true }).output) as tf.Scalar,
-      store.trainable(),
-    );
-    for (const g of Object.values(grads)) g.dataSync();
-  });
-}
 
 async function main(): Promise<void> {
   const load0 = loadavg();
@@ -46,7 +36,7 @@ async function main(): Promise<void> {
         VARIANTS.forEach((v, i) => {
           useActivationGradient('relu', v);
           const t0 = performance.now();
-          step(net, store, x);
+          backboneTrainStep(() => net.forward(x, { training: true }).output, store.trainable());
           if (r > 0) times[i]!.push(performance.now() - t0); // run 0 warms up
         });
       useActivationGradient('relu', 'kd');

@@ -2,64 +2,23 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { describeEachBackend } from '../backend/describeEachBackend.js';
-import { assertClose, fixture, noLeak } from '../test-util.js';
+import { noLeak } from '../test-util.js';
 import { KD_RELU_GRAD, relu } from './relu.js';
-import { RELU_ACTIVATION, reluGradComposite } from './reluGradKernels.js';
-
-interface ReluCase {
-  readonly name: string;
-  readonly shape: number[];
-  readonly x: number[];
-  readonly dy: number[];
-  readonly y: number[];
-  readonly dx: number[];
-}
-
-const { cases } = fixture('relu.json') as { cases: ReluCase[] };
-
-/** f(x) and the gradient of Σ f(x)·dy, read back. */
-function forwardAndGradient(
-  f: (x: tf.Tensor) => tf.Tensor,
-  x: number[],
-  dy: number[],
-  shape: number[] = [x.length],
-): [Float32Array, Float32Array] {
-  return tf.tidy(() => {
-    const xt = tf.tensor(x, shape);
-    const dyt = tf.tensor(dy, shape);
-    const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(f(a), dyt)));
-    return [f(xt).dataSync() as Float32Array, g(xt).dataSync() as Float32Array];
-  });
-}
+import { RELU_ACTIVATION } from './reluGradKernels.js';
+import { forwardAndGradient, testActivationFixture } from './test-util-activation.js';
 
 /** -0 as +0: kd's kernels and tfjs-core's gradient may differ only there. */
 const unsignedZeros = (a: Float32Array): number[] => Array.from(a, (v) => (v === 0 ? 0 : v));
 
 describeEachBackend('relu and its fused gradient equal PyTorch', (backend) => {
   const tfjsGradient = RELU_ACTIVATION.tfjsGradientOn?.includes(backend) ?? false;
-  for (const c of cases) {
-    test(`${c.name} ${c.shape.join('x')}`, async () => {
-      const [y, dx] = await noLeak(() => forwardAndGradient(relu, c.x, c.dy, c.shape));
-      assertClose(y, c.y, 0, 0, 'forward');
-      assertClose(dx, c.dx, 0, 0, 'gradient');
-    });
-  }
-
-  test(`the ${KD_RELU_GRAD} kernel registered on ${backend} equals the composite`, async () => {
-    const c = cases.find((k) => k.name.startsWith('integers'))!;
-    const [kernel, composite] = await noLeak(() =>
-      tf.tidy(() => {
-        const x = tf.tensor(c.x, c.shape);
-        const dy = tf.tensor(c.dy, c.shape);
-        relu(x);
-        return [
-          (tf.engine().runKernel(KD_RELU_GRAD, { dy, x }) as tf.Tensor).dataSync(),
-          reluGradComposite(dy, x).dataSync(),
-        ];
-      }),
-    );
-    assertClose(kernel!, composite!, 0, 0, 'kernel vs composite');
-  });
+  const cases = testActivationFixture(
+    'relu.json',
+    relu,
+    RELU_ACTIVATION,
+    'integers with many zeros',
+    backend,
+  );
 
   test("kd's gradient has tfjs-core's tf.relu gradient's bits, up to the sign of zeros", () => {
     for (const c of cases) {
