@@ -78,7 +78,8 @@ function float32Inputs(
 /**
  * `a`'s gradient kernel by backend: TensorFlow's own op on `tensorflow` (one op where tfjs-core's
  * gradients run several: tfjs-node's `Step` alone is six), `a.loop` over the backend's memory on
- * `cpu` and `wasm`. Other backends get {@link maskedGradCompositeKernel}.
+ * `cpu` and `wasm`. Other backends get {@link maskedGradCompositeKernel}; backends in
+ * `a.tfjsGradientOn` tfjs-core's gradient (chosen by {@link registerMaskedActivation}).
  */
 export function maskedGradKernels(a: MaskedActivation): Readonly<Record<string, tf.KernelFunc>> {
   return {

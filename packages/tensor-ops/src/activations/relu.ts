@@ -15,7 +15,8 @@ export const reluGradient: tf.GradConfig = maskedGradient(RELU_ACTIVATION);
 
 /**
  * Registers {@link KD_RELU} and {@link KD_RELU_GRAD} for `backendName` (TensorFlow's `ReluGrad` op
- * on `tensorflow`, one JavaScript loop on `cpu` and `wasm`, a composite of public ops elsewhere)
+ * on `tensorflow`, one JavaScript loop on `cpu`, tfjs-core's gradient inside the kernel on `wasm`,
+ * a composite of public ops elsewhere)
  * and the gradient that joins them. Idempotent; returns the kernels registered by this call.
  * `tf.relu` keeps tfjs's behaviour for code outside kd in the same process.
  */
