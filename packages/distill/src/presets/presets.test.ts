@@ -60,6 +60,14 @@ describe('presets', () => {
     assert.equal(first.model.init, undefined);
   });
 
+  test("shapes-teacher-pretrained-192 is the third stage: it starts from the second stage's default run folder", () => {
+    const second = get('shapes-teacher-pretrained-160');
+    const third = get('shapes-teacher-pretrained-192');
+    assert.equal(third.model.init, `runs/${second.name}`);
+    assert.deepEqual(third.model.detector, second.model.detector);
+    assert.deepEqual([third.model.minSize, third.model.maxSize], [192, 320]);
+  });
+
   test("the paper presets carry the paper's settings", () => {
     for (const name of PAPER) {
       const c = get(name);

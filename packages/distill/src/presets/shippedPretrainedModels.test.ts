@@ -37,6 +37,12 @@ const SHIPPED = [
     mAP: 0.615,
   },
   {
+    folder: 'shapes-teacher-pretrained-192',
+    preset: 'shapes-teacher-pretrained-192',
+    mAP50: 0.893,
+    mAP: 0.649,
+  },
+  {
     folder: 'shapes-student-baseline-pretrained',
     preset: 'shapes-student-pretrained',
     mAP50: 0.477,

@@ -1,39 +1,127 @@
-import { type BoxCodingWeights, boxIou, decodeBoxes, encodeBoxes } from '@kd/tensor-ops';
-import * as tf from '@tensorflow/tfjs-core';
-import { tidyRead } from './tidyRead.js';
+import { type BoxCodingWeights, DEFAULT_BBOX_XFORM_CLIP } from '@kd/tensor-ops';
 
-/** IoU `[A, B]` of two host box lists (`[A*4]`, `[B*4]`), computed with tensor-ops' boxIou. */
+// Host counterparts of tensor-ops' boxIou / encodeBoxes / decodeBoxes (torchvision convention)
+// as plain loops: each call used to dispatch ~30 tiny tfjs kernels, 40–60× the loops' time for an
+// encode or decode of a few hundred boxes (hostBoxesBench). Every `+ − × ÷` is rounded to float32 with `fround` in the
+// kernels' order of operations, so the results equal the tensor ops bit for bit on the cpu backend;
+// `exp` and `log` are `Math`'s rounded to float32 (as the cpu backend's), while the tensorflow and
+// wasm backends' vectorised ones may be up to 2 ulp off them, a difference later operations carry
+// along. Tested against the tensor ops on every backend in hostBoxes.test.
+const f = Math.fround;
+const CLIP = f(DEFAULT_BBOX_XFORM_CLIP);
+
+/** Float32 `exp`/`log` as tfjs' cpu backend computes them. */
+const expF32 = (x: number): number => f(Math.exp(x));
+const logF32 = (x: number): number => f(Math.log(x));
+
+/** `relu` as tfjs' kernels: NaN and −0 pass through (Math.max would turn −0 into 0). */
+// biome-ignore lint/complexity/useMathMinMax: Math.max(−0, 0) is +0; the kernels keep −0
+const relu = (x: number): number => (x < 0 ? 0 : x);
+
+/**
+ * IoU `[A, B]` (row-major) of two host box lists (`[A*4]`, `[B*4]`), equal to tensor-ops'
+ * `boxIou`: zero-union pairs give NaN.
+ */
 export function iouHost(a: Float32Array, b: Float32Array): Float32Array {
   const na = a.length / 4;
   const nb = b.length / 4;
   if (na === 0 || nb === 0) return new Float32Array(0);
-  return tidyRead(() => boxIou(tf.tensor2d(a, [na, 4]), tf.tensor2d(b, [nb, 4])));
+  const out = new Float32Array(na * nb);
+  const areaB = new Float32Array(nb);
+  for (let j = 0; j < nb; j++) {
+    const o = 4 * j;
+    areaB[j] = f(f(b[o + 2]! - b[o]!) * f(b[o + 3]! - b[o + 1]!));
+  }
+  for (let i = 0; i < na; i++) {
+    const ax1 = a[4 * i]!;
+    const ay1 = a[4 * i + 1]!;
+    const ax2 = a[4 * i + 2]!;
+    const ay2 = a[4 * i + 3]!;
+    const areaA = f(f(ax2 - ax1) * f(ay2 - ay1));
+    const row = i * nb;
+    for (let j = 0; j < nb; j++) {
+      const o = 4 * j;
+      const iw = relu(f(Math.min(ax2, b[o + 2]!) - Math.max(ax1, b[o]!)));
+      const ih = relu(f(Math.min(ay2, b[o + 3]!) - Math.max(ay1, b[o + 1]!)));
+      const inter = f(iw * ih);
+      out[row + j] = inter / f(f(areaA + areaB[j]!) - inter);
+    }
+  }
+  return out;
 }
 
-/** Encodes `reference` boxes against `proposals` (both `[N*4]`), returning `[N*4]` deltas. */
+/**
+ * Encodes `reference` boxes against `proposals` (both `[N*4]`), returning `[N*4]` deltas equal to
+ * tensor-ops' `encodeBoxes` (torchvision convention; `log` may differ in the last bit).
+ * @param log float32 `log`; tests pass a backend's own to check the rest bit for bit.
+ */
 export function encodeHost(
   reference: Float32Array,
   proposals: Float32Array,
   weights: BoxCodingWeights,
+  log: (x: number) => number = logF32,
 ): Float32Array {
   const n = reference.length / 4;
-  if (n === 0) return new Float32Array(0);
-  return tidyRead(() =>
-    encodeBoxes(tf.tensor2d(reference, [n, 4]), tf.tensor2d(proposals, [n, 4]), { weights }),
-  );
+  const out = new Float32Array(4 * n);
+  const wx = f(weights[0]);
+  const wy = f(weights[1]);
+  const ww = f(weights[2]);
+  const wh = f(weights[3]);
+  for (let i = 0; i < n; i++) {
+    const o = 4 * i;
+    const ew = f(proposals[o + 2]! - proposals[o]!);
+    const eh = f(proposals[o + 3]! - proposals[o + 1]!);
+    const ecx = f(proposals[o]! + f(ew * 0.5));
+    const ecy = f(proposals[o + 1]! + f(eh * 0.5));
+    const gw = f(reference[o + 2]! - reference[o]!);
+    const gh = f(reference[o + 3]! - reference[o + 1]!);
+    const gcx = f(reference[o]! + f(gw * 0.5));
+    const gcy = f(reference[o + 1]! + f(gh * 0.5));
+    out[o] = f(f(gcx - ecx) * wx) / ew;
+    out[o + 1] = f(f(gcy - ecy) * wy) / eh;
+    out[o + 2] = log(f(gw / ew)) * ww;
+    out[o + 3] = log(f(gh / eh)) * wh;
+  }
+  return out;
 }
 
-/** Decodes `[N*4]` deltas against `[N*4]` boxes. */
+/**
+ * Decodes `[N*4]` deltas against `[N*4]` boxes, equal to tensor-ops' `decodeBoxes` (torchvision
+ * convention, `dw`/`dh` clamped at `DEFAULT_BBOX_XFORM_CLIP`; `exp` may differ in the last bit).
+ * @param exp float32 `exp`; tests pass a backend's own to check the rest bit for bit.
+ */
 export function decodeHost(
   deltas: Float32Array,
   boxes: Float32Array,
   weights: BoxCodingWeights,
+  exp: (x: number) => number = expF32,
 ): Float32Array {
   const n = boxes.length / 4;
-  if (n === 0) return new Float32Array(0);
-  return tidyRead(() =>
-    decodeBoxes(tf.tensor2d(deltas, [n, 4]), tf.tensor2d(boxes, [n, 4]), { weights }),
-  );
+  const out = new Float32Array(4 * n);
+  const wx = f(weights[0]);
+  const wy = f(weights[1]);
+  const ww = f(weights[2]);
+  const wh = f(weights[3]);
+  for (let i = 0; i < n; i++) {
+    const o = 4 * i;
+    const w = f(boxes[o + 2]! - boxes[o]!);
+    const h = f(boxes[o + 3]! - boxes[o + 1]!);
+    const cx = f(boxes[o]! + f(w * 0.5));
+    const cy = f(boxes[o + 1]! + f(h * 0.5));
+    const dx = f(deltas[o]! / wx);
+    const dy = f(deltas[o + 1]! / wy);
+    const dw = Math.min(f(deltas[o + 2]! / ww), CLIP);
+    const dh = Math.min(f(deltas[o + 3]! / wh), CLIP);
+    const pcx = f(f(dx * w) + cx);
+    const pcy = f(f(dy * h) + cy);
+    const hw = f(f(exp(dw) * w) * 0.5);
+    const hh = f(f(exp(dh) * h) * 0.5);
+    out[o] = pcx - hw;
+    out[o + 1] = pcy - hh;
+    out[o + 2] = pcx + hw;
+    out[o + 3] = pcy + hh;
+  }
+  return out;
 }
 
 /** Rows `idx` of a `[N*4]` box list. */

@@ -396,33 +396,33 @@ export class FasterRcnn {
       const candLabels: number[] = [];
       if (rows.length > 0) {
         const props = takeBoxes(computed.roiArr, rows);
-        // Every class's boxes in one decode (class-major rows): a fixed number of kernels per
-        // image instead of one decode per class.
-        const n = rows.length;
-        const deltas = new Float32Array((c1 - 1) * n * 4);
-        const anchors = new Float32Array((c1 - 1) * n * 4);
-        for (let c = 1; c < c1; c++) {
-          rows.forEach((r, i) => {
-            const o = 4 * ((c - 1) * n + i);
-            deltas.set(computed.boxDeltas.subarray(r * 4 * c1 + 4 * c, r * 4 * c1 + 4 * c + 4), o);
-            anchors.set(props.subarray(4 * i, 4 * i + 4), o);
-          });
+        // Only the (class, RoI) pairs above the score threshold are decoded, in one call,
+        // class-major: decoding is elementwise, so the candidates are those of decoding all.
+        const pairs: number[] = [];
+        for (let c = 1; c < c1; c++)
+          for (let i = 0; i < rows.length; i++)
+            if (computed.probs[rows[i]! * c1 + c]! > cfg.inference.scoreThreshold) pairs.push(c, i);
+        const m = pairs.length / 2;
+        const deltas = new Float32Array(4 * m);
+        const anchors = new Float32Array(4 * m);
+        for (let p = 0; p < m; p++) {
+          const c = pairs[2 * p]!;
+          const i = pairs[2 * p + 1]!;
+          const o = 4 * (rows[i]! * c1 + c);
+          deltas.set(computed.boxDeltas.subarray(o, o + 4), 4 * p);
+          anchors.set(props.subarray(4 * i, 4 * i + 4), 4 * p);
         }
         const decoded = decodeHost(deltas, anchors, cfg.roiHead.boxWeights);
-        for (let c = 1; c < c1; c++) {
-          const boxes = decoded.subarray(4 * (c - 1) * n, 4 * c * n);
-          rows.forEach((r, i) => {
-            const s = computed.probs[r * c1 + c]!;
-            if (!(s > cfg.inference.scoreThreshold)) return;
-            const x1 = Math.min(Math.max(boxes[4 * i]!, 0), meta.width);
-            const y1 = Math.min(Math.max(boxes[4 * i + 1]!, 0), meta.height);
-            const x2 = Math.min(Math.max(boxes[4 * i + 2]!, 0), meta.width);
-            const y2 = Math.min(Math.max(boxes[4 * i + 3]!, 0), meta.height);
-            if (x2 - x1 < 1e-2 || y2 - y1 < 1e-2) return;
-            candBoxes.push(x1, y1, x2, y2);
-            candScores.push(s);
-            candLabels.push(c);
-          });
+        for (let p = 0; p < m; p++) {
+          const c = pairs[2 * p]!;
+          const x1 = Math.min(Math.max(decoded[4 * p]!, 0), meta.width);
+          const y1 = Math.min(Math.max(decoded[4 * p + 1]!, 0), meta.height);
+          const x2 = Math.min(Math.max(decoded[4 * p + 2]!, 0), meta.width);
+          const y2 = Math.min(Math.max(decoded[4 * p + 3]!, 0), meta.height);
+          if (x2 - x1 < 1e-2 || y2 - y1 < 1e-2) continue;
+          candBoxes.push(x1, y1, x2, y2);
+          candScores.push(computed.probs[rows[pairs[2 * p + 1]!]! * c1 + c]!);
+          candLabels.push(c);
         }
       }
       const keep = await batchedNms(

@@ -1,5 +1,6 @@
 import { nmsHost } from '@kd/tensor-ops';
 import { decodeHost, takeBoxes } from '../internal/hostBoxes.js';
+import { rankByScore } from '../internal/rankByScore.js';
 
 export interface ProposalOptions {
   readonly preNmsTopN: number;
@@ -10,8 +11,8 @@ export interface ProposalOptions {
 
 /**
  * RPN proposals for one image: the top `preNmsTopN` anchors by objectness, decoded, clipped to
- * the image, small boxes removed, NMS, the best `postNmsTopN` kept. Host computation on values
- * (proposals are not differentiated, as in every Faster R-CNN).
+ * the image, small boxes removed, NMS, the best `postNmsTopN` kept (NaN objectness ranks last).
+ * Host computation on values (proposals are not differentiated, as in every Faster R-CNN).
  *
  * @param anchors `[K*4]`; @param objectness `[K]` object probabilities; @param deltas `[K*4]`.
  * @returns `[P*4]` proposals and their `[P]` scores, best first.
@@ -24,8 +25,7 @@ export function generateProposals(
   options: ProposalOptions,
 ): { readonly boxes: Float32Array; readonly scores: Float32Array } {
   const k = objectness.length;
-  const order = Int32Array.from({ length: k }, (_, i) => i);
-  order.sort((a, b) => objectness[b]! - objectness[a]! || a - b);
+  const order = rankByScore(objectness);
   const top = order.subarray(0, Math.min(k, options.preNmsTopN));
   const decoded = decodeHost(takeBoxes(deltas, top), takeBoxes(anchors, top), [1, 1, 1, 1]);
   const [h, w] = imageSize;
