@@ -4,6 +4,13 @@
 
 export { mulberry32 as createRng, type Rng, sampleWithoutReplacement } from '@kd/random';
 export {
+  KD_RELU,
+  KD_RELU_GRAD,
+  registerReluKernels,
+  relu,
+  reluGradient,
+} from './activations/relu.js';
+export {
   KD_RELU6,
   KD_RELU6_GRAD,
   registerRelu6Kernels,
@@ -11,6 +18,7 @@ export {
   relu6Gradient,
 } from './activations/relu6.js';
 export { relu6GradComposite } from './activations/relu6GradKernels.js';
+export { reluGradComposite } from './activations/reluGradKernels.js';
 export {
   type GenerateAnchorsOptions,
   generateAnchors,

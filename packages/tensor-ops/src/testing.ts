@@ -4,5 +4,5 @@ export { assertCloseToGolden } from './testing/assertCloseToGolden.js';
 export { type FixtureTensor, fromFixture, loadFixture } from './testing/goldenFixture.js';
 export { noLeakSync } from './testing/noLeakSync.js';
 export { REFERENCE_PYTHON, runReference, torchAvailable } from './testing/runReference.js';
+export { useActivationGradient } from './testing/useActivationGradient.js';
 export { useBackend, useCpu } from './testing/useBackend.js';
-export { useRelu6Gradient } from './testing/useRelu6Gradient.js';

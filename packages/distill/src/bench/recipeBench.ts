@@ -3,9 +3,9 @@
 // the same architecture and work (`faster_rcnn_reference.py` of @kd/faster-rcnn), ratios printed in
 // the same run; then, for each recipe whose step is over 1.2× PyTorch's, where the step's time goes.
 // KD_BENCH_RECIPES=shapes-student,… picks recipes; KD_BENCH_PROFILE=all profiles every recipe;
-// KD_BENCH_BACKENDS, KD_BENCH_RUNS as elsewhere. KD_BENCH_RELU6=ab also times every step with
-// tfjs-core's composite ReLU6 gradient in place of kd's fused one, alternating recipe by recipe
-// (extra columns; the profile uses kd's).
+// KD_BENCH_BACKENDS, KD_BENCH_RUNS as elsewhere. KD_BENCH_RELU6=ab (KD_BENCH_RELU=ab) also times
+// every step with tfjs-core's composite ReLU6 (ReLU) gradient in place of kd's fused one,
+// alternating recipe by recipe (extra columns; the profile uses kd's).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ import {
   type StepProfile,
 } from '@kd/faster-rcnn/testing';
 import { type BackendInfo, createRng, initBackend } from '@kd/tensor-ops';
-import { runReference, torchAvailable, useRelu6Gradient } from '@kd/tensor-ops/testing';
+import { runReference, torchAvailable, useActivationGradient } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import { distillStep } from '../distillStep.js';
@@ -69,7 +69,7 @@ interface RecipeTimes {
 }
 interface BackendRun {
   readonly info: BackendInfo;
-  /** Column label: the backend, and which ReLU6 gradient when KD_BENCH_RELU6=ab. */
+  /** Column label: the backend, and which ReLU6 (ReLU) gradient when KD_BENCH_RELU6 (KD_BENCH_RELU)=ab. */
   readonly label: string;
   readonly times: Record<string, RecipeTimes>;
 }
@@ -251,31 +251,37 @@ async function main(): Promise<void> {
     const data = await benchImages(maxBatch, dir);
     const facts: Record<string, RecipeFacts> = {};
     const runs: BackendRun[] = [];
-    const relu6 =
-      process.env.KD_BENCH_RELU6 === 'ab' ? (['kd', 'tfjs'] as const) : (['kd'] as const);
+    const activation =
+      process.env.KD_BENCH_RELU === 'ab'
+        ? 'relu'
+        : process.env.KD_BENCH_RELU6 === 'ab'
+          ? 'relu6'
+          : undefined;
+    const label = activation === 'relu' ? 'ReLU' : 'ReLU6';
+    const gradients = activation === undefined ? (['kd'] as const) : (['kd', 'tfjs'] as const);
     for (const backend of backends) {
       const info = await initBackend({ backend });
       const times = { kd: {}, tfjs: {} } as Record<'kd' | 'tfjs', Record<string, RecipeTimes>>;
       for (const name of names) {
-        for (const gradient of relu6) {
-          useRelu6Gradient(gradient);
+        for (const gradient of gradients) {
+          if (activation !== undefined) useActivationGradient(activation, gradient);
           const t0 = performance.now();
           const { times: t } = await timeRecipe(name, data, facts, false);
           times[gradient][name] = t;
           console.error(
-            `[recipe bench] ${backend}${relu6.length > 1 ? ` (${gradient} ReLU6 gradient)` : ''} ${name}: step ${t.step.toFixed(0)} ms` +
+            `[recipe bench] ${backend}${gradients.length > 1 ? ` (${gradient} ${label} gradient)` : ''} ${name}: step ${t.step.toFixed(0)} ms` +
               `${t.inference === undefined ? '' : `, inference ${t.inference.toFixed(0)} ms`} ` +
               `(${((performance.now() - t0) / 1000).toFixed(0)} s with set-up)`,
           );
         }
       }
-      useRelu6Gradient('kd');
-      for (const gradient of relu6)
+      if (activation !== undefined) useActivationGradient(activation, 'kd');
+      for (const gradient of gradients)
         runs.push({
           info,
           label:
-            relu6.length > 1
-              ? `tfjs-${backend}, ${gradient === 'kd' ? "kd's fused" : "tfjs-core's"} ReLU6 gradient`
+            gradients.length > 1
+              ? `tfjs-${backend}, ${gradient === 'kd' ? "kd's fused" : "tfjs-core's"} ${label} gradient`
               : `tfjs-${backend}`,
           times: times[gradient],
         });

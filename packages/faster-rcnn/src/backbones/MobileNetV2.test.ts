@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createRng, initBackend } from '@kd/tensor-ops';
-import { describeEachBackend, useRelu6Gradient } from '@kd/tensor-ops/testing';
+import { describeEachBackend, useActivationGradient } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadFasterRcnn, saveCheckpoint } from '../checkpoint/checkpoint.js';
 import { rectangleBatch, tinyConfig } from '../internal/testing.js';
@@ -185,7 +185,7 @@ describeEachBackend("MobileNetV2's ReLU6", () => {
       .map(([, v]) => v);
     const x = tf.randomUniform([2, 32, 40, 3], -1, 1, 'float32', 5) as tf.Tensor4D;
     const gradients = (which: 'kd' | 'tfjs') => {
-      useRelu6Gradient(which);
+      useActivationGradient('relu6', which);
       try {
         return tf.tidy(() => {
           const { grads } = tf.variableGrads(() => {
@@ -196,7 +196,7 @@ describeEachBackend("MobileNetV2's ReLU6", () => {
           return vars.map((v) => grads[v.name]!.dataSync());
         });
       } finally {
-        useRelu6Gradient('kd');
+        useActivationGradient('relu6', 'kd');
       }
     };
     const tfjs = gradients('tfjs');

@@ -1,3 +1,4 @@
+import { relu } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { BatchNorm, Conv2d } from '../layers/layers.js';
 import type { ParamStore } from '../layers/ParamStore.js';
@@ -97,13 +98,13 @@ export class ResNet18 implements Backbone {
     const t = options.training;
     const collect = new Set(options.collect ?? []);
     const features: Record<string, tf.Tensor4D> = {};
-    let x = tf.relu(this.stem.bn.apply(this.stem.conv.apply(images), t));
+    let x = relu(this.stem.bn.apply(this.stem.conv.apply(images), t));
     x = tf.maxPool(x, 3, 2, 'same');
     if (collect.has('stem')) features.stem = x;
     for (const b of this.blocks) {
       const identity = b.down ? b.down.bn.apply(b.down.conv.apply(x), t) : x;
-      const y = tf.relu(b.bn1.apply(b.conv1.apply(x), t));
-      x = tf.relu(tf.add(b.bn2.apply(b.conv2.apply(y), t), identity)) as tf.Tensor4D;
+      const y = relu(b.bn1.apply(b.conv1.apply(x), t));
+      x = relu(tf.add(b.bn2.apply(b.conv2.apply(y), t), identity)) as tf.Tensor4D;
       const stage = b.name.split('.')[0]!;
       if (b.name.endsWith('.1') && collect.has(stage)) features[stage] = x;
     }

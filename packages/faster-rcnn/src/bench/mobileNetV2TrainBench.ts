@@ -6,11 +6,12 @@
 // KD_BENCH_STRIDES=16 (or 8) times one network only.
 import { loadavg } from 'node:os';
 import { initBackend } from '@kd/tensor-ops';
-import { useRelu6Gradient } from '@kd/tensor-ops/testing';
+import { useActivationGradient } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { MobileNetV2 } from '../backbones/MobileNetV2.js';
 import { ParamStore } from '../layers/ParamStore.js';
 import { benchBackends } from '../testing/benchBackends.js';
+import { backboneTrainStep } from './backboneTrainStep.js';
 
 const RUNS = Number(process.env.KD_BENCH_RUNS ?? 5);
 const VARIANTS = [
@@ -31,17 +32,6 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-function step(net: MobileNetV2, store: ParamStore, x: tf.Tensor4D, fold: boolean): void {
-  tf.tidy(() => {
-    const { grads } = tf.variableGrads(
-      () =>
-        tf.sum(net.forward(x, { training: true, foldFrozenBatchNorm: fold }).output) as tf.Scalar,
-      store.trainable(),
-    );
-    for (const g of Object.values(grads)) g.dataSync();
-  });
-}
-
 async function main(): Promise<void> {
   const load0 = loadavg();
   const rows: string[] = [];
@@ -55,12 +45,15 @@ async function main(): Promise<void> {
       const before = tf.memory().numTensors;
       for (let r = 0; r <= RUNS; r++)
         VARIANTS.forEach((v, i) => {
-          useRelu6Gradient(v.relu6);
+          useActivationGradient('relu6', v.relu6);
           const t0 = performance.now();
-          step(net, store, x, v.fold);
+          backboneTrainStep(
+            () => net.forward(x, { training: true, foldFrozenBatchNorm: v.fold }).output,
+            store.trainable(),
+          );
           if (r > 0) times[i]!.push(performance.now() - t0); // run 0 warms up
         });
-      useRelu6Gradient('kd');
+      useActivationGradient('relu6', 'kd');
       const leaked = tf.memory().numTensors - before;
       const ms = times.map(median);
       rows.push(

@@ -1,3 +1,4 @@
+import { relu } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from './ParamStore.js';
 
@@ -71,7 +72,7 @@ export class Conv2d {
       dilation,
     );
     if (this.b) y = tf.add(y, this.b);
-    return activation === 'relu' ? tf.relu(y) : y;
+    return activation === 'relu' ? relu(y) : y;
   }
 }
 
@@ -217,6 +218,6 @@ export class Dense {
   }
   apply(x: tf.Tensor2D, activation?: 'relu'): tf.Tensor2D {
     const y = tf.add(tf.matMul(x, this.w as tf.Tensor2D), this.b) as tf.Tensor2D;
-    return activation === 'relu' ? tf.relu(y) : y;
+    return activation === 'relu' ? relu(y) : y;
   }
 }

@@ -2,64 +2,25 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { describeEachBackend } from '../backend/describeEachBackend.js';
-import { assertClose, fixture, noLeak } from '../test-util.js';
+import { assertClose, noLeak } from '../test-util.js';
 import { KD_RELU6_GRAD, relu6 } from './relu6.js';
-import { relu6GradComposite } from './relu6GradKernels.js';
-
-interface Relu6Case {
-  readonly name: string;
-  readonly shape: number[];
-  readonly x: number[];
-  readonly dy: number[];
-  readonly y: number[];
-  readonly dx: number[];
-}
-
-const { cases } = fixture('relu6.json') as { cases: Relu6Case[] };
-
-/** relu6(x) and the gradient of Σ relu6(x)·dy, read back. */
-function forwardAndGradient(
-  f: (x: tf.Tensor) => tf.Tensor,
-  c: Relu6Case,
-): [Float32Array, Float32Array] {
-  return tf.tidy(() => {
-    const x = tf.tensor(c.x, c.shape);
-    const dy = tf.tensor(c.dy, c.shape);
-    const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(f(a), dy)));
-    return [f(x).dataSync() as Float32Array, g(x).dataSync() as Float32Array];
-  });
-}
+import { RELU6_ACTIVATION } from './relu6GradKernels.js';
+import { forwardAndGradient, testActivationFixture } from './test-util-activation.js';
 
 describeEachBackend('relu6 and its fused gradient equal PyTorch', (backend) => {
-  for (const c of cases) {
-    test(`${c.name} ${c.shape.join('x')}`, async () => {
-      const [y, dx] = await noLeak(() => forwardAndGradient(relu6, c));
-      assertClose(y, c.y, 0, 0, 'forward');
-      assertClose(dx, c.dx, 0, 0, 'gradient');
-    });
-  }
-
-  test(`the ${KD_RELU6_GRAD} kernel registered on ${backend} equals the composite`, async () => {
-    const c = cases.find((k) => k.name.startsWith('rounded'))!;
-    const [kernel, composite] = await noLeak(() =>
-      tf.tidy(() => {
-        const x = tf.tensor(c.x, c.shape);
-        const dy = tf.tensor(c.dy, c.shape);
-        relu6(x);
-        return [
-          (tf.engine().runKernel(KD_RELU6_GRAD, { dy, x }) as tf.Tensor).dataSync(),
-          relu6GradComposite(dy, x).dataSync(),
-        ];
-      }),
-    );
-    assertClose(kernel!, composite!, 0, 0, 'kernel vs composite');
-  });
+  const cases = testActivationFixture(
+    'relu6.json',
+    relu6,
+    RELU6_ACTIVATION,
+    'rounded values on the boundaries',
+    backend,
+  );
 
   test("tfjs-core's tf.relu6 gradient passes at x = 6, kd's and PyTorch's do not", () => {
     const c = cases.find((k) => k.name === 'boundaries')!;
     const six = c.x.indexOf(6);
-    const [, tfjs] = forwardAndGradient(tf.relu6, c);
-    const [, kd] = forwardAndGradient(relu6, c);
+    const [, tfjs] = forwardAndGradient(tf.relu6, c.x, c.dy, c.shape);
+    const [, kd] = forwardAndGradient(relu6, c.x, c.dy, c.shape);
     assert.equal(tfjs[six], Math.fround(c.dy[six]!));
     assert.equal(kd[six], 0);
     assert.equal(c.dx[six], 0);

@@ -1,25 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { RELU6_GRAD_KERNELS, relu6GradCompositeKernel } from './relu6GradKernels.js';
+import { maskedGradient, registerMaskedActivation } from './maskedActivation.js';
+import { RELU6_ACTIVATION } from './relu6GradKernels.js';
 
 /** kd's ReLU6 kernel: the backend's own `Relu6` forward, with kd's gradient. */
-export const KD_RELU6 = 'KdRelu6';
+export const KD_RELU6 = RELU6_ACTIVATION.kernelName;
 /** Its gradient kernel: `dy` where `0 < x < 6`, else 0 (TensorFlow's `Relu6Grad`). */
-export const KD_RELU6_GRAD = 'KdRelu6Grad';
+export const KD_RELU6_GRAD = RELU6_ACTIVATION.gradKernelName;
 
 /**
  * The gradient registered for {@link KD_RELU6}: one {@link KD_RELU6_GRAD} kernel. Exported so that
  * a benchmark can put it back after comparing against tfjs-core's composite.
  */
-export const relu6Gradient: tf.GradConfig = {
-  kernelName: KD_RELU6,
-  inputsToSave: ['x'],
-  gradFunc: (dy, saved) => {
-    const [x] = saved as [tf.Tensor];
-    return {
-      x: () => tf.engine().runKernel(KD_RELU6_GRAD, { dy: dy as tf.Tensor, x }) as tf.Tensor,
-    };
-  },
-};
+export const relu6Gradient: tf.GradConfig = maskedGradient(RELU6_ACTIVATION);
 
 /**
  * Registers {@link KD_RELU6} and {@link KD_RELU6_GRAD} for `backendName` (TensorFlow's `Relu6Grad`
@@ -29,25 +21,7 @@ export const relu6Gradient: tf.GradConfig = {
  * tfjs's behaviour for code outside kd in the same process.
  */
 export function registerRelu6Kernels(backendName: string): string[] {
-  const added: string[] = [];
-  if (tf.getGradient(KD_RELU6) === undefined) tf.registerGradient(relu6Gradient);
-  if (tf.getKernel(KD_RELU6, backendName) === undefined) {
-    const forward = tf.getKernel('Relu6', backendName);
-    if (forward === undefined)
-      throw new Error(`relu6: backend '${backendName}' has no Relu6 kernel to run kd's relu6 on`);
-    // The whole config: a wasm kernel's setup (binding its wasm function) runs on backend start.
-    tf.registerKernel({ ...forward, kernelName: KD_RELU6 });
-    added.push(KD_RELU6);
-  }
-  if (tf.getKernel(KD_RELU6_GRAD, backendName) === undefined) {
-    tf.registerKernel({
-      kernelName: KD_RELU6_GRAD,
-      backendName,
-      kernelFunc: RELU6_GRAD_KERNELS[backendName] ?? relu6GradCompositeKernel,
-    });
-    added.push(KD_RELU6_GRAD);
-  }
-  return added;
+  return registerMaskedActivation(RELU6_ACTIVATION, relu6Gradient, backendName);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import * as TE from 'fp-ts/lib/TaskEither.js';
+import { registerReluKernels } from '../activations/relu.js';
 import { registerRelu6Kernels } from '../activations/relu6.js';
 import { patchExplicitPadding } from './patchExplicitPadding.js';
 import { patchPoolGradients } from './patchPoolGradients.js';
@@ -207,7 +208,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   }
   const trainingKernels = await activate(chosen, env);
   await tf.ready();
-  trainingKernels.push(...registerRelu6Kernels(chosen.name));
+  trainingKernels.push(...registerReluKernels(chosen.name), ...registerRelu6Kernels(chosen.name));
   const reasonFor = (c: BackendCandidate): string => {
     if (c === chosen) return `chosen: ${c.reason}`;
     if (!c.available) return c.reason;
