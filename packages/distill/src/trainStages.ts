@@ -8,8 +8,7 @@ export type TrainingStage = TrainingOptions & { readonly config: RunConfig };
 
 /**
  * Trains a recipe given in stages, e.g. the demo's teacher: `shapes-teacher-pretrained` at 128 px,
- * then `shapes-teacher-pretrained-160` fine-tuning it at 160 px and `shapes-teacher-pretrained-192`
- * fine-tuning that at 192 px. Every stage after the first starts
+ * then `shapes-teacher-pretrained-160` fine-tuning it at 160 px. Every stage after the first starts
  * from the checkpoint the stage before it ended with: its `model.init` is replaced by that folder
  * (a preset can only name where its first stage's run usually lives). Each stage runs in its own
  * `runDir`, so a second call resumes the stage that was interrupted and skips the finished ones.

@@ -392,13 +392,13 @@ const PRESETS: Record<string, Preset> = {
   },
   'shapes-teacher-pretrained-192': {
     description:
-      "third stage of the pretrained teacher: shapes-teacher-pretrained-160 (runs/shapes-teacher-pretrained-160) fine-tuned at 192 px for 200 steps (the shipped models/shapes-teacher-pretrained-192, the demo's teacher)",
+      "third stage of the pretrained teacher: shapes-teacher-pretrained-160 (runs/shapes-teacher-pretrained-160) fine-tuned at 192 px for 200 steps (the shipped models/shapes-teacher-pretrained-192: the strongest teacher, not the demo's)",
     notes: {
       ...SHAPES_NOTES,
       'model.init':
         'the shipped models/shapes-teacher-pretrained-192 was fine-tuned from models/shapes-teacher-pretrained-160 with --set model.init=models/shapes-teacher-pretrained-160',
       'model.minSize':
-        'measured: the 160 px teacher scores 88.8 mAP@0.5 re-scored at 192 px; fine-tuned there 89.3 / 64.9 (+1.2 / +3.4 over 160 px) for (192/160)² = 1.44× its multiply-accumulates: the high-resolution teacher of the paper, ≥ 3× the 128 px student at inference; docs/results/pretrained-recipes.md',
+        'measured: the 160 px teacher scores 88.8 mAP@0.5 re-scored at 192 px; fine-tuned there 89.3 / 64.9 (+1.2 / +3.4 over 160 px) for (192/160)² = 1.44× its multiply-accumulates; as the teacher of the 128 px block2 student it distilled worse than the 160 px one over 3 seeds; docs/results/pretrained-recipes.md',
       'optim.lr':
         'as the second stage: 0.004 with a 20-step warm-up and cosine decay, fresh momentum',
     },
@@ -436,7 +436,7 @@ const PRESETS: Record<string, Preset> = {
   },
   'shapes-distill-pretrained': {
     description:
-      'CPU student of shapes-student-pretrained (128 px) distilled from models/shapes-teacher-pretrained-192 at 192 px (hint block4 → block2, channel-normalised; T = 2 with T² scaling)',
+      'CPU student of shapes-student-pretrained (128 px) distilled from models/shapes-teacher-pretrained-160 at 160 px (hint block4 → block2, channel-normalised; T = 2 with T² scaling)',
     notes: SHAPES_NOTES,
     config: {
       name: 'shapes-distill-pretrained',
@@ -444,11 +444,13 @@ const PRESETS: Record<string, Preset> = {
       model: { detector: SHAPES_PRETRAINED_STUDENT_DETECTOR },
       optim: DEMO_STUDENT_OPTIM,
       distill: {
-        teacher: 'models/shapes-teacher-pretrained-192',
+        teacher: 'models/shapes-teacher-pretrained-160',
         // The teacher at its own input size (the paper's high-resolution teacher); the hint map
-        // (24×24) is matched by upsampling the student's (16×16) bilinearly.
-        teacherMinSize: 192,
-        teacherMaxSize: 320,
+        // (20×20) is matched by upsampling the student's (16×16) bilinearly. The stronger 192 px
+        // teacher distilled worse over 3 seeds (+4.6 / −0.5 / +0.7 against +3.7 / +6.1 / +4.7;
+        // docs/results/pretrained-recipes.md).
+        teacherMinSize: 160,
+        teacherMaxSize: 267,
         hint: PRETRAINED_STUDENT_HINT,
         // Measured with the stride-16 student on seeds 1–3 (docs/results/pretrained-recipes.md):
         // +4.0 mAP@0.5 over the baseline against +1.4 with T = 1.

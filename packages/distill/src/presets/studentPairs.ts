@@ -23,13 +23,9 @@ export interface StudentPair {
 const PAIRS: Readonly<Record<string, StudentPair>> = {
   pretrained: {
     description:
-      'ImageNet MobileNetV2 students cut after block2 (128 px) distilled from the whole stride-8 trunk at 192 px',
-    teacherPresets: [
-      'shapes-teacher-pretrained',
-      'shapes-teacher-pretrained-160',
-      'shapes-teacher-pretrained-192',
-    ],
-    teacherCheckpoint: 'models/shapes-teacher-pretrained-192',
+      'ImageNet MobileNetV2 students cut after block2 (128 px) distilled from the whole stride-8 trunk at 160 px',
+    teacherPresets: ['shapes-teacher-pretrained', 'shapes-teacher-pretrained-160'],
+    teacherCheckpoint: 'models/shapes-teacher-pretrained-160',
     baselinePreset: 'shapes-student-pretrained',
     distilledPreset: 'shapes-distill-pretrained',
   },
