@@ -245,6 +245,17 @@ const PRETRAINED_STUDENT_OPTIM = {
   clipGradNorm: 10,
   seed: 1,
 };
+/** The pretrained teacher's fine-tuning stages (160 px: 300 steps, 192 px: 200): 0.4× the first stage's lr, fresh momentum. */
+const PRETRAINED_TEACHER_FINETUNE_OPTIM = {
+  steps: 300,
+  batchSize: 8,
+  lr: 0.004,
+  warmupSteps: 20,
+  clipGradNorm: 10,
+  seed: 1,
+  checkpointEvery: 50,
+  evalEvery: 100,
+};
 /**
  * The demo students' budget: 200 steps. Measured on seed 1 (docs/results/pretrained-recipes.md):
  * the baseline reaches 36.3 / 47.8 / 57.5 mAP@0.5 after 150 / 200 / 250 steps; at 200 the distilled
@@ -378,16 +389,7 @@ const PRESETS: Record<string, Preset> = {
         maxSize: 267,
         init: 'runs/shapes-teacher-pretrained',
       },
-      optim: {
-        steps: 300,
-        batchSize: 8,
-        lr: 0.004,
-        warmupSteps: 20,
-        clipGradNorm: 10,
-        seed: 1,
-        checkpointEvery: 50,
-        evalEvery: 100,
-      },
+      optim: PRETRAINED_TEACHER_FINETUNE_OPTIM,
     },
   },
   'shapes-teacher-pretrained-192': {
@@ -411,16 +413,7 @@ const PRESETS: Record<string, Preset> = {
         maxSize: 320,
         init: 'runs/shapes-teacher-pretrained-160',
       },
-      optim: {
-        steps: 200,
-        batchSize: 8,
-        lr: 0.004,
-        warmupSteps: 20,
-        clipGradNorm: 10,
-        seed: 1,
-        checkpointEvery: 50,
-        evalEvery: 100,
-      },
+      optim: { ...PRETRAINED_TEACHER_FINETUNE_OPTIM, steps: 200 },
     },
   },
   'shapes-student-pretrained': {

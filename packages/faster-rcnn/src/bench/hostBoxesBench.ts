@@ -12,14 +12,10 @@ import { decodeHost, encodeHost, iouHost } from '../internal/hostBoxes.js';
 import { rankByScore } from '../internal/rankByScore.js';
 import { tidyRead } from '../internal/tidyRead.js';
 import { benchBackends } from '../testing/benchBackends.js';
+import { median } from '../testing/median.js';
 
 const RUNS = Number(process.env.KD_BENCH_RUNS ?? 15);
 const CALLS = 20;
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 let seed = 7;
 const rand = (): number => {

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { MobileNetV2 } from '../backbones/MobileNetV2.js';
 import { ParamStore } from '../layers/ParamStore.js';
 import { benchBackends } from '../testing/benchBackends.js';
+import { median } from '../testing/median.js';
 import { backboneTrainStep } from './backboneTrainStep.js';
 
 const RUNS = Number(process.env.KD_BENCH_RUNS ?? 5);
@@ -26,11 +27,6 @@ function strides(): (8 | 16)[] {
     if (v !== 8 && v !== 16) throw new Error(`KD_BENCH_STRIDES: expected 16 and/or 8, got ${v}`);
   return asked as (8 | 16)[];
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 async function main(): Promise<void> {
   const load0 = loadavg();

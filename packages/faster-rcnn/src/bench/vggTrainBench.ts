@@ -10,16 +10,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createBackbone } from '../backbones/backboneRegistry.js';
 import { ParamStore } from '../layers/ParamStore.js';
 import { benchBackends } from '../testing/benchBackends.js';
+import { median } from '../testing/median.js';
 import { backboneTrainStep } from './backboneTrainStep.js';
 
 const RUNS = Number(process.env.KD_BENCH_RUNS ?? 7);
 const WIDTHS = [0.0625, 0.125, 0.5] as const;
 const VARIANTS = ['tfjs', 'kd'] as const;
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 async function main(): Promise<void> {
   const load0 = loadavg();

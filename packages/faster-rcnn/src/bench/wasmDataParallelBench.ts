@@ -19,6 +19,7 @@ import { createRng, initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { rectangles } from '../internal/testing.js';
 import { FasterRcnn } from '../model/FasterRcnn.js';
+import { median } from '../testing/median.js';
 import { markdownTable as table } from '../testing.js';
 import { BENCH_IMAGE_SIZE, benchConfigs } from './benchModels.js';
 
@@ -232,11 +233,6 @@ async function threadRoundTrip(floats: number): Promise<number> {
   await w.terminate();
   return median(times);
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 async function main(): Promise<void> {
   const load0 = loadavg();

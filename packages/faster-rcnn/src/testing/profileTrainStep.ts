@@ -11,6 +11,7 @@ import { assignProposalTargets } from '../roiHeads/assignProposalTargets.js';
 import { assignAnchorTargets } from '../rpn/assignAnchorTargets.js';
 import { generateProposals } from '../rpn/generateProposals.js';
 import { trainStep } from '../train/trainStep.js';
+import { median } from './median.js';
 
 /** Median wall-clock milliseconds of each part of a training step. */
 export interface StepProfile {
@@ -18,11 +19,6 @@ export interface StepProfile {
   /** A real `trainStep` on the same batch. */
   readonly totalMs: number;
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 // Never return a typed array from tf.tidy: tidy walks its result element by element looking for
 // tensors (tfjs-core walkTensorContainer, ~2 µs an element), which costs seconds on a feature map.
