@@ -44,9 +44,11 @@ export interface MobileNetV2Options {
   /**
    * 16 (published) or 8: the stride-2 depthwise of the 64-channel stage runs at stride 1 and every
    * later depthwise is dilated ×2 (DeepLab's atrous MobileNetV2), so ImageNet weights keep their
-   * receptive fields on a map twice as fine. Default 16.
+   * receptive fields on a map twice as fine. 4: the 32-channel stage gives up its stride as
+   * well (every depthwise from `block2.1` on dilated, ×4 from `block3.1`): a map as fine as a
+   * teacher's at twice the input size. Default 16.
    */
-  readonly outputStride?: 8 | 16;
+  readonly outputStride?: 4 | 8 | 16;
   /**
    * Batch norm in inference mode while training: the running (ImageNet) statistics normalise and
    * are not updated; γ and β still train. For small detection batches, whose statistics are noisy.
@@ -63,7 +65,7 @@ export interface MobileNetV2Options {
   /**
    * How many of the inverted-residual stages (`block0` … `block4`) the trunk keeps: 5 (default)
    * ends at `block4` (96 channels); 4 at `block3` (64 channels); 3 at `block2` (32 channels,
-   * natively at stride 8, so `outputStride` must be 8). A shallower trunk is the cheap student of a
+   * natively at stride 8, so `outputStride` must be 8, or 4 to dilate it). A shallower trunk is the cheap student of a
    * deeper teacher (torchvision cuts its detection trunks the same way, at a named layer).
    */
   readonly stages?: 3 | 4 | 5;
@@ -77,7 +79,7 @@ export interface MobileNetV2Options {
  */
 export class MobileNetV2 implements Backbone {
   readonly name = 'mobilenetv2';
-  readonly stride: 8 | 16;
+  readonly stride: 4 | 8 | 16;
   readonly outChannels: number;
   readonly layers: readonly BackboneLayer[];
   /** Read by the benchmark's PyTorch reference, which rebuilds the network layer by layer. */
@@ -103,8 +105,10 @@ export class MobileNetV2 implements Backbone {
     const stages = options.stages ?? MOBILENETV2_STAGES.length;
     if (![3, 4, 5].includes(stages))
       throw new Error(`mobilenetv2: stages must be 3, 4 or 5, got ${stages}`);
-    if (stages === 3 && this.stride !== 8)
-      throw new Error('mobilenetv2: a trunk of 3 stages ends at stride 8: outputStride must be 8');
+    if (stages === 3 && this.stride === 16)
+      throw new Error(
+        'mobilenetv2: a trunk of 3 stages ends at stride 8: outputStride must be 8 (or 4)',
+      );
     this.stem = {
       conv: new Conv2d(store, 'backbone/stem/conv', 3, {
         filters: c(32),

@@ -23,8 +23,9 @@ export interface BackboneSpec {
   /**
    * 16 (published) or 8, for small objects: sequential backbones drop their last pooling step,
    * `mobilenetv2` trades its last stride for dilation (ImageNet weights still fit). Not `resnet18`.
+   * 4: `mobilenetv2` only, every stage from `block2` on dilated (for objects of a few pixels).
    */
-  readonly outputStride?: 8 | 16;
+  readonly outputStride?: 4 | 8 | 16;
   /** `mobilenetv2` only: batch norm keeps its running statistics while training (γ, β train). */
   readonly frozenBatchNorm?: boolean;
   /**
@@ -34,7 +35,7 @@ export interface BackboneSpec {
   readonly frozenStages?: number;
   /**
    * `mobilenetv2` only: inverted-residual stages kept (5 = up to `block4`, default; 4 = up to
-   * `block3`; 3 = up to `block2`, 32 channels at stride 8, needs `outputStride: 8`).
+   * `block3`; 3 = up to `block2`, 32 channels at stride 8, needs `outputStride` 8, or 4 to dilate it).
    */
   readonly stages?: 3 | 4 | 5;
   /** Rank fraction of the Tucker convolutions in `alexnet-tucker` (default 0.25). */
@@ -101,6 +102,8 @@ export function builtinBackbone(spec: BackboneSpec, store: ParamStore): Backbone
   const wm = spec.widthMultiplier ?? 1;
   const c = (n: number) => scaleChannels(n, wm);
   const stride8 = spec.outputStride === 8;
+  if (spec.outputStride === 4 && spec.name !== 'mobilenetv2')
+    throw new Error(`${spec.name}: outputStride 4 is not supported (only mobilenetv2 has it)`);
   switch (spec.name) {
     case 'vgg16':
     case 'vggm':

@@ -103,8 +103,13 @@ describe('decodeFasterRcnnConfig', () => {
       ],
       [
         { backbone: { name: 'mobilenetv2', stages: 3 } },
-        /at backbone\.stages: a mobilenetv2 trunk of 3 stages ends at block2, stride 8; set backbone\.outputStride to 8/,
+        /at backbone\.stages: a mobilenetv2 trunk of 3 stages ends at block2, stride 8; set backbone\.outputStride to 8 \(or 4 to dilate block2\)/,
       ],
+      [
+        { backbone: { name: 'vgg16', outputStride: 4 } },
+        /at backbone\.outputStride: 4 is a mobilenetv2 option \(its stride-8 stages dilated\), not vgg16's; expected 8 or 16/,
+      ],
+      [{ backbone: { name: 'mobilenetv2', outputStride: 2 } }, /backbone\.outputStride/],
       [
         { backbone: { name: 'vgg16', stages: 4 } },
         /at backbone\.stages: only mobilenetv2 has this option, not vgg16/,

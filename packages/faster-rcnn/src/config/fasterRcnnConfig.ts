@@ -31,7 +31,8 @@ const BackboneCodec = t.intersection([
   }),
   t.partial({
     widthMultiplier: Positive,
-    outputStride: t.union([t.literal(8), t.literal(16)]),
+    /** 16 (published), 8, or 4 (`mobilenetv2` only): see `BackboneSpec.outputStride`. */
+    outputStride: t.union([t.literal(4), t.literal(8), t.literal(16)]),
     tuckerRank: UnitInterval,
     /**
      * ImageNet initialisation of a `mobilenetv2` backbone at width 1.0: `'nsfwjs'` (the Keras
@@ -53,7 +54,7 @@ const BackboneCodec = t.intersection([
     /**
      * `mobilenetv2` only: inverted-residual stages the trunk keeps — 5 (default, up to `block4`,
      * 96 channels), 4 (up to `block3`, 64 channels) or 3 (up to `block2`, 32 channels at stride 8;
-     * needs `outputStride: 8`). A shallower trunk makes a cheaper student of the same ImageNet weights.
+     * needs `outputStride` 8, or 4 for block2 dilated). A shallower trunk makes a cheaper student of the same ImageNet weights.
      */
     stages: t.union([t.literal(3), t.literal(4), t.literal(5)]),
   }),
@@ -232,9 +233,13 @@ export function decodeFasterRcnnConfig(
     return E.left(
       `${source}: at backbone.stages: only mobilenetv2 has this option, not ${c.backbone.name}`,
     );
-  if (stages === 3 && c.backbone.outputStride !== 8)
+  if (c.backbone.outputStride === 4 && c.backbone.name !== 'mobilenetv2')
     return E.left(
-      `${source}: at backbone.stages: a mobilenetv2 trunk of 3 stages ends at block2, stride 8; set backbone.outputStride to 8`,
+      `${source}: at backbone.outputStride: 4 is a mobilenetv2 option (its stride-8 stages dilated), not ${c.backbone.name}'s; expected 8 or 16`,
+    );
+  if (stages === 3 && c.backbone.outputStride !== 8 && c.backbone.outputStride !== 4)
+    return E.left(
+      `${source}: at backbone.stages: a mobilenetv2 trunk of 3 stages ends at block2, stride 8; set backbone.outputStride to 8 (or 4 to dilate block2)`,
     );
   const layerCount = (stages ?? MOBILENETV2_STAGES.length) + 1;
   if (frozenStages !== undefined && frozenStages > layerCount)

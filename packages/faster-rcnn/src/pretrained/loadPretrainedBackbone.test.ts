@@ -67,6 +67,70 @@ function assertBackboneEqualsKeras(
   tf.dispose([pixels, ours, theirs]);
 }
 
+/**
+ * The nsfwjs Keras MobileNetV2 made atrous as DeepLab does: Keras block `unstrided`'s explicit
+ * (0, 1) padding and stride 2 become a 'same' stride-1 window, and the depthwise of each block in
+ * `dilated` dilates by its rate. Same weights. The input is 112 px, which keeps the classifier's
+ * flattened 7×7 map (the network loses one stride 2).
+ */
+async function atrousKeras(
+  unstrided: number,
+  dilated: ReadonlyMap<number, number>,
+): Promise<tfl.LayersModel> {
+  const rate = new Map([...dilated].map(([i, r]) => [`block_${i}_depthwise`, r]));
+  const layers = kerasLayers(nsfwjs.json).map((l) =>
+    l.name === 'input_1'
+      ? { ...l, config: { ...l.config, batch_input_shape: [null, 112, 112, 3] } }
+      : l.name === `block_${unstrided}_pad`
+        ? {
+            ...l,
+            config: {
+              ...l.config,
+              padding: [
+                [1, 1],
+                [1, 1],
+              ],
+            },
+          }
+        : l.name === `block_${unstrided}_depthwise`
+          ? { ...l, config: { ...l.config, strides: [1, 1] } }
+          : rate.has(l.name)
+            ? { ...l, config: { ...l.config, dilation_rate: [rate.get(l.name), rate.get(l.name)] } }
+            : l,
+  );
+  const top = nsfwjs.json.modelTopology as unknown as {
+    model_config: { config: Record<string, unknown> };
+  };
+  const atrousJson = {
+    ...nsfwjs.json,
+    modelTopology: {
+      ...top,
+      model_config: { ...top.model_config, config: { ...top.model_config.config, layers } },
+    },
+  } as unknown as KerasModel['json'];
+  const keras = await tfl.loadLayersModel(
+    tf.io.fromMemory(kerasModelArtifacts({ ...nsfwjs, json: atrousJson })),
+  );
+  // tfjs-layers 4.22's DepthwiseConv2D ignores dilation_rate (it passes null to the op), so the
+  // dilated layers call tfjs-core's dilated depthwise convolution directly (use_bias is false).
+  for (const [name, r] of rate) {
+    const layer = keras.getLayer(name) as unknown as {
+      call: (inputs: tf.Tensor | tf.Tensor[]) => tf.Tensor;
+      depthwiseKernel: { read: () => tf.Tensor4D };
+    };
+    layer.call = (inputs) =>
+      tf.depthwiseConv2d(
+        (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D,
+        layer.depthwiseKernel.read(),
+        1,
+        'same',
+        'NHWC',
+        r,
+      );
+  }
+  return keras;
+}
+
 describe('pretrained MobileNetV2 from nsfwjs', () => {
   test('every backbone parameter maps to a Keras weight up to the cut, and every such weight is used', () => {
     const model = new FasterRcnn(pretrainedConfig());
@@ -119,60 +183,8 @@ describe('pretrained MobileNetV2 from nsfwjs', () => {
     const report = await loadPretrainedBackbone(model);
     assert.equal(report.stride, 8);
     assert.equal(model.backbone.stride, 8);
-    // DeepLab's atrous MobileNetV2 written in Keras: block 6's explicit (0, 1) padding and stride 2
-    // become a 'same' stride-1 window, every later depthwise dilates ×2. Same weights.
-    const dilated = new Set([7, 8, 9, 10, 11, 12].map((i) => `block_${i}_depthwise`));
-    // A 112 px input keeps the classifier's flattened 7×7 map (stride 16 where it was 32).
-    const layers = kerasLayers(nsfwjs.json).map((l) =>
-      l.name === 'input_1'
-        ? { ...l, config: { ...l.config, batch_input_shape: [null, 112, 112, 3] } }
-        : l.name === 'block_6_pad'
-          ? {
-              ...l,
-              config: {
-                ...l.config,
-                padding: [
-                  [1, 1],
-                  [1, 1],
-                ],
-              },
-            }
-          : l.name === 'block_6_depthwise'
-            ? { ...l, config: { ...l.config, strides: [1, 1] } }
-            : dilated.has(l.name)
-              ? { ...l, config: { ...l.config, dilation_rate: [2, 2] } }
-              : l,
-    );
-    const top = nsfwjs.json.modelTopology as unknown as {
-      model_config: { config: Record<string, unknown> };
-    };
-    const atrousJson = {
-      ...nsfwjs.json,
-      modelTopology: {
-        ...top,
-        model_config: { ...top.model_config, config: { ...top.model_config.config, layers } },
-      },
-    } as unknown as KerasModel['json'];
-    const keras = await tfl.loadLayersModel(
-      tf.io.fromMemory(kerasModelArtifacts({ ...nsfwjs, json: atrousJson })),
-    );
-    // tfjs-layers 4.22's DepthwiseConv2D ignores dilation_rate (it passes null to the op), so those
-    // six layers call tfjs-core's dilated depthwise convolution directly (use_bias is false).
-    for (const name of dilated) {
-      const layer = keras.getLayer(name) as unknown as {
-        call: (inputs: tf.Tensor | tf.Tensor[]) => tf.Tensor;
-        depthwiseKernel: { read: () => tf.Tensor4D };
-      };
-      layer.call = (inputs) =>
-        tf.depthwiseConv2d(
-          (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D,
-          layer.depthwiseKernel.read(),
-          1,
-          'same',
-          'NHWC',
-          2,
-        );
-    }
+    // DeepLab's atrous MobileNetV2 written in Keras: block 6 unstrided, every later depthwise ×2.
+    const keras = await atrousKeras(6, new Map([7, 8, 9, 10, 11, 12].map((i) => [i, 2])));
     assertBackboneEqualsKeras(model, keras, 112, 9);
     keras.dispose();
     model.dispose();
@@ -198,6 +210,28 @@ describe('pretrained MobileNetV2 from nsfwjs', () => {
     assert.equal(report.loaded.length, 5 + 10 + 5 * 15);
     const keras = await tfl.loadLayersModel(tf.io.fromMemory(kerasModelArtifacts(nsfwjs)));
     assertBackboneEqualsKeras(model, keras, 224, 11, 'block_5_add');
+    keras.dispose();
+    model.dispose();
+    assert.equal(tf.memory().numTensors, before);
+  });
+
+  test('at output stride 4 a trunk of 3 stages equals the Keras model with block 3 unstrided and blocks 4–5 dilated ×2, cut at block_5_add', async () => {
+    const before = tf.memory().numTensors;
+    const model = new FasterRcnn(pretrainedConfig({ outputStride: 4, stages: 3 }));
+    const report = await loadPretrainedBackbone(model);
+    assert.equal(report.cut, 'block_5_add');
+    assert.equal(report.stride, 4);
+    assert.deepEqual(
+      model.backbone.layers.map((l) => [l.name, l.stride, l.channels]),
+      [
+        ['stem', 2, 32],
+        ['block0', 2, 16],
+        ['block1', 4, 24],
+        ['block2', 4, 32],
+      ],
+    );
+    const keras = await atrousKeras(3, new Map([4, 5].map((i) => [i, 2])));
+    assertBackboneEqualsKeras(model, keras, 112, 13, 'block_5_add');
     keras.dispose();
     model.dispose();
     assert.equal(tf.memory().numTensors, before);
