@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { decodeFasterRcnnConfig } from '@kd/faster-rcnn';
+import { decodeFasterRcnnConfig, FasterRcnn, fasterRcnnConfig } from '@kd/faster-rcnn';
 import { decodePaperObjectiveConfig } from '@kd/losses';
 import { initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
@@ -119,6 +119,59 @@ describe('presets', () => {
     // tfjs optimisers keep up to two scalars after dispose() (learning rate, momentum).
     assert.ok(tf.memory().numTensors - before <= 2, `leaked ${tf.memory().numTensors - before}`);
     const steps = readFileSync(join(dir, 'hires', 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, number>)
+      .filter((l) => l.loss !== undefined);
+    assert.equal(steps.length, 2);
+    for (const s of steps)
+      for (const k of ['hint', 'rpn_kd_cls', 'rcn_kd_cls', 'rpn_kd_reg', 'rcn_kd_reg'])
+        assert.ok(Number.isFinite(s[k]) && s[k]! >= 0, `${k} = ${s[k]}`);
+  });
+
+  test("shapes-hires-pretrained-80: the 80 px student has the 160 px teacher's hint map size and its anchors halved", () => {
+    const distilled = get('shapes-hires-pretrained-80');
+    const teacherStage = get('shapes-teacher-pretrained-160');
+    const build = (detector: object) =>
+      new FasterRcnn(fasterRcnnConfig({ ...detector, numClasses: 6 }));
+    const student = build(distilled.model.detector);
+    const teacher = build(teacherStage.model.detector);
+    const hint = distilled.distill!.hint!;
+    const stride = (m: FasterRcnn, layer: string) =>
+      m.backbone.layers.find((l) => l.name === layer)!.stride;
+    const sMin = distilled.model.minSize!;
+    const tMin = teacherStage.model.minSize!;
+    // Half the teacher's input at half its stride: the same 20×20 map, no resampling of the hint.
+    assert.equal(distilled.distill!.teacherMinSize, 2 * sMin);
+    assert.equal(distilled.distill!.teacherMinSize, tMin);
+    assert.equal(sMin / stride(student, hint.studentLayer), 20);
+    assert.equal(tMin / stride(teacher, hint.teacherLayer), 20);
+    assert.equal(student.stride, teacher.stride / 2);
+    // The anchors cover the same objects: the teacher's 12–48 px halved.
+    assert.deepEqual(
+      student.config.anchors.scales.map((x) => 2 * x),
+      teacher.config.anchors.scales,
+    );
+    assert.equal(student.config.anchors.baseSize, teacher.config.anchors.baseSize);
+    student.dispose();
+    teacher.dispose();
+  });
+
+  test('shapes-hires-pretrained-80 trains: the 160 px teacher guides the stride-4 student at 80 px', async () => {
+    const base = get('shapes-hires-pretrained-80');
+    const before = tf.memory().numTensors;
+    const r = await runTraining({
+      config: {
+        ...base,
+        dataset: { format: 'shapes', seed: 11, trainImages: 4, testImages: 2 },
+        optim: { ...base.optim, steps: 2, batchSize: 2 },
+        distill: { ...base.distill!, teacher: join(repoRoot(), base.distill!.teacher) },
+      },
+      runDir: join(dir, 'hires-80'),
+    });
+    r.model.dispose();
+    assert.ok(tf.memory().numTensors - before <= 2, `leaked ${tf.memory().numTensors - before}`);
+    const steps = readFileSync(join(dir, 'hires-80', 'metrics.jsonl'), 'utf8')
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, number>)

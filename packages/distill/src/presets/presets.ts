@@ -89,6 +89,19 @@ export const SHAPES_PRETRAINED_LOWRES_STUDENT_DETECTOR = {
   anchors: { baseSize: 8, ratios: [0.5, 1, 2], scales: [0.75, 1.5, 3] },
 };
 
+/**
+ * The low-resolution student of the pretrained pair: the block2 student at 80 px, half the 160 px
+ * teacher's input (Chen et al. §4), at output stride 4 (block2 dilated) so that its map (20×20)
+ * is the teacher's and the hint needs no resampling; its anchors are the teacher's 12–48 px
+ * halved. At stride 8 the 7–9 px objects fall under one cell of a 10×10 map (seed 1: 28.7
+ * mAP@0.5 against 47.1 at stride 4; docs/results/pretrained-recipes.md).
+ */
+export const SHAPES_PRETRAINED_LOWRES80_STUDENT_DETECTOR = {
+  ...SHAPES_PRETRAINED_STUDENT_DETECTOR,
+  backbone: { ...SHAPES_PRETRAINED_STUDENT_DETECTOR.backbone, outputStride: 4 },
+  anchors: { baseSize: 8, ratios: [0.5, 1, 2], scales: [0.75, 1.5, 3] },
+};
+
 const shapes = { format: 'shapes' } as const;
 
 /**
@@ -453,7 +466,7 @@ const PRESETS: Record<string, Preset> = {
   },
   'shapes-lowres-student-pretrained': {
     description:
-      "CPU low-resolution baseline from ImageNet weights: the pretrained teacher's trunk at 64 px, small heads, no teacher",
+      "CPU low-resolution baseline from ImageNet weights: the pretrained teacher's trunk at 64 px, small heads, no teacher (the first pretrained-lowres pair, superseded by shapes-lowres-student-pretrained-80)",
     notes: SHAPES_NOTES,
     config: {
       name: 'shapes-lowres-student-pretrained',
@@ -464,7 +477,7 @@ const PRESETS: Record<string, Preset> = {
   },
   'shapes-hires-pretrained': {
     description:
-      'CPU high-res teacher → low-res student from ImageNet weights: models/shapes-teacher-pretrained at 128 px guides its trunk at 64 px',
+      'CPU high-res teacher → low-res student from ImageNet weights: models/shapes-teacher-pretrained at 128 px guides its trunk at 64 px (the first pretrained-lowres pair, superseded by shapes-hires-pretrained-80)',
     notes: SHAPES_NOTES,
     config: {
       name: 'shapes-hires-pretrained',
@@ -476,6 +489,35 @@ const PRESETS: Record<string, Preset> = {
         teacherMinSize: 128,
         teacherMaxSize: 213,
         hint: PRETRAINED_HINT,
+      },
+    },
+  },
+  'shapes-lowres-student-pretrained-80': {
+    description:
+      "CPU low-resolution baseline from ImageNet weights: the demo's block2 student at 80 px, output stride 4 (block2 dilated), anchors halved, no teacher",
+    notes: SHAPES_NOTES,
+    config: {
+      name: 'shapes-lowres-student-pretrained-80',
+      dataset: shapes,
+      model: { detector: SHAPES_PRETRAINED_LOWRES80_STUDENT_DETECTOR, minSize: 80, maxSize: 133 },
+      optim: DEMO_STUDENT_OPTIM,
+    },
+  },
+  'shapes-hires-pretrained-80': {
+    description:
+      'CPU high-res teacher → low-res student from ImageNet weights: models/shapes-teacher-pretrained-160 at 160 px guides shapes-lowres-student-pretrained-80 at half its resolution (hint block4 → block2, both 20×20; T = 2 with T² scaling)',
+    notes: SHAPES_NOTES,
+    config: {
+      name: 'shapes-hires-pretrained-80',
+      dataset: shapes,
+      model: { detector: SHAPES_PRETRAINED_LOWRES80_STUDENT_DETECTOR, minSize: 80, maxSize: 133 },
+      optim: DEMO_STUDENT_OPTIM,
+      distill: {
+        teacher: 'models/shapes-teacher-pretrained-160',
+        teacherMinSize: 160,
+        teacherMaxSize: 267,
+        hint: PRETRAINED_STUDENT_HINT,
+        objective: { temperature: 2, scaleByTemperatureSquared: true },
       },
     },
   },

@@ -31,11 +31,11 @@ const PAIRS: Readonly<Record<string, StudentPair>> = {
   },
   'pretrained-lowres': {
     description:
-      "the pretrained teacher at 128 px guiding its own trunk at 64 px (the paper's high-res teacher → low-res student)",
-    teacherPresets: ['shapes-teacher-pretrained'],
-    teacherCheckpoint: 'models/shapes-teacher-pretrained',
-    baselinePreset: 'shapes-lowres-student-pretrained',
-    distilledPreset: 'shapes-hires-pretrained',
+      "the block2 student at 80 px (output stride 4) distilled from the 160 px teacher: the paper's high-res teacher → half-resolution student",
+    teacherPresets: ['shapes-teacher-pretrained', 'shapes-teacher-pretrained-160'],
+    teacherCheckpoint: 'models/shapes-teacher-pretrained-160',
+    baselinePreset: 'shapes-lowres-student-pretrained-80',
+    distilledPreset: 'shapes-hires-pretrained-80',
   },
   scratch: {
     description: 'randomly initialised VGG16 ×0.0625 students distilled from VGG16 ×0.125',
