@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { decodeFasterRcnnConfig, FasterRcnn, fasterRcnnConfig } from '@kd/faster-rcnn';
 import { decodePaperObjectiveConfig } from '@kd/losses';
-import { initBackend } from '@kd/tensor-ops';
+import { boxIou, initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import { runTraining } from '../runTraining.js';
@@ -129,7 +129,7 @@ describe('presets', () => {
         assert.ok(Number.isFinite(s[k]) && s[k]! >= 0, `${k} = ${s[k]}`);
   });
 
-  test("shapes-hires-pretrained-80: the 80 px student has the 160 px teacher's hint map size and its anchors halved", () => {
+  test("shapes-hires-pretrained-80: the 80 px student has the 160 px teacher's hint map size and anchors", () => {
     const distilled = get('shapes-hires-pretrained-80');
     const teacherStage = get('shapes-teacher-pretrained-160');
     const build = (detector: object) =>
@@ -147,12 +147,35 @@ describe('presets', () => {
     assert.equal(sMin / stride(student, hint.studentLayer), 20);
     assert.equal(tMin / stride(teacher, hint.teacherLayer), 20);
     assert.equal(student.stride, teacher.stride / 2);
-    // The anchors cover the same objects: the teacher's 12–48 px halved.
-    assert.deepEqual(
-      student.config.anchors.scales.map((x) => 2 * x),
-      teacher.config.anchors.scales,
+    // Each student anchor scaled to the teacher's input lies on the teacher's anchor of the same
+    // cell and shape (what the RPN soft targets are read from): the middle 4×4 cells checked
+    // against every teacher anchor.
+    const k = 9;
+    const sAnchors = student.anchors(20, 20);
+    const tAnchors = teacher.anchors(20, 20);
+    const rows = [8, 9, 10, 11].flatMap((y) => [8, 9, 10, 11].map((x) => y * 20 + x));
+    const scaled = Float32Array.from(
+      rows.flatMap((cell) => [...sAnchors.subarray(cell * k * 4, (cell + 1) * k * 4)]),
+      (v) => 2 * v,
     );
-    assert.equal(student.config.anchors.baseSize, teacher.config.anchors.baseSize);
+    const iou = tf.tidy(() =>
+      boxIou(
+        tf.tensor2d(scaled, [scaled.length / 4, 4]),
+        tf.tensor2d(tAnchors, [tAnchors.length / 4, 4]),
+      ),
+    );
+    const best = tf.tidy(() => tf.argMax(iou, 1).dataSync());
+    const bestIou = tf.tidy(() => tf.max(iou, 1).dataSync());
+    iou.dispose();
+    rows.forEach((cell, r) => {
+      for (let a = 0; a < k; a++) {
+        assert.equal(best[r * k + a], cell * k + a, `cell ${cell} anchor ${a}`);
+        assert.ok(
+          bestIou[r * k + a]! >= 0.8,
+          `cell ${cell} anchor ${a}: IoU ${bestIou[r * k + a]}`,
+        );
+      }
+    });
     student.dispose();
     teacher.dispose();
   });

@@ -92,14 +92,18 @@ export const SHAPES_PRETRAINED_LOWRES_STUDENT_DETECTOR = {
 /**
  * The low-resolution student of the pretrained pair: the block2 student at 80 px, half the 160 px
  * teacher's input (Chen et al. §4), at output stride 4 (block2 dilated) so that its map (20×20)
- * is the teacher's and the hint needs no resampling; its anchors are the teacher's 12–48 px
- * halved. At stride 8 the 7–9 px objects fall under one cell of a 10×10 map (seed 1: 28.7
- * mAP@0.5 against 47.1 at stride 4; docs/results/pretrained-recipes.md).
+ * is the teacher's and the hint needs no resampling. At stride 8 the 7–9 px objects fall under
+ * one cell of a 10×10 map (seed 1: 28.7 mAP@0.5 against 47.1 at stride 4;
+ * docs/results/pretrained-recipes.md). Its anchors are the teacher's (base 8, scales 1.5–6) at
+ * half the base size: py-faster-rcnn's anchors sit at (base − 1) / 2 of each cell, so halving the
+ * base (not the scales) puts each scaled-up student anchor on its teacher anchor (IoU ≥ 0.8),
+ * whose RPN outputs are its soft targets (over seeds 1–3: +6.5 against +5.1 mAP@0.5 with the
+ * scales halved, whose anchors land half a teacher cell away).
  */
 export const SHAPES_PRETRAINED_LOWRES80_STUDENT_DETECTOR = {
   ...SHAPES_PRETRAINED_STUDENT_DETECTOR,
   backbone: { ...SHAPES_PRETRAINED_STUDENT_DETECTOR.backbone, outputStride: 4 },
-  anchors: { baseSize: 8, ratios: [0.5, 1, 2], scales: [0.75, 1.5, 3] },
+  anchors: { baseSize: 4, ratios: [0.5, 1, 2], scales: [1.5, 3, 6] },
 };
 
 const shapes = { format: 'shapes' } as const;
@@ -494,7 +498,7 @@ const PRESETS: Record<string, Preset> = {
   },
   'shapes-lowres-student-pretrained-80': {
     description:
-      "CPU low-resolution baseline from ImageNet weights: the demo's block2 student at 80 px, output stride 4 (block2 dilated), anchors halved, no teacher",
+      "CPU low-resolution baseline from ImageNet weights: the demo's block2 student at 80 px, output stride 4 (block2 dilated), anchors of half the teacher's size, no teacher",
     notes: SHAPES_NOTES,
     config: {
       name: 'shapes-lowres-student-pretrained-80',
