@@ -98,7 +98,7 @@ export const SHAPES_PRETRAINED_LOWRES_STUDENT_DETECTOR = {
  * half the base size: py-faster-rcnn's anchors sit at (base − 1) / 2 of each cell, so halving the
  * base (not the scales) puts each scaled-up student anchor on its teacher anchor (IoU ≥ 0.8),
  * whose RPN outputs are its soft targets (over seeds 1–3: +6.5 against +5.1 mAP@0.5 with the
- * scales halved, whose anchors land half a teacher cell away).
+ * scales halved, whose anchors land 3.5 px from the teacher's at its scale).
  */
 export const SHAPES_PRETRAINED_LOWRES80_STUDENT_DETECTOR = {
   ...SHAPES_PRETRAINED_STUDENT_DETECTOR,
