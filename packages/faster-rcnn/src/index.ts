@@ -15,6 +15,7 @@ export {
   saveCheckpoint,
 } from './checkpoint/checkpoint.js';
 export { fileIOHandler, writeModelArtifacts } from './checkpoint/fileIOHandler.js';
+export { type CompiledFasterRcnn, compileFasterRcnn } from './inference/compileFasterRcnn.js';
 export { nonFiniteWeights } from './checkpoint/nonFiniteWeights.js';
 export {
   assignPretrainedBackbone,

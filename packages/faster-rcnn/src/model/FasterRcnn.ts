@@ -1,8 +1,9 @@
-import { batchedNms, generateAnchors, gridAnchors, type Rng } from '@kd/tensor-ops';
+import { generateAnchors, gridAnchors, type Rng } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Backbone } from '../backbones/Backbone.js';
 import { type BackboneFactory, createBackbone } from '../backbones/backboneRegistry.js';
 import type { FasterRcnnConfig } from '../config/fasterRcnnConfig.js';
+import { detectionsFromHead, type HeadResults } from '../inference/detectionsFromHead.js';
 import {
   deltasForLabels,
   smoothL1Sum,
@@ -139,7 +140,7 @@ export class FasterRcnn {
   }
 
   /** The RPN proposal settings of training or of inference. */
-  private proposalOptions(mode: 'train' | 'test'): ProposalOptions {
+  proposalOptions(mode: 'train' | 'test'): ProposalOptions {
     const r = this.config.rpn;
     return {
       preNmsTopN: mode === 'train' ? r.preNmsTopNTrain : r.preNmsTopNTest,
@@ -347,13 +348,7 @@ export class FasterRcnn {
    */
   async predict(batch: Pick<DetectionBatch, 'images' | 'metas'>): Promise<Detections[]> {
     const cfg = this.config;
-    const c1 = cfg.numClasses + 1;
-    let computed: {
-      roiArr: Float32Array;
-      roiImg: Int32Array;
-      probs: Float32Array;
-      boxDeltas: Float32Array;
-    } = {
+    let computed: HeadResults = {
       roiArr: new Float32Array(0),
       roiImg: new Int32Array(0),
       probs: new Float32Array(0),
@@ -386,66 +381,7 @@ export class FasterRcnn {
         boxDeltas: head.deltas.dataSync() as Float32Array,
       };
     });
-    const out: Detections[] = [];
-    for (let b = 0; b < batch.metas.length; b++) {
-      const meta = batch.metas[b]!;
-      const rows: number[] = [];
-      for (let i = 0; i < computed.roiImg.length; i++) if (computed.roiImg[i] === b) rows.push(i);
-      const candBoxes: number[] = [];
-      const candScores: number[] = [];
-      const candLabels: number[] = [];
-      if (rows.length > 0) {
-        const props = takeBoxes(computed.roiArr, rows);
-        // Only the (class, RoI) pairs above the score threshold are decoded, in one call,
-        // class-major: decoding is elementwise, so the candidates are those of decoding all.
-        const pairs: number[] = [];
-        for (let c = 1; c < c1; c++)
-          for (let i = 0; i < rows.length; i++)
-            if (computed.probs[rows[i]! * c1 + c]! > cfg.inference.scoreThreshold) pairs.push(c, i);
-        const m = pairs.length / 2;
-        const deltas = new Float32Array(4 * m);
-        const anchors = new Float32Array(4 * m);
-        for (let p = 0; p < m; p++) {
-          const c = pairs[2 * p]!;
-          const i = pairs[2 * p + 1]!;
-          const o = 4 * (rows[i]! * c1 + c);
-          deltas.set(computed.boxDeltas.subarray(o, o + 4), 4 * p);
-          anchors.set(props.subarray(4 * i, 4 * i + 4), 4 * p);
-        }
-        const decoded = decodeHost(deltas, anchors, cfg.roiHead.boxWeights);
-        for (let p = 0; p < m; p++) {
-          const c = pairs[2 * p]!;
-          const x1 = Math.min(Math.max(decoded[4 * p]!, 0), meta.width);
-          const y1 = Math.min(Math.max(decoded[4 * p + 1]!, 0), meta.height);
-          const x2 = Math.min(Math.max(decoded[4 * p + 2]!, 0), meta.width);
-          const y2 = Math.min(Math.max(decoded[4 * p + 3]!, 0), meta.height);
-          if (x2 - x1 < 1e-2 || y2 - y1 < 1e-2) continue;
-          candBoxes.push(x1, y1, x2, y2);
-          candScores.push(computed.probs[rows[pairs[2 * p + 1]!]! * c1 + c]!);
-          candLabels.push(c);
-        }
-      }
-      const keep = await batchedNms(
-        Float32Array.from(candBoxes),
-        Float32Array.from(candScores),
-        Int32Array.from(candLabels),
-        cfg.inference.nmsThreshold,
-        { maxOutput: cfg.inference.detectionsPerImage },
-      );
-      const boxes = new Float32Array(keep.length * 4);
-      keep.forEach((i, j) => {
-        for (let q = 0; q < 4; q++) {
-          const limit = q % 2 === 0 ? meta.originalWidth : meta.originalHeight;
-          boxes[4 * j + q] = Math.min(candBoxes[4 * i + q]! / meta.scale, limit);
-        }
-      });
-      out.push({
-        boxes,
-        scores: Float32Array.from(keep, (i) => candScores[i]!),
-        labels: Int32Array.from(keep, (i) => candLabels[i]!),
-      });
-    }
-    return out;
+    return detectionsFromHead(computed, batch.metas, cfg);
   }
 
   dispose(): void {

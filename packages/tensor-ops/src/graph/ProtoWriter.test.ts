@@ -21,7 +21,10 @@ describe('ProtoWriter writes the protobuf wire format', () => {
     assert.equal(hex(new ProtoWriter().int(5, true).int(5, false).finish()), '28012800');
   });
   test('packed repeated varints (3, 270, 86942 in field 4)', () => {
-    assert.equal(hex(new ProtoWriter().packedInts(4, [3, 270, 86942]).finish()), '2206038e029ea705');
+    assert.equal(
+      hex(new ProtoWriter().packedInts(4, [3, 270, 86942]).finish()),
+      '2206038e029ea705',
+    );
   });
   test('float32 and packed floats, little-endian', () => {
     assert.equal(hex(new ProtoWriter().float(4, 1.5).finish()), '250000c03f');

@@ -8,7 +8,8 @@ import { compileNativeGraph } from './compileNativeGraph.js';
 
 /** A small detector-like trunk: conv + bias + ReLU6, depthwise, a residual add, a dense softmax. */
 function makeNet() {
-  const rnd = (shape: number[], seed: number) => tf.randomUniform(shape, -0.5, 0.5, 'float32', seed);
+  const rnd = (shape: number[], seed: number) =>
+    tf.randomUniform(shape, -0.5, 0.5, 'float32', seed);
   const p = {
     w1: rnd([3, 3, 3, 8], 1) as tf.Tensor4D,
     b1: rnd([8], 2),
@@ -18,8 +19,21 @@ function makeNet() {
   };
   const fn = ({ image }: { image: tf.Tensor }) => {
     const x = image as tf.Tensor4D;
-    const a = tf.fused.conv2d({ x, filter: p.w1, strides: 2, pad: 'same', bias: p.b1, activation: 'relu6' });
-    const d = tf.fused.depthwiseConv2d({ x: a, filter: p.dw as tf.Tensor4D, strides: 1, pad: 'same', bias: p.b2 });
+    const a = tf.fused.conv2d({
+      x,
+      filter: p.w1,
+      strides: 2,
+      pad: 'same',
+      bias: p.b1,
+      activation: 'relu6',
+    });
+    const d = tf.fused.depthwiseConv2d({
+      x: a,
+      filter: p.dw as tf.Tensor4D,
+      strides: 1,
+      pad: 'same',
+      bias: p.b2,
+    });
     const r = tf.add(a, tf.relu(d));
     const flat = tf.reshape(r, [x.shape[0], -1]);
     return { probs: tf.softmax(tf.matMul(flat, p.fc)), map: r };
@@ -84,7 +98,10 @@ describeEachBackend('compileNativeGraph', (backend) => {
     const g = compileNativeGraph(({ x }) => ({ y: tf.exp(x) }), { x });
     assert.ok(E.isRight(g));
     const wrong = tf.ones([3, 3]);
-    assert.throws(() => g.right.run({ x: wrong }), /input 'x' must be float32 \[2, 3\].*got float32 \[3, 3\]/);
+    assert.throws(
+      () => g.right.run({ x: wrong }),
+      /input 'x' must be float32 \[2, 3\].*got float32 \[3, 3\]/,
+    );
     g.right.dispose();
     tf.dispose([x, wrong]);
   });
@@ -92,10 +109,13 @@ describeEachBackend('compileNativeGraph', (backend) => {
   test('a function that reads tensors on the host cannot be compiled', () => {
     const x = tf.ones([4]);
     const before = tf.memory().numTensors;
-    const r = compileNativeGraph(({ x }) => {
-      const n = tf.sum(x).dataSync()[0]!;
-      return { y: tf.mul(x, n) };
-    }, { x });
+    const r = compileNativeGraph(
+      ({ x }) => {
+        const n = tf.sum(x).dataSync()[0]!;
+        return { y: tf.mul(x, n) };
+      },
+      { x },
+    );
     assert.equal(tf.memory().numTensors, before);
     assert.ok(E.isLeft(r));
     assert.match(r.left, /read a tensor on the host/);

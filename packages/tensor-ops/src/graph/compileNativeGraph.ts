@@ -25,7 +25,12 @@ interface OutputMetadata {
 
 /** The parts of tfjs-node's binding that tracing uses (it has no public tracing API). */
 interface NativeBinding {
-  executeOp(name: string, attrs: BindingAttr[], inputIds: number[], numOutputs: number): OutputMetadata[];
+  executeOp(
+    name: string,
+    attrs: BindingAttr[],
+    inputIds: number[],
+    numOutputs: number,
+  ): OutputMetadata[];
   tensorDataSync(id: number): Float32Array | Int32Array | Uint8Array;
   readonly TF_ATTR_STRING: number;
   readonly TF_ATTR_INT: number;
@@ -53,7 +58,11 @@ interface NativeBackend {
 function nativeBackend(): E.Either<string, NativeBackend> {
   const name = tf.getBackend();
   const be = tf.backend() as unknown as Partial<NativeBackend>;
-  if (name !== 'tensorflow' || typeof be.loadSavedModelMetaGraph !== 'function' || be.binding === undefined) {
+  if (
+    name !== 'tensorflow' ||
+    typeof be.loadSavedModelMetaGraph !== 'function' ||
+    be.binding === undefined
+  ) {
     return E.left(
       `compiling a TensorFlow graph needs the native tensorflow backend (tfjs-node); the backend is '${name}'`,
     );
@@ -67,7 +76,9 @@ function nativeBackend(): E.Either<string, NativeBackend> {
  */
 export interface NativeGraph<I extends string, O extends string> {
   /** Input names, shapes and dtypes the graph was traced with. */
-  readonly inputs: Readonly<Record<I, { readonly shape: readonly number[]; readonly dtype: GraphDtype }>>;
+  readonly inputs: Readonly<
+    Record<I, { readonly shape: readonly number[]; readonly dtype: GraphDtype }>
+  >;
   readonly outputs: readonly O[];
   /** Ops in the traced graph (before TensorFlow's own graph optimisations). */
   readonly opCount: number;
@@ -159,7 +170,9 @@ function compileWith<I extends string, O extends string>(
 
   const tracing: NativeBinding = Object.create(null);
   for (const k of Object.getOwnPropertyNames(binding)) {
-    (tracing as unknown as Record<string, unknown>)[k] = (binding as unknown as Record<string, unknown>)[k];
+    (tracing as unknown as Record<string, unknown>)[k] = (
+      binding as unknown as Record<string, unknown>
+    )[k];
   }
   Object.assign(tracing, {
     executeOp(name: string, attrs: BindingAttr[], ids: number[], numOutputs: number) {
@@ -195,7 +208,9 @@ function compileWith<I extends string, O extends string>(
   const ownGetIds = Object.hasOwn(be, 'getInputTensorIds');
   be.getInputTensorIds = function (tensors: tf.TensorInfo[]) {
     const ids = getIds.call(this, tensors);
-    ids.forEach((id, i) => shapes.set(id, { shape: [...tensors[i]!.shape], dtype: tensors[i]!.dtype }));
+    ids.forEach((id, i) =>
+      shapes.set(id, { shape: [...tensors[i]!.shape], dtype: tensors[i]!.dtype }),
+    );
     return ids;
   };
   be.binding = tracing;

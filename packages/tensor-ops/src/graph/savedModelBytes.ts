@@ -126,6 +126,8 @@ export function savedModelBytes(spec: GraphSpec): Uint8Array {
     graph.message(1, nodeProto(o.name, o.op, o.inputs, attrs));
   }
   graph.message(4, new ProtoWriter().int(1, GRAPH_DEF_PRODUCER));
-  const metaGraph = new ProtoWriter().message(1, new ProtoWriter().string(4, 'serve')).message(2, graph);
+  const metaGraph = new ProtoWriter()
+    .message(1, new ProtoWriter().string(4, 'serve'))
+    .message(2, graph);
   return new ProtoWriter().int(1, 1).message(2, metaGraph).finish();
 }
