@@ -15,8 +15,9 @@ export {
   saveCheckpoint,
 } from './checkpoint/checkpoint.js';
 export { fileIOHandler, writeModelArtifacts } from './checkpoint/fileIOHandler.js';
-export { type CompiledFasterRcnn, compileFasterRcnn } from './inference/compileFasterRcnn.js';
 export { nonFiniteWeights } from './checkpoint/nonFiniteWeights.js';
+export { compileDetector } from './inference/compileDetector.js';
+export { type CompiledFasterRcnn, compileFasterRcnn } from './inference/compileFasterRcnn.js';
 export {
   assignPretrainedBackbone,
   loadPretrainedBackbone,
