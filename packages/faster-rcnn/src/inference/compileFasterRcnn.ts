@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { FasterRcnn } from '../model/FasterRcnn.js';
 import type { DetectionBatch, Detections } from '../model/types.js';
-import { proposalsForBatch } from '../rpn/proposalsForBatch.js';
+import { generateProposals } from '../rpn/generateProposals.js';
 import { detectionsFromHead } from './detectionsFromHead.js';
 
 /**
@@ -23,7 +23,7 @@ export interface CompiledFasterRcnn {
   dispose(): void;
 }
 
-type Trunk = NativeGraph<'image', 'featureMap' | 'logits' | 'deltas'>;
+type Trunk = NativeGraph<'image', 'featureMap' | 'objectness' | 'deltas'>;
 type Head = NativeGraph<'features' | 'wx' | 'wy', 'probs' | 'deltas'>;
 
 interface Stages {
@@ -49,7 +49,10 @@ function compileStages(model: FasterRcnn, height: number, width: number): Stages
             training: false,
           }).output;
           const rpn = model.rpn.apply(featureMap);
-          return { featureMap, logits: rpn.logits, deltas: rpn.deltas };
+          const [, k] = rpn.logits.shape;
+          // What proposalsForBatch reads back: the softmax's foreground column.
+          const objectness = tf.slice(tf.softmax(rpn.logits), [0, 0, 1], [1, k, 1]);
+          return { featureMap, objectness, deltas: rpn.deltas };
         },
         { image },
       ),
@@ -146,26 +149,28 @@ export function compileFasterRcnn(model: FasterRcnn): E.Either<string, CompiledF
         const t = s.trunk.run({ image });
         if (image !== batch.images) image.dispose();
         try {
-          const [p] = proposalsForBatch(
-            { logits: t.logits as tf.Tensor3D, deltas: t.deltas as tf.Tensor3D },
+          const meta = batch.metas[b]!;
+          const p = generateProposals(
             model.anchors(fh, fw),
-            [batch.metas[b]!],
+            t.objectness.dataSync() as Float32Array,
+            t.deltas.dataSync() as Float32Array,
+            [meta.height, meta.width],
             options,
-          );
-          const k = p!.length / 4;
-          rois.push(p!);
+          ).boxes;
+          const k = p.length / 4;
+          rois.push(p);
           if (k === 0) {
             probs.push(new Float32Array(0));
             deltas.push(new Float32Array(0));
           } else if (s.head !== undefined) {
-            const r = runHead(s.head, t.featureMap as tf.Tensor4D, p!, k, 1 / model.stride);
+            const r = runHead(s.head, t.featureMap as tf.Tensor4D, p, k, 1 / model.stride);
             probs.push(r.probs.slice(0, k * c1));
             deltas.push(r.deltas.slice(0, k * 4 * c1));
           } else {
             const [pr, de] = tf.tidy(() => {
               const hd = model.boxHead.apply(
                 t.featureMap as tf.Tensor4D,
-                p!,
+                p,
                 new Int32Array(k),
                 1 / model.stride,
               );
