@@ -87,6 +87,12 @@ export const DistillConfigCodec = t.exact(
       /** Teacher input resolution (shorter side); default the student's (same-resolution setting). */
       teacherMinSize: PosInt,
       teacherMaxSize: PosInt,
+      /**
+       * Run the frozen teacher's backbone and RPN head as compiled native TensorFlow graphs
+       * (`compileTrunk`; the tensorflow backend only): same outputs up to float32 rounding, a
+       * faster step. Default false.
+       */
+      compileTeacher: t.boolean,
       /** Options of `paperObjective` (@kd/losses): mu, temperature, backgroundWeight, nu, margin, gamma… */
       objective: PaperObjectiveConfig,
       /** One of the paper's ablation rows instead of the full objective. */

@@ -51,7 +51,9 @@ export {
   FasterRcnn,
   type ForwardOptions,
   type RowsForward,
+  type RowsForwardOptions,
   type TrainForward,
+  type TrunkOutputs,
 } from './model/FasterRcnn.js';
 export type {
   DetectionBatch,

@@ -18,6 +18,7 @@ export { fileIOHandler, writeModelArtifacts } from './checkpoint/fileIOHandler.j
 export { nonFiniteWeights } from './checkpoint/nonFiniteWeights.js';
 export { compileDetector } from './inference/compileDetector.js';
 export { type CompiledFasterRcnn, compileFasterRcnn } from './inference/compileFasterRcnn.js';
+export { type CompiledTrunk, compileTrunk } from './inference/compileTrunk.js';
 export {
   assignPretrainedBackbone,
   loadPretrainedBackbone,

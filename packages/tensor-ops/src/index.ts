@@ -12,4 +12,8 @@ export {
 } from './backend/initBackend.js';
 export { type NativeBindingProbe, probeNativeBinding } from './backend/probeNativeBinding.js';
 export { compileNativeGraph, type NativeGraph } from './graph/compileNativeGraph.js';
+export {
+  compileNativeGraphPerShape,
+  type NativeGraphPerShape,
+} from './graph/compileNativeGraphPerShape.js';
 export * from './ops.js';

@@ -67,6 +67,8 @@ interface RecipeTimes {
   readonly inferenceBackbone: number | undefined;
   /** Inference (batch 1) through `compileFasterRcnn`: native TensorFlow graphs (tensorflow only). */
   readonly inferenceCompiled?: number;
+  /** A distillation step with `distill.compileTeacher` (tensorflow only). */
+  readonly stepCompiledTeacher?: number;
   readonly cpuPerWall: number;
   readonly leaked: number;
 }
@@ -220,8 +222,37 @@ async function timeRecipe(
         compiled.right.dispose();
       }
     }
+    let stepCompiledTeacher: number | undefined;
+    if (r.distillation && tf.getBackend() === 'tensorflow') {
+      const c = await recipeModels(name, data.dataset.classNames, data.dataset.train[0]!, {
+        compileTeacher: true,
+      });
+      const opt = tf.train.momentum(o.lr, o.momentum ?? 0.9);
+      try {
+        const stepOnce = () =>
+          distillStep(c.student, batch, c.distillation, {
+            optimizer: opt,
+            rng,
+            step: 0,
+            weightDecay: o.weightDecay ?? 1e-4,
+            ...(o.clipGradNorm !== undefined ? { clipGradNorm: o.clipGradNorm } : {}),
+          });
+        stepOnce(); // compiles the teacher's graph
+        const ms: number[] = [];
+        for (let i = 0; i < RUNS; i++) {
+          const t0 = performance.now();
+          stepOnce();
+          ms.push(performance.now() - t0);
+        }
+        stepCompiledTeacher = median(ms);
+      } finally {
+        opt.dispose();
+        c.dispose();
+      }
+    }
     const times = {
       step: median(steps),
+      ...(stepCompiledTeacher === undefined ? {} : { stepCompiledTeacher }),
       inference,
       inferenceBackbone,
       ...(inferenceCompiled === undefined ? {} : { inferenceCompiled }),
@@ -403,8 +434,13 @@ async function main(): Promise<void> {
     const overTarget: string[] = [];
     for (const name of names) {
       const ref = reference?.[name] as ReferenceTimes | undefined;
-      for (const what of ['step', 'inference', 'inferenceCompiled'] as const) {
-        const refMs = what === 'step' ? ref?.trainStep : ref?.inference;
+      for (const what of [
+        'step',
+        'stepCompiledTeacher',
+        'inference',
+        'inferenceCompiled',
+      ] as const) {
+        const refMs = what.startsWith('step') ? ref?.trainStep : ref?.inference;
         const cells = runs.flatMap((r) => {
           const ms = r.times[name]?.[what];
           if (ms === undefined) return ['—', '—'];
@@ -418,9 +454,11 @@ async function main(): Promise<void> {
           name,
           what === 'step'
             ? `${facts[name]!.spec.distill ? 'distillation' : 'training'} step (batch ${facts[name]!.batchSize})`
-            : what === 'inference'
-              ? 'inference (batch 1)'
-              : 'inference (batch 1), compiled graphs',
+            : what === 'stepCompiledTeacher'
+              ? `distillation step (batch ${facts[name]!.batchSize}), teacher compiled`
+              : what === 'inference'
+                ? 'inference (batch 1)'
+                : 'inference (batch 1), compiled graphs',
           ...cells,
           refMs === undefined ? '—' : refMs.toFixed(0),
         ]);

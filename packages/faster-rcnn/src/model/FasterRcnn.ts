@@ -17,7 +17,7 @@ import { BoxHead } from '../roiHeads/BoxHead.js';
 import { assignAnchorTargets } from '../rpn/assignAnchorTargets.js';
 import type { ProposalOptions } from '../rpn/generateProposals.js';
 import { proposalsForBatch } from '../rpn/proposalsForBatch.js';
-import { RpnHead } from '../rpn/RpnHead.js';
+import { RpnHead, type RpnMaps } from '../rpn/RpnHead.js';
 import type {
   DetectionBatch,
   Detections,
@@ -66,6 +66,22 @@ export interface RowsForward {
 export interface ForwardOptions {
   /** Backbone layers to return in `features`. */
   readonly collect?: readonly string[];
+}
+
+/** What the backbone and RPN head compute on a batch: the trunk of every forward pass. */
+export interface TrunkOutputs {
+  readonly featureMap: tf.Tensor4D;
+  /** The backbone layers asked for. */
+  readonly features: Readonly<Record<string, tf.Tensor4D>>;
+  readonly rpn: RpnMaps;
+}
+
+export interface RowsForwardOptions extends ForwardOptions {
+  /**
+   * Computes the trunk in place of the model's own layers (same outputs, e.g. a compiled graph:
+   * see `compileTrunk`); it must return the `collect`ed layers.
+   */
+  readonly trunk?: (images: tf.Tensor4D) => TrunkOutputs;
 }
 
 /**
@@ -263,6 +279,15 @@ export class FasterRcnn {
     };
   }
 
+  /** The backbone (inference mode) and the RPN head on `images`, with the `collect`ed layers. */
+  trunk(images: tf.Tensor4D, collect: readonly string[] = []): TrunkOutputs {
+    const { output: featureMap, features } = this.backbone.forward(images, {
+      training: false,
+      collect,
+    });
+    return { featureMap, features, rpn: this.rpn.apply(featureMap) };
+  }
+
   /**
    * Runs this (frozen) model on another model's sampled rows: its RPN at the same anchors and its
    * RoI head on the same RoIs. `scale` is this model's image size over the student's (2 for a
@@ -277,16 +302,14 @@ export class FasterRcnn {
     rows: SampledRows,
     studentAnchors: Float32Array,
     scale = 1,
-    options: ForwardOptions = {},
+    options: RowsForwardOptions = {},
   ): RowsForward {
-    const { output: featureMap, features } = this.backbone.forward(images, {
-      training: false,
-      collect: options.collect ?? [],
-    });
+    const { featureMap, features, rpn } = options.trunk
+      ? options.trunk(images)
+      : this.trunk(images, options.collect ?? []);
     const [bsz, fh, fw] = featureMap.shape;
     const anchors = this.anchors(fh, fw);
     const k = anchors.length / 4;
-    const rpn = this.rpn.apply(featureMap);
     const m = rows.anchorIndex.length;
     const aligned =
       scale === 1 &&

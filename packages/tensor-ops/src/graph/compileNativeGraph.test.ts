@@ -5,6 +5,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { describeEachBackend } from '../backend/describeEachBackend.js';
 import { noLeakSync } from '../testing/noLeakSync.js';
 import { compileNativeGraph } from './compileNativeGraph.js';
+import { compileNativeGraphPerShape } from './compileNativeGraphPerShape.js';
 
 /** A small detector-like trunk: conv + bias + ReLU6, depthwise, a residual add, a dense softmax. */
 function makeNet() {
@@ -128,5 +129,35 @@ describeEachBackend('compileNativeGraph', (backend) => {
     assert.ok(E.isLeft(r));
     assert.match(r.left, /output 'y' is not computed/);
     x.dispose();
+  });
+
+  test('per shape: one graph for each input shape, reused, each equal to the eager ops', () => {
+    const { p, fn } = makeNet();
+    const g = compileNativeGraphPerShape(fn);
+    const before = tf.memory().numTensors;
+    for (const [n, seed] of [
+      [1, 1],
+      [3, 2],
+      [1, 3],
+      [3, 4],
+    ] as const) {
+      const image = tf.randomUniform([n, 8, 8, 3], -1, 1, 'float32', seed);
+      const got = g.run({ image });
+      const want = tf.tidy(() => fn({ image }));
+      const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(got.probs, want.probs))).dataSync()[0]!);
+      assert.deepEqual(got.probs.shape, [n, 5]);
+      assert.ok(diff < 1e-5, `batch ${n}: ${diff}`);
+      tf.dispose([image, got.probs, got.map, want.probs, want.map]);
+    }
+    assert.equal(g.graphs, 2);
+    assert.equal(tf.memory().numTensors, before);
+    g.dispose();
+    const x = tf.ones([1, 8, 8, 3]);
+    assert.throws(() => g.run({ image: x }), /disposed/);
+    const bad = compileNativeGraphPerShape(({ x }: { x: tf.Tensor }) => ({
+      y: tf.mul(x, tf.sum(x).dataSync()[0]!),
+    }));
+    assert.throws(() => bad.run({ x }), /read a tensor on the host/);
+    tf.dispose([x, ...Object.values(p)]);
   });
 });
