@@ -35,7 +35,7 @@ export interface Distillation {
   readonly teacherLayer: string | undefined;
   readonly studentLayer: string | undefined;
   /** The teacher's trunk as compiled graphs (`distill.compileTeacher`), else the teacher runs op by op. */
-  readonly teacherTrunk: CompiledTrunk | undefined;
+  readonly teacherTrunk?: CompiledTrunk;
   /** Resolution plans of batches whose maps differ from the pairing's (filled as they come). */
   readonly plans: Map<string, ResolutionPlan>;
   dispose(): void;
@@ -168,7 +168,10 @@ export async function createDistillation(o: CreateDistillationOptions): Promise<
       pairing = r.right;
     }
     let teacherTrunk: CompiledTrunk | undefined;
-    if (config.compileTeacher) {
+    if (
+      config.compileTeacher === true ||
+      (config.compileTeacher === 'auto' && tf.getBackend() === 'tensorflow')
+    ) {
       const c = compileTrunk(teacher, config.hint ? [config.hint.teacherLayer] : []);
       if (E.isLeft(c)) {
         pairing?.dispose();
@@ -186,7 +189,7 @@ export async function createDistillation(o: CreateDistillationOptions): Promise<
       teacherLayer: config.hint?.teacherLayer,
       studentLayer: config.hint?.studentLayer,
       plans: new Map(),
-      teacherTrunk,
+      ...(teacherTrunk ? { teacherTrunk } : {}),
       dispose() {
         teacherTrunk?.dispose();
         teacher.dispose();
