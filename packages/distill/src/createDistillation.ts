@@ -1,6 +1,6 @@
 import { createHintPairing, type HintPairing, type ResolutionPlan } from '@kd/adaptation';
 import { prepareSample, type Sample, type TransformOptions } from '@kd/data-voc-coco-kitti';
-import { type FasterRcnn, loadFasterRcnn } from '@kd/faster-rcnn';
+import { type CompiledTrunk, compileTrunk, type FasterRcnn, loadFasterRcnn } from '@kd/faster-rcnn';
 import {
   ablationStack,
   cosineWarmup,
@@ -34,6 +34,8 @@ export interface Distillation {
   readonly stack: LossStack<DistillContext>;
   readonly teacherLayer: string | undefined;
   readonly studentLayer: string | undefined;
+  /** The teacher's trunk as compiled graphs (`distill.compileTeacher`), else the teacher runs op by op. */
+  readonly teacherTrunk?: CompiledTrunk;
   /** Resolution plans of batches whose maps differ from the pairing's (filled as they come). */
   readonly plans: Map<string, ResolutionPlan>;
   dispose(): void;
@@ -165,6 +167,18 @@ export async function createDistillation(o: CreateDistillationOptions): Promise<
       if (E.isLeft(r)) throw new Error(r.left);
       pairing = r.right;
     }
+    let teacherTrunk: CompiledTrunk | undefined;
+    if (
+      config.compileTeacher === true ||
+      (config.compileTeacher === 'auto' && tf.getBackend() === 'tensorflow')
+    ) {
+      const c = compileTrunk(teacher, config.hint ? [config.hint.teacherLayer] : []);
+      if (E.isLeft(c)) {
+        pairing?.dispose();
+        throw new Error(`distill.compileTeacher: ${c.left}`);
+      }
+      teacherTrunk = c.right;
+    }
     const owned = pairing;
     return {
       teacher,
@@ -175,7 +189,9 @@ export async function createDistillation(o: CreateDistillationOptions): Promise<
       teacherLayer: config.hint?.teacherLayer,
       studentLayer: config.hint?.studentLayer,
       plans: new Map(),
+      ...(teacherTrunk ? { teacherTrunk } : {}),
       dispose() {
+        teacherTrunk?.dispose();
         teacher.dispose();
         owned?.dispose();
       },

@@ -72,6 +72,7 @@ function distillContext(
   const [fh, fw] = fwd.rows.featureSize;
   const t = d.teacher.forwardOnRows(teacherImages, fwd.rows, student.anchors(fh, fw), d.scale, {
     collect: d.teacherLayer ? [d.teacherLayer] : [],
+    ...(d.teacherTrunk ? { trunk: d.teacherTrunk.run } : {}),
   });
   const sFeat = d.studentLayer ? fwd.features[d.studentLayer] : undefined;
   const tFeat = d.teacherLayer ? t.features[d.teacherLayer] : undefined;

@@ -87,6 +87,12 @@ export const DistillConfigCodec = t.exact(
       /** Teacher input resolution (shorter side); default the student's (same-resolution setting). */
       teacherMinSize: PosInt,
       teacherMaxSize: PosInt,
+      /**
+       * Run the frozen teacher's backbone and RPN head as compiled native TensorFlow graphs
+       * (`compileTrunk`): same outputs up to float32 rounding, a faster step. `true` requires the
+       * tensorflow backend; `'auto'` compiles on it and runs op by op elsewhere. Default false.
+       */
+      compileTeacher: t.union([t.boolean, t.literal('auto')]),
       /** Options of `paperObjective` (@kd/losses): mu, temperature, backgroundWeight, nu, margin, gamma… */
       objective: PaperObjectiveConfig,
       /** One of the paper's ablation rows instead of the full objective. */

@@ -181,6 +181,10 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     optimizer.dispose();
     throw e;
   }
+  if (distill?.teacherTrunk)
+    log(
+      'teacher: backbone and RPN head compiled into native TensorFlow graphs (distill.compileTeacher)',
+    );
   const ckptDir = join(runDir, 'checkpoints');
   const metricsPath = join(runDir, 'metrics.jsonl');
   const seed = o.seed ?? 0;

@@ -21,7 +21,12 @@ export {
   fasterRcnnConfig,
   KERAS_MOBILENETV2_INPUT,
 } from './config/fasterRcnnConfig.js';
-export { type DetectOptions, Detector, type NamedDetections } from './deploy/Detector.js';
+export {
+  type DetectOptions,
+  Detector,
+  type DetectorRuntime,
+  type NamedDetections,
+} from './deploy/Detector.js';
 export { detectorArtifacts } from './deploy/detectorArtifacts.js';
 export {
   DETECTOR_FORMAT,
@@ -46,7 +51,9 @@ export {
   FasterRcnn,
   type ForwardOptions,
   type RowsForward,
+  type RowsForwardOptions,
   type TrainForward,
+  type TrunkOutputs,
 } from './model/FasterRcnn.js';
 export type {
   DetectionBatch,

@@ -16,6 +16,9 @@ export {
 } from './checkpoint/checkpoint.js';
 export { fileIOHandler, writeModelArtifacts } from './checkpoint/fileIOHandler.js';
 export { nonFiniteWeights } from './checkpoint/nonFiniteWeights.js';
+export { compileDetector } from './inference/compileDetector.js';
+export { type CompiledFasterRcnn, compileFasterRcnn } from './inference/compileFasterRcnn.js';
+export { type CompiledTrunk, compileTrunk } from './inference/compileTrunk.js';
 export {
   assignPretrainedBackbone,
   loadPretrainedBackbone,

@@ -11,4 +11,9 @@ export {
   initBackendTE,
 } from './backend/initBackend.js';
 export { type NativeBindingProbe, probeNativeBinding } from './backend/probeNativeBinding.js';
+export { compileNativeGraph, type NativeGraph } from './graph/compileNativeGraph.js';
+export {
+  compileNativeGraphPerShape,
+  type NativeGraphPerShape,
+} from './graph/compileNativeGraphPerShape.js';
 export * from './ops.js';

@@ -76,9 +76,12 @@ export {
 export { nmsHost } from './nms/nmsHost.js';
 export { type SoftNmsOptions, type SoftNmsResult, softNms, softNmsHost } from './nms/softNms.js';
 export {
+  applyRoiAlignWeights,
   type RoiAlignOptions,
   type RoiBatchIndices,
   type RoiBoxes,
   roiAlign,
+  roiAlignAxisWeights,
 } from './roi/roiAlign.js';
+export type { RoiAlignWeights } from './roi/roiAlignWeights.js';
 export { type RoiPoolOptions, roiPool } from './roi/roiPool.js';

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { testBackends } from '@kd/tensor-ops/testing';
 import { kd, repoRoot } from '../test-util.js';
 
 const repo = repoRoot();
@@ -128,6 +129,51 @@ describe('kd eval detector', () => {
     // Same APs; the mean is summed in another class order (sorted names there).
     assert.ok(Math.abs(direct.mAP - mAP) < 1e-12);
     assert.ok(existsSync(join(out, 'metrics.txt')));
+  });
+
+  test('--compile: the same detections and metrics through native TensorFlow graphs; a clear error off that backend', async () => {
+    const run = (name: string, extra: string[]) =>
+      kd(
+        [
+          'eval',
+          'detector',
+          '--checkpoint',
+          join(repo, 'models', 'shapes-student-distilled-pretrained'),
+          '--limit',
+          '12',
+          '--out',
+          join(dir, name),
+          '--json',
+          ...extra,
+        ],
+        repo,
+      );
+    if (testBackends().includes('tensorflow')) {
+      const [eager, compiled] = [await run('eager', []), await run('compiled', ['--compile'])];
+      assert.equal(eager.status, 0, eager.stderr);
+      assert.equal(compiled.status, 0, compiled.stderr);
+      const [e, c] = [eager, compiled].map(
+        (r) => JSON.parse(r.stdout) as Summary & { compiled: boolean },
+      );
+      assert.deepEqual([e!.compiled, c!.compiled], [false, true]);
+      assert.equal(c!.detections, e!.detections);
+      assert.ok(e!.metrics.voc!.mAP! > 0.3, `mAP ${e!.metrics.voc!.mAP}`);
+      for (const [cls, ap] of Object.entries(e!.metrics.voc!.perClass!))
+        assert.ok(Math.abs(c!.metrics.voc!.perClass![cls]! - ap) < 1e-3, cls);
+    }
+    const saved = process.env.KD_NATIVE;
+    process.env.KD_NATIVE = 'off';
+    try {
+      const off = await run('off', ['--compile']);
+      assert.equal(off.status, 1);
+      assert.match(
+        off.stderr,
+        /--compile: compiling a detector needs the native tensorflow backend \(tfjs-node\); the backend is 'wasm'/,
+      );
+    } finally {
+      if (saved === undefined) delete process.env.KD_NATIVE;
+      else process.env.KD_NATIVE = saved;
+    }
   });
 
   test('a detector trained on the photo fixture, evaluated through its VOC, COCO and KITTI annotations', async () => {

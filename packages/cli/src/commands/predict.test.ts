@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { generateShapesDataset } from '@kd/data-voc-coco-kitti';
+import { testBackends } from '@kd/tensor-ops/testing';
 import { PNG } from 'pngjs';
 
 const repo = fileURLToPath(new URL('../../../..', import.meta.url));
@@ -95,6 +96,57 @@ describe('kd predict', () => {
       const decoded = PNG.sync.read(readFileSync(png));
       assert.equal(decoded.width, 128);
     }
+  });
+
+  test('--compile lists the same detections on the native backend, and is a clear error off it', async () => {
+    const ds = await generateShapesDataset({
+      root: join(dir, 'data-compile'),
+      seed: 6,
+      trainImages: 1,
+      testImages: 2,
+      formats: ['voc'],
+    });
+    const images = ds.splits.test.map((s) => s.path);
+    const run = (out: string, backend: string, extra: string[]) =>
+      spawnSync(
+        process.execPath,
+        [
+          bin,
+          'predict',
+          '--checkpoint',
+          join(repo, 'models', 'shapes-student-distilled-pretrained'),
+          '--out',
+          join(dir, out),
+          '--score',
+          '0.3',
+          '--json',
+          ...extra,
+          ...images,
+        ],
+        { encoding: 'utf8', env: { ...process.env, KD_BACKEND: backend } },
+      );
+    if (testBackends().includes('tensorflow')) {
+      const [eager, compiled] = [
+        run('c-eager', 'tensorflow', []),
+        run('c-compiled', 'tensorflow', ['--compile']),
+      ];
+      assert.equal(eager.status, 0, eager.stderr);
+      assert.equal(compiled.status, 0, compiled.stderr);
+      type Det = { file: string; label: string; score: number; bbox: number[] };
+      const [e, c] = [eager, compiled].map((r) => JSON.parse(r.stdout) as Det[]);
+      assert.ok(e!.length > 0);
+      assert.equal(c!.length, e!.length);
+      const key = (d: Det) =>
+        `${d.file} ${d.label} ${d.bbox.map((v) => v.toFixed(1)).join(' ')} ${d.score.toFixed(4)}`;
+      assert.deepEqual(c!.map(key).sort(), e!.map(key).sort());
+    }
+    const off = run('c-wasm', 'wasm', ['--compile']);
+    assert.equal(off.status, 1);
+    assert.match(
+      off.stderr,
+      /--compile: compiling a detector needs the native tensorflow backend \(tfjs-node\); the backend is 'wasm'/,
+    );
+    assert.ok(!existsSync(join(dir, 'c-wasm')), 'a failed run leaves no output folder');
   });
 
   test('a folder and a glob as inputs; same basenames never overwrite each other; --json prints the list', async () => {

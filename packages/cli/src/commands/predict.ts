@@ -9,7 +9,7 @@ import {
   writeFolderAtomically,
 } from '@kd/data-voc-coco-kitti';
 import { resolveCheckpoint } from '@kd/distill';
-import { loadFasterRcnn } from '@kd/faster-rcnn';
+import { type CompiledFasterRcnn, compileFasterRcnn, loadFasterRcnn } from '@kd/faster-rcnn';
 import { initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Command } from 'commander';
@@ -27,6 +27,7 @@ interface PredictOptions {
   readonly score: number;
   readonly minSize?: number;
   readonly force?: boolean;
+  readonly compile?: boolean;
   readonly json?: boolean;
 }
 
@@ -74,7 +75,13 @@ async function predict(args: readonly string[], opts: PredictOptions): Promise<v
     const minSize = opts.minSize ?? extra.minSize ?? 600;
     const maxSize = extra.maxSize ?? Math.round(minSize * (1333 / 800));
     const results: PredictedDetection[] = [];
+    let compiled: CompiledFasterRcnn | undefined;
     try {
+      if (opts.compile) {
+        const c = compileFasterRcnn(model);
+        if (E.isLeft(c)) throw new Error(`--compile: ${c.left}`);
+        compiled = c.right;
+      }
       for (const [n, file] of files.entries()) {
         const decoded = await decodeImageFile(file);
         if (E.isLeft(decoded)) throw new Error(decoded.left);
@@ -89,7 +96,7 @@ async function predict(args: readonly string[], opts: PredictOptions): Promise<v
           originalHeight: img.height,
           originalWidth: img.width,
         };
-        const [dets] = await model
+        const [dets] = await (compiled ?? model)
           .predict({ images, metas: [meta] })
           .finally(() => images.dispose());
         const keep = Array.from(dets!.scores.keys()).filter((i) => dets!.scores[i]! >= opts.score);
@@ -129,6 +136,7 @@ async function predict(args: readonly string[], opts: PredictOptions): Promise<v
         );
       }
     } finally {
+      compiled?.dispose();
       model.dispose();
     }
     writeFileSync(join(staging, 'detections.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -165,6 +173,10 @@ export function registerPredict(program: Command): void {
       '--min-size <px>',
       'input shorter side (default: the training resolution)',
       numberFlag('--min-size', { min: 1, integer: true }),
+    )
+    .option(
+      '--compile',
+      'run the detector compiled into native TensorFlow graphs (tensorflow backend only): same detections up to float32 rounding, ~2× faster; each new input size compiles its graphs first (~0.3–1 s)',
     )
     .option('--json', 'also print the detections as a JSON array on stdout')
     .action((images: string[], opts: PredictOptions) => predict(images, opts));

@@ -1,7 +1,8 @@
 // `pnpm --filter @kd/distill bench` (second part): the training step (batch as in the preset) and the
 // inference of the recipes users run, on each available backend, next to a PyTorch CPU reference of
 // the same architecture and work (`faster_rcnn_reference.py` of @kd/faster-rcnn), ratios printed in
-// the same run; then, for each recipe whose step is over 1.2× PyTorch's, where the step's time goes.
+// the same run (on tensorflow, inference compiled into native TensorFlow graphs by
+// `compileFasterRcnn` too, a row of its own against the same eager PyTorch reference); then, for each recipe whose step is over 1.2× PyTorch's, where the step's time goes.
 // KD_BENCH_RECIPES=shapes-student,… picks recipes; KD_BENCH_PROFILE=all profiles every recipe;
 // KD_BENCH_BACKENDS, KD_BENCH_RUNS as elsewhere. KD_BENCH_RELU6=ab (KD_BENCH_RELU=ab) also times
 // every step with tfjs-core's composite ReLU6 (ReLU) gradient in place of kd's fused one,
@@ -9,7 +10,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DetectionBatch } from '@kd/faster-rcnn';
+import { compileFasterRcnn, type DetectionBatch } from '@kd/faster-rcnn';
 import {
   backboneKernelTimes,
   backboneMacs,
@@ -64,6 +65,10 @@ interface RecipeTimes {
   readonly inference: number | undefined;
   /** The backbone's forward alone on the inference image (batch 1, with read-back). */
   readonly inferenceBackbone: number | undefined;
+  /** Inference (batch 1) through `compileFasterRcnn`: native TensorFlow graphs (tensorflow only). */
+  readonly inferenceCompiled?: number;
+  /** A distillation step with `distill.compileTeacher` (tensorflow only). */
+  readonly stepCompiledTeacher?: number;
   readonly cpuPerWall: number;
   readonly leaked: number;
 }
@@ -200,10 +205,57 @@ async function timeRecipe(
       inferenceBackbone = median(fwd);
     }
     const leaked = tf.memory().numTensors - before;
+    let inferenceCompiled: number | undefined;
+    if (!r.distillation && tf.getBackend() === 'tensorflow') {
+      const compiled = compileFasterRcnn(r.student);
+      if (E.isLeft(compiled)) throw new Error(compiled.left);
+      try {
+        await compiled.right.predict(single);
+        const inf: number[] = [];
+        for (let i = 0; i < RUNS; i++) {
+          const t0 = performance.now();
+          await compiled.right.predict(single);
+          inf.push(performance.now() - t0);
+        }
+        inferenceCompiled = median(inf);
+      } finally {
+        compiled.right.dispose();
+      }
+    }
+    let stepCompiledTeacher: number | undefined;
+    if (r.distillation && tf.getBackend() === 'tensorflow') {
+      const c = await recipeModels(name, data.dataset.classNames, data.dataset.train[0]!, {
+        compileTeacher: true,
+      });
+      const opt = tf.train.momentum(o.lr, o.momentum ?? 0.9);
+      try {
+        const stepOnce = () =>
+          distillStep(c.student, batch, c.distillation, {
+            optimizer: opt,
+            rng,
+            step: 0,
+            weightDecay: o.weightDecay ?? 1e-4,
+            ...(o.clipGradNorm !== undefined ? { clipGradNorm: o.clipGradNorm } : {}),
+          });
+        stepOnce(); // compiles the teacher's graph
+        const ms: number[] = [];
+        for (let i = 0; i < RUNS; i++) {
+          const t0 = performance.now();
+          stepOnce();
+          ms.push(performance.now() - t0);
+        }
+        stepCompiledTeacher = median(ms);
+      } finally {
+        opt.dispose();
+        c.dispose();
+      }
+    }
     const times = {
       step: median(steps),
+      ...(stepCompiledTeacher === undefined ? {} : { stepCompiledTeacher }),
       inference,
       inferenceBackbone,
+      ...(inferenceCompiled === undefined ? {} : { inferenceCompiled }),
       cpuPerWall: cpuUs / 1000 / wallMs,
       leaked,
     };
@@ -382,8 +434,13 @@ async function main(): Promise<void> {
     const overTarget: string[] = [];
     for (const name of names) {
       const ref = reference?.[name] as ReferenceTimes | undefined;
-      for (const what of ['step', 'inference'] as const) {
-        const refMs = what === 'step' ? ref?.trainStep : ref?.inference;
+      for (const what of [
+        'step',
+        'stepCompiledTeacher',
+        'inference',
+        'inferenceCompiled',
+      ] as const) {
+        const refMs = what.startsWith('step') ? ref?.trainStep : ref?.inference;
         const cells = runs.flatMap((r) => {
           const ms = r.times[name]?.[what];
           if (ms === undefined) return ['—', '—'];
@@ -392,12 +449,16 @@ async function main(): Promise<void> {
             overTarget.push(name);
           return [ms.toFixed(0), ratio === undefined ? '—' : `${ratio.toFixed(2)}×`];
         });
-        if (what === 'inference' && cells.every((c) => c === '—')) continue;
+        if (what !== 'step' && cells.every((c) => c === '—')) continue;
         rows.push([
           name,
           what === 'step'
             ? `${facts[name]!.spec.distill ? 'distillation' : 'training'} step (batch ${facts[name]!.batchSize})`
-            : 'inference (batch 1)',
+            : what === 'stepCompiledTeacher'
+              ? `distillation step (batch ${facts[name]!.batchSize}), teacher compiled`
+              : what === 'inference'
+                ? 'inference (batch 1)'
+                : 'inference (batch 1), compiled graphs',
           ...cells,
           refMs === undefined ? '—' : refMs.toFixed(0),
         ]);

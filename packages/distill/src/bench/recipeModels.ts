@@ -71,8 +71,13 @@ export async function recipeModels(
   name: string,
   classNames: readonly string[],
   sample: Sample,
+  options: { readonly compileTeacher?: boolean } = {},
 ): Promise<RecipeModels> {
-  const config = presetOrThrow(name);
+  const preset = presetOrThrow(name);
+  const config =
+    preset.distill && options.compileTeacher !== undefined
+      ? { ...preset, distill: { ...preset.distill, compileTeacher: options.compileTeacher } }
+      : preset;
   const student = await detectorOf(config, classNames.length, `preset ${name}`);
   if (!config.distill) {
     return { name, config, student, distillation: undefined, dispose: () => student.dispose() };

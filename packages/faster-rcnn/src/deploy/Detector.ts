@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { FasterRcnn } from '../model/FasterRcnn.js';
-import type { Detections } from '../model/types.js';
+import type { DetectionBatch, Detections } from '../model/types.js';
 import type { DetectorManifest } from './detectorManifest.js';
 import { type Pixels, preprocessPixels } from './preprocessPixels.js';
 
@@ -15,14 +15,23 @@ export interface DetectOptions {
   readonly minScore?: number;
 }
 
+/** What runs a detector's `predict`: the model itself, or a compiled form of it. */
+export interface DetectorRuntime {
+  predict(batch: Pick<DetectionBatch, 'images' | 'metas'>): Promise<Detections[]>;
+  /** Frees what the runtime holds besides the model. */
+  dispose(): void;
+}
+
 /**
  * A loaded export: the network plus its sidecar. `detect` runs the same host preprocessing and
- * `FasterRcnn.predict` in Node and in browsers; only the tfjs backend differs.
+ * `FasterRcnn.predict` in Node and in browsers; only the tfjs backend differs — or, in Node on
+ * the native backend, a compiled `runtime` (see `compileDetector`).
  */
 export class Detector {
   constructor(
     readonly model: FasterRcnn,
     readonly manifest: DetectorManifest,
+    private readonly runtime?: DetectorRuntime,
   ) {}
 
   /**
@@ -36,7 +45,7 @@ export class Detector {
     const images = tf.tensor4d(input.data, [1, input.height, input.width, 3]);
     let dets: Detections;
     try {
-      [dets] = (await this.model.predict({
+      [dets] = (await (this.runtime ?? this.model).predict({
         images,
         metas: [
           {
@@ -64,7 +73,9 @@ export class Detector {
     };
   }
 
+  /** Frees the runtime and the model. */
   dispose(): void {
+    this.runtime?.dispose();
     this.model.dispose();
   }
 }

@@ -1,8 +1,9 @@
-import { batchedNms, generateAnchors, gridAnchors, type Rng } from '@kd/tensor-ops';
+import { generateAnchors, gridAnchors, type Rng } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Backbone } from '../backbones/Backbone.js';
 import { type BackboneFactory, createBackbone } from '../backbones/backboneRegistry.js';
 import type { FasterRcnnConfig } from '../config/fasterRcnnConfig.js';
+import { detectionsFromHead, type HeadResults } from '../inference/detectionsFromHead.js';
 import {
   deltasForLabels,
   smoothL1Sum,
@@ -16,7 +17,7 @@ import { BoxHead } from '../roiHeads/BoxHead.js';
 import { assignAnchorTargets } from '../rpn/assignAnchorTargets.js';
 import type { ProposalOptions } from '../rpn/generateProposals.js';
 import { proposalsForBatch } from '../rpn/proposalsForBatch.js';
-import { RpnHead } from '../rpn/RpnHead.js';
+import { RpnHead, type RpnMaps } from '../rpn/RpnHead.js';
 import type {
   DetectionBatch,
   Detections,
@@ -65,6 +66,22 @@ export interface RowsForward {
 export interface ForwardOptions {
   /** Backbone layers to return in `features`. */
   readonly collect?: readonly string[];
+}
+
+/** What the backbone and RPN head compute on a batch: the trunk of every forward pass. */
+export interface TrunkOutputs {
+  readonly featureMap: tf.Tensor4D;
+  /** The backbone layers asked for. */
+  readonly features: Readonly<Record<string, tf.Tensor4D>>;
+  readonly rpn: RpnMaps;
+}
+
+export interface RowsForwardOptions extends ForwardOptions {
+  /**
+   * Computes the trunk in place of the model's own layers (same outputs, e.g. a compiled graph:
+   * see `compileTrunk`); it must return the `collect`ed layers.
+   */
+  readonly trunk?: (images: tf.Tensor4D) => TrunkOutputs;
 }
 
 /**
@@ -139,7 +156,7 @@ export class FasterRcnn {
   }
 
   /** The RPN proposal settings of training or of inference. */
-  private proposalOptions(mode: 'train' | 'test'): ProposalOptions {
+  proposalOptions(mode: 'train' | 'test'): ProposalOptions {
     const r = this.config.rpn;
     return {
       preNmsTopN: mode === 'train' ? r.preNmsTopNTrain : r.preNmsTopNTest,
@@ -262,6 +279,15 @@ export class FasterRcnn {
     };
   }
 
+  /** The backbone (inference mode) and the RPN head on `images`, with the `collect`ed layers. */
+  trunk(images: tf.Tensor4D, collect: readonly string[] = []): TrunkOutputs {
+    const { output: featureMap, features } = this.backbone.forward(images, {
+      training: false,
+      collect,
+    });
+    return { featureMap, features, rpn: this.rpn.apply(featureMap) };
+  }
+
   /**
    * Runs this (frozen) model on another model's sampled rows: its RPN at the same anchors and its
    * RoI head on the same RoIs. `scale` is this model's image size over the student's (2 for a
@@ -276,16 +302,14 @@ export class FasterRcnn {
     rows: SampledRows,
     studentAnchors: Float32Array,
     scale = 1,
-    options: ForwardOptions = {},
+    options: RowsForwardOptions = {},
   ): RowsForward {
-    const { output: featureMap, features } = this.backbone.forward(images, {
-      training: false,
-      collect: options.collect ?? [],
-    });
+    const { featureMap, features, rpn } = options.trunk
+      ? options.trunk(images)
+      : this.trunk(images, options.collect ?? []);
     const [bsz, fh, fw] = featureMap.shape;
     const anchors = this.anchors(fh, fw);
     const k = anchors.length / 4;
-    const rpn = this.rpn.apply(featureMap);
     const m = rows.anchorIndex.length;
     const aligned =
       scale === 1 &&
@@ -347,13 +371,7 @@ export class FasterRcnn {
    */
   async predict(batch: Pick<DetectionBatch, 'images' | 'metas'>): Promise<Detections[]> {
     const cfg = this.config;
-    const c1 = cfg.numClasses + 1;
-    let computed: {
-      roiArr: Float32Array;
-      roiImg: Int32Array;
-      probs: Float32Array;
-      boxDeltas: Float32Array;
-    } = {
+    let computed: HeadResults = {
       roiArr: new Float32Array(0),
       roiImg: new Int32Array(0),
       probs: new Float32Array(0),
@@ -386,66 +404,7 @@ export class FasterRcnn {
         boxDeltas: head.deltas.dataSync() as Float32Array,
       };
     });
-    const out: Detections[] = [];
-    for (let b = 0; b < batch.metas.length; b++) {
-      const meta = batch.metas[b]!;
-      const rows: number[] = [];
-      for (let i = 0; i < computed.roiImg.length; i++) if (computed.roiImg[i] === b) rows.push(i);
-      const candBoxes: number[] = [];
-      const candScores: number[] = [];
-      const candLabels: number[] = [];
-      if (rows.length > 0) {
-        const props = takeBoxes(computed.roiArr, rows);
-        // Only the (class, RoI) pairs above the score threshold are decoded, in one call,
-        // class-major: decoding is elementwise, so the candidates are those of decoding all.
-        const pairs: number[] = [];
-        for (let c = 1; c < c1; c++)
-          for (let i = 0; i < rows.length; i++)
-            if (computed.probs[rows[i]! * c1 + c]! > cfg.inference.scoreThreshold) pairs.push(c, i);
-        const m = pairs.length / 2;
-        const deltas = new Float32Array(4 * m);
-        const anchors = new Float32Array(4 * m);
-        for (let p = 0; p < m; p++) {
-          const c = pairs[2 * p]!;
-          const i = pairs[2 * p + 1]!;
-          const o = 4 * (rows[i]! * c1 + c);
-          deltas.set(computed.boxDeltas.subarray(o, o + 4), 4 * p);
-          anchors.set(props.subarray(4 * i, 4 * i + 4), 4 * p);
-        }
-        const decoded = decodeHost(deltas, anchors, cfg.roiHead.boxWeights);
-        for (let p = 0; p < m; p++) {
-          const c = pairs[2 * p]!;
-          const x1 = Math.min(Math.max(decoded[4 * p]!, 0), meta.width);
-          const y1 = Math.min(Math.max(decoded[4 * p + 1]!, 0), meta.height);
-          const x2 = Math.min(Math.max(decoded[4 * p + 2]!, 0), meta.width);
-          const y2 = Math.min(Math.max(decoded[4 * p + 3]!, 0), meta.height);
-          if (x2 - x1 < 1e-2 || y2 - y1 < 1e-2) continue;
-          candBoxes.push(x1, y1, x2, y2);
-          candScores.push(computed.probs[rows[pairs[2 * p + 1]!]! * c1 + c]!);
-          candLabels.push(c);
-        }
-      }
-      const keep = await batchedNms(
-        Float32Array.from(candBoxes),
-        Float32Array.from(candScores),
-        Int32Array.from(candLabels),
-        cfg.inference.nmsThreshold,
-        { maxOutput: cfg.inference.detectionsPerImage },
-      );
-      const boxes = new Float32Array(keep.length * 4);
-      keep.forEach((i, j) => {
-        for (let q = 0; q < 4; q++) {
-          const limit = q % 2 === 0 ? meta.originalWidth : meta.originalHeight;
-          boxes[4 * j + q] = Math.min(candBoxes[4 * i + q]! / meta.scale, limit);
-        }
-      });
-      out.push({
-        boxes,
-        scores: Float32Array.from(keep, (i) => candScores[i]!),
-        labels: Int32Array.from(keep, (i) => candLabels[i]!),
-      });
-    }
-    return out;
+    return detectionsFromHead(computed, batch.metas, cfg);
   }
 
   dispose(): void {

@@ -60,8 +60,12 @@ export class BoxHead {
             aligned: o.aligned,
           })
         : roiPool(features, rois, roiImage, { outputSize: o.outputSize, spatialScale });
-    const r = roiImage.length;
-    let x = tf.reshape(pooled, [r, -1]) as tf.Tensor2D;
+    return this.classify(pooled);
+  }
+
+  /** The head after pooling: `[R, P, P, C]` pooled features → fc layers, logits and deltas. */
+  classify(pooled: tf.Tensor4D): BoxHeadOutputs {
+    let x = tf.reshape(pooled, [pooled.shape[0], -1]) as tf.Tensor2D;
     for (const fc of this.fcs) x = fc.apply(x, 'relu');
     return { logits: this.cls.apply(x), deltas: this.bbox.apply(x), fc: x };
   }

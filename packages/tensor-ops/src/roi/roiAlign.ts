@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { hostFloat32Sync, hostInt32Sync } from '../internal/hostData.js';
 import { roiAlignPlan, sparseRowsBackward, sparseRowsForward } from './roiAlignPlan.js';
-import { roiAlignWeights } from './roiAlignWeights.js';
+import type { RoiAlignGeometry } from './roiAlignSamples.js';
+import { type RoiAlignWeights, roiAlignWeights } from './roiAlignWeights.js';
 
 export interface RoiAlignOptions {
   /** Output `[height, width]` (or one number for both), e.g. 7. */
@@ -70,16 +71,7 @@ export function roiAlign(
     );
   }
   const K = bi.length;
-  const geometry = {
-    batch: N,
-    height: H,
-    width: W,
-    pooledHeight: PH,
-    pooledWidth: PW,
-    spatialScale: options.spatialScale,
-    samplingRatio: options.samplingRatio ?? 0,
-    aligned: options.aligned ?? false,
-  };
+  const geometry = roiAlignGeometry(features.shape, options);
   const grid = (options.samplingRatio ?? 0) > 0 ? options.samplingRatio! : 2;
   const method =
     (options.method ?? 'auto') === 'auto'
@@ -102,6 +94,11 @@ export function roiAlign(
   const { wy, wx } = roiAlignWeights(r, bi, geometry);
   // No RoIs: an empty result that is still a function of the features (zero gradient).
   if (K === 0) return tf.tidy(() => tf.mul(tf.zeros([0, PH, PW, C]), tf.sum(features)));
+  if (N === 1) {
+    return tf.tidy(() =>
+      applyRoiAlignWeights(features, tf.tensor2d(wx, [K * PW, W]), tf.tensor3d(wy, [K, PH, H])),
+    );
+  }
   return tf.tidy(() => {
     // Columns first: per image, [K_b·PW, W] × [W, H·C] (x contracted), RoIs in image order.
     const byColumn = tf.reshape(tf.transpose(features, [0, 2, 1, 3]), [N, W, H * C]);
@@ -137,6 +134,77 @@ export function roiAlign(
     ]) as tf.Tensor3D;
     const pooled = tf.matMul(tf.tensor3d(wy, [K, PH, H]), perRoi);
     return tf.reshape(pooled, [K, PH, PW, C]) as tf.Tensor4D;
+  });
+}
+
+function roiAlignGeometry(
+  [N, H, W]: readonly number[],
+  options: RoiAlignOptions,
+): RoiAlignGeometry {
+  const [PH, PW] = outputHW(options.outputSize);
+  return {
+    batch: N!,
+    height: H!,
+    width: W!,
+    pooledHeight: PH,
+    pooledWidth: PW,
+    spatialScale: options.spatialScale,
+    samplingRatio: options.samplingRatio ?? 0,
+    aligned: options.aligned ?? false,
+  };
+}
+
+/**
+ * The host half of {@link roiAlign}'s separable formulation for one image: the per-axis weights
+ * of `rois` on a `[1, H, W, C]` feature map. With {@link applyRoiAlignWeights} (the tensor half)
+ * it equals `roiAlign(features, rois, zeros, options)` op for op, whatever `options.method`; the
+ * split lets a compiled graph take the weights as inputs.
+ *
+ * @param featureShape `[1, H, W, C]`. @param rois `[K * 4]` x1,y1,x2,y2 in image coordinates.
+ * @returns `wx` `[K·PW·W]` and `wy` `[K·PH·H]`.
+ */
+export function roiAlignAxisWeights(
+  featureShape: readonly [number, number, number, number],
+  rois: Float32Array,
+  options: RoiAlignOptions,
+): RoiAlignWeights {
+  if (featureShape[0] !== 1) {
+    throw new Error(
+      `roiAlignAxisWeights: one image's features expected; got batch ${featureShape[0]}`,
+    );
+  }
+  return roiAlignWeights(
+    rois,
+    new Int32Array(rois.length / 4),
+    roiAlignGeometry(featureShape, options),
+  );
+}
+
+/**
+ * The tensor half of single-image separable RoIAlign (see {@link roiAlignAxisWeights}): columns
+ * first, `[K·PW, W] × [W, H·C]`, then rows per RoI, `[PH, H] × [H, PW·C]`. Differentiable with
+ * respect to `features`.
+ *
+ * @param features `[1, H, W, C]`. @param wx `[K·PW, W]`. @param wy `[K, PH, H]`.
+ * @returns `[K, PH, PW, C]`.
+ */
+export function applyRoiAlignWeights(
+  features: tf.Tensor4D,
+  wx: tf.Tensor2D,
+  wy: tf.Tensor3D,
+): tf.Tensor4D {
+  const [, H, W, C] = features.shape;
+  const [K, PH] = wy.shape;
+  const PW = wx.shape[0] / K;
+  return tf.tidy(() => {
+    const byColumn = tf.reshape(tf.transpose(features, [0, 2, 1, 3]), [1, W, H * C]);
+    const columns = tf.matMul(wx, tf.reshape(byColumn, [W, H * C]));
+    const perRoi = tf.reshape(tf.transpose(tf.reshape(columns, [K, PW, H, C]), [0, 2, 1, 3]), [
+      K,
+      H,
+      PW * C,
+    ]) as tf.Tensor3D;
+    return tf.reshape(tf.matMul(wy, perRoi), [K, PH, PW, C]) as tf.Tensor4D;
   });
 }
 

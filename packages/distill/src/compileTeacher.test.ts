@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { SHAPE_CLASSES } from '@kd/data-voc-coco-kitti';
+import { decodeFasterRcnnConfig, FasterRcnn, saveCheckpoint } from '@kd/faster-rcnn';
+import { describeEachBackend } from '@kd/tensor-ops/testing';
+import * as E from 'fp-ts/lib/Either.js';
+import { runTraining, type StepRecord } from './runTraining.js';
+import { testRunConfig, tinyDetector } from './testing.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'kd-compile-teacher-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const dataset = { format: 'shapes', seed: 7, trainImages: 4, testImages: 2, imageSize: 48 };
+
+async function teacherCheckpoint(name: string): Promise<string> {
+  const cfg = decodeFasterRcnnConfig(
+    { ...tinyDetector(0.125, 1), numClasses: SHAPE_CLASSES.length },
+    'test',
+  );
+  if (E.isLeft(cfg)) assert.fail(cfg.left);
+  const teacher = new FasterRcnn(cfg.right);
+  const out = join(dir, name);
+  await saveCheckpoint(teacher, out, {
+    step: 1,
+    rngState: 1,
+    extra: { config: {}, classNames: [...SHAPE_CLASSES], minSize: 48, maxSize: 48 },
+  });
+  teacher.dispose();
+  return out;
+}
+
+const run = (teacher: string, compileTeacher: boolean) =>
+  testRunConfig({
+    dataset,
+    model: { detector: tinyDetector(0.0625, 2) },
+    optim: { steps: 3, batchSize: 2, lr: 0.01 },
+    distill: {
+      teacher,
+      compileTeacher,
+      hint: { teacherLayer: 'conv4_3', studentLayer: 'conv4_3' },
+    },
+  });
+
+describeEachBackend(
+  'distill.compileTeacher',
+  (backend) => {
+    test(
+      backend === 'tensorflow'
+        ? 'the compiled teacher gives the op-by-op teacher’s losses, step by step'
+        : 'is an error before training off the native backend',
+      async () => {
+        const teacher = await teacherCheckpoint(`teacher-${backend}`);
+        if (backend !== 'tensorflow') {
+          await assert.rejects(
+            runTraining({ config: run(teacher, true), runDir: join(dir, `s-${backend}`) }),
+            /distill\.compileTeacher: compiling a detector needs the native tensorflow backend/,
+          );
+          return;
+        }
+        const records: Record<string, StepRecord[]> = { eager: [], compiled: [] };
+        const logs: Record<string, string[]> = { eager: [], compiled: [] };
+        for (const [key, compile] of [
+          ['eager', false],
+          ['compiled', true],
+        ] as const) {
+          await runTraining({
+            config: run(teacher, compile),
+            runDir: join(dir, key),
+            onStep: (r) => records[key]!.push(r),
+            onLog: (line) => logs[key]!.push(line),
+          });
+        }
+        const said = (key: string) =>
+          logs[key]!.some((l) => /compiled into native TensorFlow graphs/.test(l));
+        assert.deepEqual([said('eager'), said('compiled')], [false, true]);
+        assert.equal(records.compiled!.length, 3);
+        records.compiled!.forEach((c, i) => {
+          const e = records.eager![i]!;
+          assert.deepEqual(Object.keys(c.losses).sort(), Object.keys(e.losses).sort());
+          for (const [k, v] of Object.entries(e.losses))
+            assert.ok(
+              Math.abs(c.losses[k]! - v) <= 1e-4 * Math.max(1, Math.abs(v)),
+              `step ${i + 1} ${k}: ${c.losses[k]} vs ${v}`,
+            );
+        });
+      },
+    );
+  },
+  ['wasm', 'tensorflow'],
+);
