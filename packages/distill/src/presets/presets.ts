@@ -524,6 +524,8 @@ const PRESETS: Record<string, Preset> = {
         teacherMinSize: 160,
         teacherMaxSize: 267,
         hint: PRETRAINED_STUDENT_HINT,
+        // With the paper's T = 1 this student ended under its baseline on every seed (−2.1 ± 0.8
+        // against +6.5 ± 1.6; docs/results/pretrained-recipes.md).
         objective: { temperature: 2, scaleByTemperatureSquared: true },
       },
     },
