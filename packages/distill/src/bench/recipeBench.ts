@@ -67,8 +67,12 @@ interface RecipeTimes {
   readonly inferenceBackbone: number | undefined;
   /** Inference (batch 1) through `compileFasterRcnn`: native TensorFlow graphs (tensorflow only). */
   readonly inferenceCompiled?: number;
-  /** A distillation step with `distill.compileTeacher` (tensorflow only). */
-  readonly stepCompiledTeacher?: number;
+  /** Whether `step` ran the teacher compiled (`distill.compileTeacher`, tensorflow only). */
+  readonly teacherCompiled?: boolean;
+  /** A distillation step with the teacher the other way (tensorflow only). */
+  readonly stepOtherTeacher?: number;
+  /** CPU time / wall time over those steps. */
+  readonly cpuPerWallOtherTeacher?: number;
   readonly cpuPerWall: number;
   readonly leaked: number;
 }
@@ -151,6 +155,8 @@ async function timeRecipe(
       weightDecay: o.weightDecay ?? 1e-4,
       ...(o.clipGradNorm !== undefined ? { clipGradNorm: o.clipGradNorm } : {}),
     });
+  let other: Awaited<ReturnType<typeof recipeModels>> | undefined;
+  let otherOptimizer: tf.Optimizer | undefined;
   try {
     if (facts[name] === undefined) {
       const image = tf.slice(batch.images, [0, 0, 0, 0], [1, -1, -1, -1]) as tf.Tensor4D;
@@ -170,10 +176,31 @@ async function timeRecipe(
     // recipe is timed in a process): count tensors after warming up both.
     run();
     if (!r.distillation) await r.student.predict(single);
+    // On the native backend a distillation recipe is also timed with its teacher the other way
+    // (compiled or op by op), the two alternating step by step so that load hits both alike.
+    const teacherCompiled = r.distillation?.teacherTrunk !== undefined;
+    other =
+      r.distillation && tf.getBackend() === 'tensorflow'
+        ? await recipeModels(name, data.dataset.classNames, data.dataset.train[0]!, {
+            compileTeacher: !teacherCompiled,
+          })
+        : undefined;
+    otherOptimizer = other ? tf.train.momentum(o.lr, o.momentum ?? 0.9) : undefined;
+    const otherStep = () =>
+      distillStep(other!.student, batch, other!.distillation, {
+        optimizer: otherOptimizer!,
+        rng,
+        step: 0,
+        weightDecay: o.weightDecay ?? 1e-4,
+        ...(o.clipGradNorm !== undefined ? { clipGradNorm: o.clipGradNorm } : {}),
+      });
+    if (other) otherStep(); // its slots, and the compiled teacher's graph
     const before = tf.memory().numTensors;
     const steps: number[] = [];
+    const otherSteps: number[] = [];
     let cpuUs = 0;
     let wallMs = 0;
+    let otherCpuUs = 0;
     for (let i = 0; i < RUNS; i++) {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
@@ -183,7 +210,19 @@ async function timeRecipe(
       steps.push(ms);
       wallMs += ms;
       cpuUs += c.user + c.system;
+      if (other) {
+        const o0 = process.cpuUsage();
+        const t1 = performance.now();
+        otherStep();
+        otherSteps.push(performance.now() - t1);
+        const oc = process.cpuUsage(o0);
+        otherCpuUs += oc.user + oc.system;
+      }
     }
+    const stepOtherTeacher = other ? median(otherSteps) : undefined;
+    const cpuPerWallOtherTeacher = other
+      ? otherCpuUs / 1000 / otherSteps.reduce((a, b) => a + b, 0)
+      : undefined;
     // A distilled student is the baseline student's architecture: its inference is that row's.
     let inference: number | undefined;
     let inferenceBackbone: number | undefined;
@@ -222,37 +261,11 @@ async function timeRecipe(
         compiled.right.dispose();
       }
     }
-    let stepCompiledTeacher: number | undefined;
-    if (r.distillation && tf.getBackend() === 'tensorflow') {
-      const c = await recipeModels(name, data.dataset.classNames, data.dataset.train[0]!, {
-        compileTeacher: true,
-      });
-      const opt = tf.train.momentum(o.lr, o.momentum ?? 0.9);
-      try {
-        const stepOnce = () =>
-          distillStep(c.student, batch, c.distillation, {
-            optimizer: opt,
-            rng,
-            step: 0,
-            weightDecay: o.weightDecay ?? 1e-4,
-            ...(o.clipGradNorm !== undefined ? { clipGradNorm: o.clipGradNorm } : {}),
-          });
-        stepOnce(); // compiles the teacher's graph
-        const ms: number[] = [];
-        for (let i = 0; i < RUNS; i++) {
-          const t0 = performance.now();
-          stepOnce();
-          ms.push(performance.now() - t0);
-        }
-        stepCompiledTeacher = median(ms);
-      } finally {
-        opt.dispose();
-        c.dispose();
-      }
-    }
     const times = {
       step: median(steps),
-      ...(stepCompiledTeacher === undefined ? {} : { stepCompiledTeacher }),
+      ...(stepOtherTeacher === undefined
+        ? {}
+        : { teacherCompiled, stepOtherTeacher, cpuPerWallOtherTeacher }),
       inference,
       inferenceBackbone,
       ...(inferenceCompiled === undefined ? {} : { inferenceCompiled }),
@@ -284,6 +297,8 @@ async function timeRecipe(
   } finally {
     tf.dispose([batch.images, single.images]);
     optimizer.dispose();
+    otherOptimizer?.dispose();
+    other?.dispose();
     r.dispose();
   }
 }
@@ -434,12 +449,7 @@ async function main(): Promise<void> {
     const overTarget: string[] = [];
     for (const name of names) {
       const ref = reference?.[name] as ReferenceTimes | undefined;
-      for (const what of [
-        'step',
-        'stepCompiledTeacher',
-        'inference',
-        'inferenceCompiled',
-      ] as const) {
+      for (const what of ['step', 'stepOtherTeacher', 'inference', 'inferenceCompiled'] as const) {
         const refMs = what.startsWith('step') ? ref?.trainStep : ref?.inference;
         const cells = runs.flatMap((r) => {
           const ms = r.times[name]?.[what];
@@ -450,12 +460,16 @@ async function main(): Promise<void> {
           return [ms.toFixed(0), ratio === undefined ? '—' : `${ratio.toFixed(2)}×`];
         });
         if (what !== 'step' && cells.every((c) => c === '—')) continue;
+        // On the native backend a distillation recipe is timed with its teacher both ways.
+        const compiled = runs.find((r) => r.times[name]?.teacherCompiled !== undefined)?.times[name]
+          ?.teacherCompiled;
+        const mode = (c: boolean) => `, teacher ${c ? 'compiled' : 'op by op'}`;
         rows.push([
           name,
           what === 'step'
-            ? `${facts[name]!.spec.distill ? 'distillation' : 'training'} step (batch ${facts[name]!.batchSize})`
-            : what === 'stepCompiledTeacher'
-              ? `distillation step (batch ${facts[name]!.batchSize}), teacher compiled`
+            ? `${facts[name]!.spec.distill ? 'distillation' : 'training'} step (batch ${facts[name]!.batchSize})${compiled === undefined ? '' : `${mode(compiled)} (the preset's)`}`
+            : what === 'stepOtherTeacher'
+              ? `distillation step (batch ${facts[name]!.batchSize})${mode(!compiled)}`
               : what === 'inference'
                 ? 'inference (batch 1)'
                 : 'inference (batch 1), compiled graphs',
@@ -512,7 +526,13 @@ async function main(): Promise<void> {
       );
     }
     for (const r of runs) {
-      const cw = names.map((n) => `${n} ${r.times[n]!.cpuPerWall.toFixed(2)}`).join(', ');
+      const cw = names
+        .map((n) => {
+          const t = r.times[n]!;
+          const other = t.cpuPerWallOtherTeacher;
+          return `${n} ${t.cpuPerWall.toFixed(2)}${other === undefined ? '' : ` (teacher ${t.teacherCompiled ? 'compiled' : 'op by op'}; the other way ${other.toFixed(2)})`}`;
+        })
+        .join(', ');
       const leaked = names.reduce((a, n) => a + r.times[n]!.leaked, 0);
       console.log(
         `${r.label}: CPU time / wall time over the timed steps: ${cw}; tensors leaked: ${leaked}`,

@@ -9,6 +9,7 @@ import type { FasterRcnn } from '../model/FasterRcnn.js';
 import type { DetectionBatch, Detections } from '../model/types.js';
 import { generateProposals } from '../rpn/generateProposals.js';
 import { detectionsFromHead } from './detectionsFromHead.js';
+import { nativeBackendRequired } from './nativeBackendRequired.js';
 
 /**
  * A detector whose tensor work runs as TensorFlow graphs in native sessions: {@link predict}
@@ -49,11 +50,8 @@ const concat = (parts: readonly Float32Array[]): Float32Array => {
  * if (E.isRight(compiled)) dets = await compiled.right.predict({ images, metas });
  */
 export function compileFasterRcnn(model: FasterRcnn): E.Either<string, CompiledFasterRcnn> {
-  if (tf.getBackend() !== 'tensorflow') {
-    return E.left(
-      `compiling a detector needs the native tensorflow backend (tfjs-node); the backend is '${tf.getBackend()}'`,
-    );
-  }
+  const unavailable = nativeBackendRequired();
+  if (unavailable !== undefined) return E.left(unavailable);
   const trunk = compileNativeGraphPerShape(({ image }) => {
     const t = model.trunk(image as tf.Tensor4D);
     const [, k] = t.rpn.logits.shape;

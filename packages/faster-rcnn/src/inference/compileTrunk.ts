@@ -1,7 +1,8 @@
 import { compileNativeGraphPerShape } from '@kd/tensor-ops';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import type { FasterRcnn, TrunkOutputs } from '../model/FasterRcnn.js';
+import { nativeBackendRequired } from './nativeBackendRequired.js';
 
 /** A detector's trunk as native TensorFlow graphs, one per input shape (see {@link compileTrunk}). */
 export interface CompiledTrunk {
@@ -23,11 +24,8 @@ export function compileTrunk(
   model: FasterRcnn,
   collect: readonly string[] = [],
 ): E.Either<string, CompiledTrunk> {
-  if (tf.getBackend() !== 'tensorflow') {
-    return E.left(
-      `compiling a detector needs the native tensorflow backend (tfjs-node); the backend is '${tf.getBackend()}'`,
-    );
-  }
+  const unavailable = nativeBackendRequired();
+  if (unavailable !== undefined) return E.left(unavailable);
   const graphs = compileNativeGraphPerShape(({ images }) => {
     const t = model.trunk(images as tf.Tensor4D, collect);
     const out: Record<string, tf.Tensor> = {

@@ -379,10 +379,9 @@ export class FasterRcnn {
     };
     // Host arrays leave the tidy through `computed`, not as its result (see tidyRead).
     tf.tidy(() => {
-      const { output: featureMap } = this.backbone.forward(batch.images, { training: false });
+      const { featureMap, rpn } = this.trunk(batch.images);
       const [, fh, fw] = featureMap.shape;
       const anchors = this.anchors(fh, fw);
-      const rpn = this.rpn.apply(featureMap);
       const proposals = proposalsForBatch(rpn, anchors, batch.metas, this.proposalOptions('test'));
       const roiArr = new Float32Array(proposals.reduce((n, p) => n + p.length, 0));
       const roiImg = new Int32Array(roiArr.length / 4);

@@ -152,6 +152,16 @@ describeEachBackend('compileNativeGraph', (backend) => {
     assert.equal(g.graphs, 2);
     assert.equal(tf.memory().numTensors, before);
     g.dispose();
+    // At most maxGraphs kept: the least recently used is closed and compiled again when needed.
+    const lru = compileNativeGraphPerShape(fn, { maxGraphs: 2 });
+    for (const n of [1, 2, 1, 3, 1, 2]) {
+      const image = tf.zeros([n, 8, 8, 3]);
+      tf.dispose(Object.values(lru.run({ image })));
+      image.dispose();
+      assert.ok(lru.graphs <= 2);
+    }
+    assert.equal(lru.graphs, 2);
+    lru.dispose();
     const x = tf.ones([1, 8, 8, 3]);
     assert.throws(() => g.run({ image: x }), /disposed/);
     const bad = compileNativeGraphPerShape(({ x }: { x: tf.Tensor }) => ({

@@ -15,10 +15,13 @@ export interface NativeGraphPerShape<I extends string, O extends string> {
 /**
  * {@link compileNativeGraph} for inputs whose shapes vary between calls (image sizes, batch
  * sizes): the first call with new shapes traces `fn` on those inputs and compiles a graph for
- * them (typically 0.1–1 s); later calls with the same shapes reuse it. Throws the compile error.
+ * them (typically 0.1–1 s); later calls with the same shapes reuse it. Each graph holds its own
+ * copy of the weights, so at most `maxGraphs` are kept (least recently used closed first).
+ * Throws the compile error.
  */
 export function compileNativeGraphPerShape<I extends string, O extends string>(
   fn: (inputs: Readonly<Record<I, tf.Tensor>>) => Readonly<Record<O, tf.Tensor>>,
+  { maxGraphs = 8 }: { readonly maxGraphs?: number } = {},
 ): NativeGraphPerShape<I, O> {
   const bySignature = new Map<string, NativeGraph<I, O>>();
   let open = true;
@@ -33,8 +36,14 @@ export function compileNativeGraphPerShape<I extends string, O extends string>(
         const compiled = compileNativeGraph(fn, inputs);
         if (E.isLeft(compiled)) throw new Error(compiled.left);
         g = compiled.right;
-        bySignature.set(signature, g);
-      }
+        if (bySignature.size >= maxGraphs) {
+          const [oldest, graph] = bySignature.entries().next().value as [string, NativeGraph<I, O>];
+          graph.dispose();
+          bySignature.delete(oldest);
+        }
+      } else bySignature.delete(signature);
+      // A Map iterates in insertion order: re-inserting keeps the most recently used last.
+      bySignature.set(signature, g);
       return g.run(inputs);
     },
     get graphs() {
