@@ -35,6 +35,7 @@ interface DemoOptions {
   readonly seed?: number;
   /** `--no-report` sets it false. */
   readonly report?: boolean;
+  readonly restart?: boolean;
 }
 
 /**
@@ -75,6 +76,7 @@ async function demo(opts: DemoOptions): Promise<void> {
         config: stage.config,
         runDir: join(runDir, teacherStages.length > 1 ? `teacher-${stage.name}` : 'teacher'),
         data: { dataset, test: await testSplit(stage.config) },
+        ...(opts.restart ? { restart: true } : {}),
         ...printedHooks(stage.name),
       });
     // Each later stage fine-tunes the checkpoint of the one before it.
@@ -118,6 +120,7 @@ async function demo(opts: DemoOptions): Promise<void> {
     config: baselineCfg,
     runDir: join(runDir, 'baseline'),
     data,
+    ...(opts.restart ? { restart: true } : {}),
     ...printedHooks('baseline'),
   });
   baseline.model.dispose();
@@ -125,6 +128,7 @@ async function demo(opts: DemoOptions): Promise<void> {
     config: distillCfg,
     runDir: join(runDir, 'distilled'),
     data,
+    ...(opts.restart ? { restart: true } : {}),
     ...printedHooks('distilled'),
   });
   distilled.model.dispose();
@@ -192,5 +196,9 @@ export function registerDemo(program: Command): void {
     .option('--json', 'print {pair, teacher, baseline, distilled: {mAP50, mAP}, seconds} on stdout')
     .option('--json-out <file>', 'also write that JSON to this file')
     .option('--no-report', 'skip the HTML report (<run>/report.html, see kd report)')
+    .option(
+      '--restart',
+      'start over the runs whose folder holds another config (e.g. from an older kd), removing only the files kd wrote there',
+    )
     .action((opts: DemoOptions) => demo(opts));
 }

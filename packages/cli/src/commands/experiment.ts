@@ -27,6 +27,7 @@ interface ExperimentOptions {
   readonly run: string;
   readonly objective?: string;
   readonly json?: boolean;
+  readonly restart?: boolean;
 }
 
 const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
@@ -107,6 +108,7 @@ async function experiment(opts: ExperimentOptions): Promise<void> {
       config: { ...base, name: `baseline-s${seed}`, optim },
       runDir: join(opts.run, `baseline-s${seed}`),
       data,
+      ...(opts.restart ? { restart: true } : {}),
       ...printedHooks(`baseline-s${seed}`),
     });
     b.model.dispose();
@@ -122,6 +124,7 @@ async function experiment(opts: ExperimentOptions): Promise<void> {
         config: { ...dist, name: `${row}-s${seed}`, optim, distill },
         runDir: join(opts.run, `${row}-s${seed}`),
         data,
+        ...(opts.restart ? { restart: true } : {}),
         ...printedHooks(`${row}-s${seed}`),
       });
       d.model.dispose();
@@ -170,6 +173,10 @@ export function registerExperiment(program: Command): void {
     )
     .option('--objective <json>', 'paperObjective options as JSON, e.g. {"mu":0.7,"temperature":1}')
     .option('--run <dir>', 'folder for every run', 'runs/experiment')
+    .option(
+      '--restart',
+      'start over the runs whose folder holds another config, removing only the files kd wrote there',
+    )
     .option(
       '--json',
       'print {pair, seeds, steps, teacher, results} on stdout (the table goes to stderr)',
