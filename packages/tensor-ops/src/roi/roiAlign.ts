@@ -113,7 +113,7 @@ export function roiAlign(
         const k = order.indices[j]!;
         rows.set(wx.subarray(k * PW * W, (k + 1) * PW * W), (j - start) * PW * W);
       }
-      const image = N === 1 ? byColumn : tf.slice(byColumn, [b, 0, 0], [1, W, H * C]);
+      const image = tf.slice(byColumn, [b, 0, 0], [1, W, H * C]);
       parts.push(
         tf.matMul(tf.tensor2d(rows, [(end - start) * PW, W]), tf.reshape(image, [W, H * C])),
       );
@@ -126,15 +126,25 @@ export function roiAlign(
         tf.tensor1d(order.inverse, 'int32'),
       ) as tf.Tensor2D;
     }
-    // Then rows: per RoI, [PH, H] × [H, PW·C] (y contracted).
-    const perRoi = tf.reshape(tf.transpose(tf.reshape(columns, [K, PW, H, C]), [0, 2, 1, 3]), [
-      K,
-      H,
-      PW * C,
-    ]) as tf.Tensor3D;
-    const pooled = tf.matMul(tf.tensor3d(wy, [K, PH, H]), perRoi);
-    return tf.reshape(pooled, [K, PH, PW, C]) as tf.Tensor4D;
+    return poolRows(columns, tf.tensor3d(wy, [K, PH, H]), H, C);
   });
+}
+
+/**
+ * The second contraction of separable RoIAlign: per RoI, `[PH, H] × [H, PW·C]` (y contracted).
+ *
+ * @param columns `[K·PW, H·C]`, the features contracted over x, RoI by RoI. @param wy `[K, PH, H]`.
+ * @returns `[K, PH, PW, C]`.
+ */
+function poolRows(columns: tf.Tensor, wy: tf.Tensor3D, H: number, C: number): tf.Tensor4D {
+  const [K, PH] = wy.shape;
+  const PW = columns.size / (K * H * C);
+  const perRoi = tf.reshape(tf.transpose(tf.reshape(columns, [K, PW, H, C]), [0, 2, 1, 3]), [
+    K,
+    H,
+    PW * C,
+  ]) as tf.Tensor3D;
+  return tf.reshape(tf.matMul(wy, perRoi), [K, PH, PW, C]) as tf.Tensor4D;
 }
 
 function roiAlignGeometry(
@@ -194,17 +204,9 @@ export function applyRoiAlignWeights(
   wy: tf.Tensor3D,
 ): tf.Tensor4D {
   const [, H, W, C] = features.shape;
-  const [K, PH] = wy.shape;
-  const PW = wx.shape[0] / K;
   return tf.tidy(() => {
     const byColumn = tf.reshape(tf.transpose(features, [0, 2, 1, 3]), [1, W, H * C]);
-    const columns = tf.matMul(wx, tf.reshape(byColumn, [W, H * C]));
-    const perRoi = tf.reshape(tf.transpose(tf.reshape(columns, [K, PW, H, C]), [0, 2, 1, 3]), [
-      K,
-      H,
-      PW * C,
-    ]) as tf.Tensor3D;
-    return tf.reshape(tf.matMul(wy, perRoi), [K, PH, PW, C]) as tf.Tensor4D;
+    return poolRows(tf.matMul(wx, tf.reshape(byColumn, [W, H * C])), wy, H, C);
   });
 }
 
