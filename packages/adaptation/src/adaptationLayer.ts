@@ -27,8 +27,22 @@ export function isAdaptationVariable(v: tf.Variable): boolean {
 }
 
 let counter = 0;
-/** @internal a unique variable name (tfjs variable names are global). */
+/**
+ * @internal a unique variable name (tfjs variable names are global, so each layer's name carries
+ * a process-wide counter: `kd_adaptation/conv_3/kernel`). Code that matches saved weights to live
+ * variables compares {@link adaptationVariableKey}s, which drop the counter.
+ */
 export function adaptationVariableName(layer: string, what: string): string {
   counter += 1;
   return `${ADAPTATION_VARIABLE_PREFIX}${layer}_${counter}/${what}`;
+}
+
+/**
+ * An adaptation variable's name without the process-wide counter (`kd_adaptation/conv_3/kernel`
+ * → `kd_adaptation/conv/kernel`): the same in every process, whatever was created before. Names
+ * not made by this package are returned unchanged.
+ */
+export function adaptationVariableKey(name: string): string {
+  if (!name.startsWith(ADAPTATION_VARIABLE_PREFIX)) return name;
+  return name.replace(/_\d+\/([^/]+)$/, '/$1');
 }

@@ -1,6 +1,7 @@
 export {
   ADAPTATION_VARIABLE_PREFIX,
   type AdaptationLayer,
+  adaptationVariableKey,
   isAdaptationVariable,
 } from './adaptationLayer.js';
 export { channelL2Normalize } from './channelL2Normalize.js';
@@ -32,3 +33,4 @@ export {
   type ResolutionPolicy,
 } from './planResolution.js';
 export { resample } from './resample.js';
+export { restoreAdaptationVariables } from './restoreAdaptationVariables.js';

@@ -32,11 +32,11 @@ async function teacherCheckpoint(name: string): Promise<string> {
   return out;
 }
 
-const run = (teacher: string, compileTeacher: boolean) =>
+const run = (teacher: string, compileTeacher: boolean, steps = 3) =>
   testRunConfig({
     dataset,
     model: { detector: tinyDetector(0.0625, 2) },
-    optim: { steps: 3, batchSize: 2, lr: 0.01 },
+    optim: { steps, batchSize: 2, lr: 0.01, checkpointEvery: 1 },
     distill: {
       teacher,
       compileTeacher,
@@ -91,3 +91,42 @@ describeEachBackend(
   },
   ['wasm', 'tensorflow'],
 );
+
+describeEachBackend('distill.compileTeacher, resumed', () => {
+  // The demo's preset compiles its teacher: a run stopped mid-way (Ctrl-C, kill) must resume to
+  // the uninterrupted run's result with the graphs rebuilt in the new process.
+  test('a compiled-teacher run stopped after 2 of 4 steps resumes to the uninterrupted result', async () => {
+    const teacher = await teacherCheckpoint('teacher-resume');
+    const cfg = run(teacher, true, 4);
+    const lossesOf = (records: StepRecord[]) => records.map((r) => r.loss);
+    const full: StepRecord[] = [];
+    const whole = await runTraining({
+      config: cfg,
+      runDir: join(dir, 'resume-full'),
+      onStep: (r) => full.push(r),
+    });
+    const split: StepRecord[] = [];
+    const part = await runTraining({
+      config: cfg,
+      runDir: join(dir, 'resume-split'),
+      stopAfterSteps: 2,
+      onStep: (r) => split.push(r),
+    });
+    assert.equal(part.completed, false);
+    part.model.dispose();
+    const rest = await runTraining({
+      config: cfg,
+      runDir: join(dir, 'resume-split'),
+      onStep: (r) => split.push(r),
+    });
+    assert.ok(rest.completed);
+    assert.deepEqual(
+      split.map((r) => r.step),
+      [1, 2, 3, 4],
+    );
+    assert.deepEqual(lossesOf(split), lossesOf(full));
+    assert.deepEqual(rest.scores, whole.scores);
+    whole.model.dispose();
+    rest.model.dispose();
+  });
+}, ['tensorflow']);

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HintPairing } from '@kd/adaptation';
+import { type HintPairing, restoreAdaptationVariables } from '@kd/adaptation';
 import {
   type FasterRcnn,
   latestCheckpoint,
@@ -55,13 +55,20 @@ export async function resumeCheckpoint(
   const dir = checkpointToResume(checkpointsDir);
   if (dir === undefined) return undefined;
   const ckpt = await loadCheckpoint(dir);
+  // The adaptation weights first: a checkpoint that cannot restore them changes nothing.
+  const problems = target.pairing
+    ? restoreAdaptationVariables(target.pairing.variables(), ckpt.extraWeights)
+    : [];
+  tf.dispose(Object.values(ckpt.extraWeights));
+  if (problems.length > 0) {
+    tf.dispose([...Object.values(ckpt.weights), ...ckpt.optimizerWeights.map((w) => w.tensor)]);
+    throw new Error(
+      `${join(dir, 'model.json')}: the adaptation layer's weights cannot be restored (${problems.join('; ')}): ` +
+        'the run folder was written with another distill.hint; start over with --restart',
+    );
+  }
   target.model.params.assign(ckpt.weights);
   tf.dispose(Object.values(ckpt.weights));
   await restoreOptimizer(target.optimizer, ckpt);
-  if (target.pairing) {
-    const byName = new Map(target.pairing.variables().map((v) => [v.name, v]));
-    for (const [name, t] of Object.entries(ckpt.extraWeights)) byName.get(name)?.assign(t);
-  }
-  tf.dispose(Object.values(ckpt.extraWeights));
   return { checkpoint: dir, step: ckpt.metadata.step, rngState: ckpt.metadata.rngState };
 }

@@ -107,10 +107,8 @@ describe('runTraining', () => {
     assert.ok(resumed.completed);
     const a = lossLines(join(dir, 'full'));
     const b = lossLines(join(dir, 'crash'));
-    assert.equal(b.length, 4);
-    b.forEach((v, i) =>
-      assert.ok(Math.abs(v - a[i]!) <= 1e-4 * Math.abs(a[i]!), `step ${i + 1}: ${v} vs ${a[i]}`),
-    );
+    // Bit for bit: a tolerance here once hid adaptation weights that were not restored.
+    assert.deepEqual(b, a);
     assert.deepEqual(resumed.scores, full.scores);
     full.model.dispose();
     resumed.model.dispose();
