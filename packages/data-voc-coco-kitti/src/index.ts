@@ -55,7 +55,12 @@ export {
   type SizeBin,
 } from './stats/datasetStats.js';
 export { formatStatsTable } from './stats/formatStatsTable.js';
-export { ensureShapesDataset, SHAPES_GENERATOR_VERSION } from './synth/ensureShapesDataset.js';
+export {
+  ensureShapesDataset,
+  ensureShapesFolder,
+  SHAPES_GENERATOR_VERSION,
+  type ShapesFolder,
+} from './synth/ensureShapesDataset.js';
 export {
   type GeneratedShapesDataset,
   type GenerateShapesOptions,

@@ -1,9 +1,8 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Dataset,
+  ensureShapesFolder,
   formatProblems,
-  generateShapesDataset,
   type Problem,
   type ReadFailure,
   readDataset,
@@ -83,20 +82,15 @@ async function ensureShapes(
   const imageSize = config.imageSize ?? SHAPES_DEFAULTS.imageSize;
   const root =
     config.root ?? join(cacheDir(), `shapes-s${seed}-n${trainImages}-${testImages}-px${imageSize}`);
-  const marker = join(root, '.complete');
-  if (!existsSync(marker)) {
-    mkdirSync(root, { recursive: true });
-    await generateShapesDataset({
-      root,
-      ...(onProgress ? { onProgress } : {}),
-      seed,
-      trainImages,
-      testImages,
-      imageSize,
-      formats: ['voc'],
-    });
-    writeFileSync(marker, new Date().toISOString());
-  }
+  await ensureShapesFolder({
+    root,
+    ...(onProgress ? { onProgress } : {}),
+    seed,
+    trainImages,
+    testImages,
+    imageSize,
+    formats: ['voc'],
+  });
   return { root, seed, imageSize };
 }
 

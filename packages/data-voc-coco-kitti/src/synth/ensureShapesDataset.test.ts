@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -22,8 +22,48 @@ test('ensureShapesDataset: generates once, then reads the same samples back; oth
     assert.deepEqual(b.splits.test.map(key), a.splits.test.map(key));
     const c = await ensureShapesDataset({ ...o, seed: 4 });
     assert.equal(c.generated, true);
-    await writeFile(path.join(root, 'shapes-manifest.json'), '{ truncated');
+    // An interrupted generation (the manifest says incomplete) is redone.
+    const manifest = path.join(root, 'shapes-manifest.json');
+    const m = JSON.parse(await readFile(manifest, 'utf8'));
+    assert.equal(m.complete, true);
+    await writeFile(manifest, JSON.stringify({ ...m, complete: false }));
     assert.equal((await ensureShapesDataset({ ...o, seed: 4 })).generated, true);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('ensureShapesDataset never overwrites a folder it did not write', async () => {
+  const root = await mkdtemp(path.join(tmpdir(), 'kd-ensure-user-'));
+  try {
+    const o = {
+      root,
+      seed: 3,
+      trainImages: 2,
+      testImages: 1,
+      imageSize: 32,
+      formats: ['voc'] as const,
+    };
+    await mkdir(path.join(root, 'voc'));
+    await writeFile(path.join(root, 'voc', 'mine.txt'), 'user data');
+    await assert.rejects(
+      ensureShapesDataset(o),
+      new RegExp(
+        `${root}: holds voc/ but no shapes-manifest.json of a kd-shapes generation; kd does not overwrite what it did not write`,
+      ),
+    );
+    assert.equal(await readFile(path.join(root, 'voc', 'mine.txt'), 'utf8'), 'user data');
+    // A manifest that is not kd's (kd writes its manifest atomically) is not replaced either.
+    await rm(path.join(root, 'voc'), { recursive: true });
+    await writeFile(path.join(root, 'shapes-manifest.json'), '{ not ours');
+    await assert.rejects(ensureShapesDataset(o), /holds shapes-manifest\.json but no/);
+    assert.equal(await readFile(path.join(root, 'shapes-manifest.json'), 'utf8'), '{ not ours');
+    // What an earlier kd's run cache left (its `.complete` marker) is kd's: regenerated.
+    await rm(path.join(root, 'shapes-manifest.json'));
+    await mkdir(path.join(root, 'voc'));
+    await writeFile(path.join(root, '.complete'), '2026-01-01');
+    assert.equal((await ensureShapesDataset(o)).generated, true);
+    assert.equal((await ensureShapesDataset(o)).generated, false);
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
@@ -7,6 +7,7 @@ import { getOrThrow } from '../core/dataset.js';
 import type { BuiltinDatasetFormat } from '../core/datasetDescriptor.js';
 import type { Sample } from '../core/sample.js';
 import { readKitti } from '../kitti/readKitti.js';
+import { writeFileAtomically } from '../output/writeFileAtomically.js';
 import { readVoc } from '../voc/readVoc.js';
 import {
   type GeneratedShapesDataset,
@@ -20,12 +21,27 @@ import { SHAPE_CLASSES } from './shapeSdf.js';
 /** Bumped whenever the generator's output changes, so cached copies are regenerated. */
 export const SHAPES_GENERATOR_VERSION = 1;
 const MANIFEST = 'shapes-manifest.json';
+/** What kd 0.x's run cache wrote when a generation finished (no options recorded). */
+const LEGACY_MARKER = '.complete';
+/** The folders a generation writes; the only ones a regeneration removes. */
+const LAYOUTS = ['voc', 'coco', 'kitti'] as const;
 
-const Manifest = t.type({
-  generator: t.literal('kd-shapes'),
-  version: t.number,
-  options: t.UnknownRecord,
-});
+const Manifest = t.intersection([
+  t.type({
+    generator: t.literal('kd-shapes'),
+    version: t.number,
+    options: t.UnknownRecord,
+  }),
+  // Absent in manifests written before generation began to be recorded up front: those were
+  // written last, so absent means complete.
+  t.partial({ complete: t.boolean }),
+]);
+
+const exists = (p: string): Promise<boolean> =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 const normalise = (o: GenerateShapesOptions) => ({
   seed: o.seed ?? SHAPES_DEFAULTS.seed,
@@ -36,14 +52,25 @@ const normalise = (o: GenerateShapesOptions) => ({
   scene: { ...DEFAULT_SCENE, ...o.scene, imageSize: o.imageSize ?? SHAPES_DEFAULTS.imageSize },
 });
 
+/** Where {@link ensureShapesFolder} left the dataset, and whether it had to generate it. */
+export interface ShapesFolder {
+  readonly root: string;
+  /** `VOCdevkit/VOC2007` folder (splits `train`, `test`). */
+  readonly vocYearDir: string;
+  readonly cocoRoot: string;
+  readonly kittiRoot: string;
+  readonly generated: boolean;
+}
+
 /**
- * Returns the shapes dataset at `root`, generating it only when no complete copy made with the
- * same options (and generator version) is there. Completeness is marked by a manifest written
- * last, so an interrupted generation is redone. `generated` says which case happened.
+ * Makes sure `root` holds the shapes dataset generated with these options, generating it only
+ * when no complete copy made with the same options (and generator version) is there. A manifest
+ * recording the options is written atomically before the images (marked incomplete) and again
+ * after them, so an interrupted generation is redone, and kd knows which folders it wrote: a
+ * regeneration removes only `voc/`, `coco/` and `kitti/` of a root whose manifest says kd-shapes
+ * made them. A root holding anything else under those names is refused, never overwritten.
  */
-export const ensureShapesDataset = async (
-  o: GenerateShapesOptions,
-): Promise<GeneratedShapesDataset & { readonly generated: boolean }> => {
+export const ensureShapesFolder = async (o: GenerateShapesOptions): Promise<ShapesFolder> => {
   const root = path.resolve(o.root);
   const want = normalise(o);
   const manifestFile = path.join(root, MANIFEST);
@@ -59,38 +86,66 @@ export const ensureShapesDataset = async (
   );
   const same =
     E.isRight(found) &&
+    found.right.complete !== false &&
     found.right.version === SHAPES_GENERATOR_VERSION &&
     JSON.stringify(found.right.options) === JSON.stringify(want);
-  const vocYearDir = path.join(root, 'voc', 'VOCdevkit', 'VOC2007');
-  const cocoRoot = path.join(root, 'coco');
-  const kittiRoot = path.join(root, 'kitti');
-  if (same) {
-    const classes = [...SHAPE_CLASSES];
-    const formats = want.formats as BuiltinDatasetFormat[];
-    const read = async (split: string): Promise<readonly Sample[]> => {
-      if (formats.includes('voc'))
-        return getOrThrow(await readVoc({ root: vocYearDir, split, classes, checkImages: false }))
-          .samples;
-      if (formats.includes('kitti'))
-        return getOrThrow(await readKitti({ root: kittiRoot, split, classes })).samples;
-      return getOrThrow(await readCoco({ root: cocoRoot, split })).samples;
-    };
-    return {
-      classNames: classes,
-      splits: { train: await read('train'), test: await read('test') },
-      vocYearDir,
-      cocoRoot,
-      kittiRoot,
-      generated: false,
-    };
+  const folder = {
+    root,
+    vocYearDir: path.join(root, 'voc', 'VOCdevkit', 'VOC2007'),
+    cocoRoot: path.join(root, 'coco'),
+    kittiRoot: path.join(root, 'kitti'),
+  };
+  if (same) return { ...folder, generated: false };
+  // The manifest is written atomically, so one that does not decode is not kd's.
+  const ours = E.isRight(found) || (await exists(path.join(root, LEGACY_MARKER)));
+  const present: string[] = [];
+  for (const d of [...LAYOUTS, MANIFEST])
+    if (await exists(path.join(root, d))) present.push(d === MANIFEST ? d : `${d}/`);
+  if (!ours && present.length > 0) {
+    throw new Error(
+      `${root}: holds ${present.join(', ')} but no ${MANIFEST} of a kd-shapes generation; kd does not overwrite what it did not write: pass an empty or new folder as the shapes dataset's root`,
+    );
   }
-  await rm(manifestFile, { force: true });
-  for (const d of ['voc', 'coco', 'kitti'])
-    await rm(path.join(root, d), { recursive: true, force: true });
-  const g = await generateShapesDataset(o);
-  await writeFile(
-    manifestFile,
-    `${JSON.stringify({ generator: 'kd-shapes', version: SHAPES_GENERATOR_VERSION, options: want }, null, 2)}\n`,
-  );
-  return { ...g, generated: true };
+  const writeManifest = (complete: boolean) =>
+    writeFileAtomically(
+      manifestFile,
+      `${JSON.stringify({ generator: 'kd-shapes', version: SHAPES_GENERATOR_VERSION, options: want, complete }, null, 2)}\n`,
+      'force',
+    );
+  await mkdir(root, { recursive: true });
+  writeManifest(false);
+  for (const d of LAYOUTS) await rm(path.join(root, d), { recursive: true, force: true });
+  await rm(path.join(root, LEGACY_MARKER), { force: true });
+  await generateShapesDataset(o);
+  writeManifest(true);
+  return { ...folder, generated: true };
+};
+
+/**
+ * Returns the shapes dataset at `root` ({@link ensureShapesFolder}: generated only when no
+ * complete copy with the same options is there), its splits read back from the first layout
+ * written. `generated` says which case happened.
+ */
+export const ensureShapesDataset = async (
+  o: GenerateShapesOptions,
+): Promise<GeneratedShapesDataset & { readonly generated: boolean }> => {
+  const f = await ensureShapesFolder(o);
+  const classes = [...SHAPE_CLASSES];
+  const formats = normalise(o).formats as BuiltinDatasetFormat[];
+  const read = async (split: string): Promise<readonly Sample[]> => {
+    if (formats.includes('voc'))
+      return getOrThrow(await readVoc({ root: f.vocYearDir, split, classes, checkImages: false }))
+        .samples;
+    if (formats.includes('kitti'))
+      return getOrThrow(await readKitti({ root: f.kittiRoot, split, classes })).samples;
+    return getOrThrow(await readCoco({ root: f.cocoRoot, split })).samples;
+  };
+  return {
+    classNames: classes,
+    splits: { train: await read('train'), test: await read('test') },
+    vocYearDir: f.vocYearDir,
+    cocoRoot: f.cocoRoot,
+    kittiRoot: f.kittiRoot,
+    generated: f.generated,
+  };
 };
