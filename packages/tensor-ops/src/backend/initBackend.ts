@@ -6,6 +6,7 @@ import { registerRelu6Kernels } from '../activations/relu6.js';
 import { patchExplicitPadding } from './patchExplicitPadding.js';
 import { patchPoolGradients } from './patchPoolGradients.js';
 import { patchSamePadding } from './patchSamePadding.js';
+import { patchStridedPointwiseFilterGrad } from './patchStridedPointwiseFilterGrad.js';
 import { patchTransposedMatMul } from './patchTransposedMatMul.js';
 import { probeNativeBinding } from './probeNativeBinding.js';
 import { registerDilatedConvGradients } from './registerDilatedConvGradients.js';
@@ -110,7 +111,10 @@ async function activate(
         `${candidate.package} loaded but the 'tensorflow' backend failed to start`,
       );
     }
-    return patchExplicitPadding('tensorflow');
+    return [
+      ...patchExplicitPadding('tensorflow'),
+      ...patchStridedPointwiseFilterGrad('tensorflow'),
+    ];
   }
   if (candidate.name === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
