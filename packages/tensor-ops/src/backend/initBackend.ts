@@ -239,7 +239,8 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     ...(tensorflowVersion ? { tensorflowVersion } : {}),
     threads: backendThreads(chosen.name, env, wasm?.threads ?? false),
     ...(wasm ? { wasm } : {}),
-    trainingKernels,
+    // A kernel patched twice (padding, then the 1×1 filter gradient) is listed once.
+    trainingKernels: [...new Set(trainingKernels)],
   };
 }
 
