@@ -4,13 +4,7 @@
 // two boxes each (the cost of a step does not depend on what the images show).
 // KD_BENCH_FROZEN=0,3 picks the variants; KD_BENCH_ROUNDS (default 6) the timed rounds.
 import { loadavg } from 'node:os';
-import {
-  type DetectionBatch,
-  FasterRcnn,
-  fasterRcnnConfig,
-  loadPretrainedBackbone,
-  trainStep,
-} from '@kd/faster-rcnn';
+import { FasterRcnn, fasterRcnnConfig, loadPretrainedBackbone, trainStep } from '@kd/faster-rcnn';
 import { markdownTable } from '@kd/faster-rcnn/testing';
 import { createRng, initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
@@ -18,6 +12,7 @@ import {
   SHAPES_PRETRAINED_STUDENT_DETECTOR,
   SHAPES_PRETRAINED_TEACHER_DETECTOR,
 } from '../presets/presets.js';
+import { generatedBatch } from './generatedBatch.js';
 
 const FROZEN = (process.env.KD_BENCH_FROZEN ?? '0,2,4').split(',').map(Number);
 const ROUNDS = Number(process.env.KD_BENCH_ROUNDS ?? 6);
@@ -30,31 +25,8 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-/** `[B, SIZE, SIZE, 3]` uniform noise in the Keras [-1, 1] input range and two boxes per image. */
-function generatedBatch(): DetectionBatch {
-  const rng = createRng(7);
-  const images = tf.randomUniform([BATCH, SIZE, SIZE, 3], -1, 1, 'float32', 7) as tf.Tensor4D;
-  const metas = Array.from({ length: BATCH }, () => ({
-    height: SIZE,
-    width: SIZE,
-    scale: 1,
-    originalHeight: SIZE,
-    originalWidth: SIZE,
-  }));
-  const targets = metas.map(() => {
-    const boxes: number[] = [];
-    for (let i = 0; i < 2; i++) {
-      const x = rng.nextInt(SIZE - 40);
-      const y = rng.nextInt(SIZE - 40);
-      boxes.push(x, y, x + 12 + rng.nextInt(28), y + 12 + rng.nextInt(28));
-    }
-    return { boxes: Float32Array.from(boxes), labels: Int32Array.from([1, 2]) };
-  });
-  return { images, metas, targets };
-}
-
 const info = await initBackend();
-const batch = generatedBatch();
+const batch = generatedBatch(BATCH, SIZE);
 const rows: string[][] = [];
 for (const [name, detector] of [
   ['shapes-student-pretrained', SHAPES_PRETRAINED_STUDENT_DETECTOR],
