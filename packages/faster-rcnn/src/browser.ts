@@ -82,13 +82,21 @@ export {
   assignAnchorTargets,
 } from './rpn/assignAnchorTargets.js';
 export { generateProposals, type ProposalOptions } from './rpn/generateProposals.js';
+export { type ApplyGradientsOptions, applyGradients } from './train/applyGradients.js';
+export {
+  type ComputeGradientsOptions,
+  computeGradients,
+  type Gradients,
+  gradientVariables,
+  type LossFn,
+} from './train/computeGradients.js';
 export {
   type LearningRateSchedule,
   LearningRateScheduleCodec,
   learningRateAt,
 } from './train/learningRate.js';
+export { packTensors, unpackTensors } from './train/packTensors.js';
 export {
-  type LossFn,
   type TrainStepOptions,
   type TrainStepResult,
   trainStep,

@@ -21,6 +21,7 @@ import { rectangles } from '../internal/testing.js';
 import { FasterRcnn } from '../model/FasterRcnn.js';
 import { median } from '../testing/median.js';
 import { markdownTable as table } from '../testing.js';
+import { packTensors, unpackTensors } from '../train/packTensors.js';
 import { BENCH_IMAGE_SIZE, benchConfigs } from './benchModels.js';
 
 const RUNS = Number(process.env.KD_BENCH_RUNS ?? 3);
@@ -122,21 +123,13 @@ async function child(): Promise<void> {
     const gradMs = performance.now() - t0;
     const c = process.cpuUsage(c0);
     const t1 = performance.now();
-    const total = list.reduce((a, g) => a + g.size, 0);
-    const out = new Float32Array(total);
-    let offset = 0;
-    for (const g of list) {
-      out.set(g.dataSync() as Float32Array, offset);
-      offset += g.size;
-    }
+    const out = packTensors(list);
     const packMs = performance.now() - t1;
     const t2 = performance.now();
-    offset = 0;
-    const back = list.map((g) => {
-      const t = tf.tensor(out.subarray(offset, offset + g.size), g.shape);
-      offset += g.size;
-      return t;
-    });
+    const back = unpackTensors(
+      out,
+      list.map((g) => g.shape),
+    );
     const unpackMs = performance.now() - t2;
     tf.dispose([value, images, ...list, ...back]);
     const reply: StepReply = {
