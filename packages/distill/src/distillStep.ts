@@ -1,23 +1,19 @@
 import {
+  type ApplyGradientsOptions,
+  applyGradients,
   type DetectionBatch,
   type FasterRcnn,
-  type TrainForward,
-  type TrainStepOptions,
   type TrainStepResult,
-  trainStep,
 } from '@kd/faster-rcnn';
-import type { DistillContext } from '@kd/losses';
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Distillation } from './createDistillation.js';
-import { hintForBatch } from './hintForBatch.js';
+import {
+  type DistillGradientsOptions,
+  distillGradients,
+  distillVariables,
+} from './distillGradients.js';
 
-export interface DistillStepOptions
-  extends Pick<TrainStepOptions, 'optimizer' | 'rng' | 'weightDecay' | 'clipGradNorm'> {
-  /** The training step (0-based): the objective's weight schedules are read at it. */
-  readonly step: number;
-  /** The teacher's view of the batch `[B, H', W', 3]` when it sees another resolution; default the student's. */
-  readonly teacherImages?: tf.Tensor4D;
-}
+export interface DistillStepOptions extends DistillGradientsOptions, ApplyGradientsOptions {}
 
 /**
  * One result of a step. `total` is the loss minimised (the stack's `total`, or the sum of the
@@ -27,10 +23,10 @@ export interface DistillStepOptions
 export type DistillStepResult = TrainStepResult;
 
 /**
- * One distillation step: the student's training forward, the frozen teacher's forward on the same
- * sampled RoIs, the hint pair, the objective's `total`, and one optimiser update of the student
- * and the adaptation weights. Without `distillation` it is a plain detector training step.
- * Leak-free (after the optimiser's first step).
+ * One distillation step: `distillGradients` (the student's training forward, the frozen teacher's
+ * forward on the same sampled RoIs, the hint pair, the gradients of the objective's `total`) and
+ * one optimiser update of the student and the adaptation weights (`applyGradients`). Without
+ * `distillation` it is a plain detector training step. Leak-free (after the optimiser's first step).
  */
 export function distillStep(
   student: FasterRcnn,
@@ -38,56 +34,11 @@ export function distillStep(
   distillation: Distillation | undefined,
   o: DistillStepOptions,
 ): DistillStepResult {
-  const common = {
-    optimizer: o.optimizer,
-    rng: o.rng,
-    ...(o.weightDecay !== undefined ? { weightDecay: o.weightDecay } : {}),
-    ...(o.clipGradNorm !== undefined ? { clipGradNorm: o.clipGradNorm } : {}),
-  };
-  if (!distillation) return trainStep(student, batch, common);
-  const d = distillation;
-  const weighted: Record<string, number> = {};
-  const r = trainStep(student, batch, {
-    ...common,
-    loss: (fwd: TrainForward): Record<string, tf.Scalar> => {
-      const ctx = distillContext(d, student, fwd, o.teacherImages ?? batch.images);
-      const out = d.stack.evaluate(ctx, o.step);
-      for (const [k, c] of Object.entries(out.components))
-        weighted[k] = (out.weights[k] ?? 0) * c.dataSync()[0]!;
-      return { total: out.total };
-    },
-    ...(d.studentLayer ? { collect: [d.studentLayer] } : {}),
-    ...(d.pairing ? { extraVariables: d.pairing.variables() } : {}),
-  });
-  return { ...r, losses: weighted };
-}
-
-/** The objective's inputs for one batch: student and teacher outputs on the same RoIs, and the hint pair. */
-function distillContext(
-  d: Distillation,
-  student: FasterRcnn,
-  fwd: TrainForward,
-  teacherImages: tf.Tensor4D,
-): DistillContext {
-  const [fh, fw] = fwd.rows.featureSize;
-  const t = d.teacher.forwardOnRows(teacherImages, fwd.rows, student.anchors(fh, fw), d.scale, {
-    collect: d.teacherLayer ? [d.teacherLayer] : [],
-    ...(d.teacherTrunk ? { trunk: d.teacherTrunk.run } : {}),
-  });
-  const sFeat = d.studentLayer ? fwd.features[d.studentLayer] : undefined;
-  const tFeat = d.teacherLayer ? t.features[d.teacherLayer] : undefined;
-  const hint =
-    sFeat && tFeat && d.pairing ? hintForBatch(d.pairing, sFeat, tFeat, d.plans) : undefined;
-  return {
-    student: {
-      ...fwd.outputs,
-      ...(sFeat ? { features: sFeat } : {}),
-      ...(hint ? { adaptedFeatures: hint.adapted } : {}),
-    },
-    teacher: {
-      ...t.outputs,
-      ...(hint ? { features: hint.target } : tFeat ? { features: tFeat } : {}),
-    },
-    targets: fwd.targets,
-  };
+  const { total, losses, grads } = distillGradients(student, batch, distillation, o);
+  try {
+    const gradNorm = applyGradients(distillVariables(student, distillation), grads, o);
+    return { total, losses, gradNorm };
+  } finally {
+    tf.dispose(Object.values(grads));
+  }
 }

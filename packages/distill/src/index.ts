@@ -10,6 +10,13 @@ export {
   objectiveOptions,
 } from './createDistillation.js';
 export {
+  DataParallel,
+  type DataParallelOptions,
+  type DataParallelStepOptions,
+  dataParallelProblem,
+  type ReplicatedBatch,
+} from './DataParallel.js';
+export {
   type DistillAndEvaluateOptions,
   type DistillAndEvaluateResult,
   distillAndEvaluate,
@@ -18,6 +25,11 @@ export {
   type PlannedRun,
   type TrainedTeacher,
 } from './distillAndEvaluate.js';
+export {
+  type DistillGradientsOptions,
+  distillGradients,
+  distillVariables,
+} from './distillGradients.js';
 export {
   type DistillStepOptions,
   type DistillStepResult,
