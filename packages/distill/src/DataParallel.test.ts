@@ -15,7 +15,7 @@ import { createStudent } from './internal/createStudent.js';
 import { replicaSizes } from './internal/replicaSizes.js';
 import { loadDataset } from './loadDataset.js';
 import { runTraining, studentTransform } from './runTraining.js';
-import { loadModelOnly, maxParameterDifference, testRunConfig, tinyDetector } from './testing.js';
+import { maxParameterDifference, testRunConfig, tinyDetector } from './testing.js';
 import { makeBatch } from './toDetectionBatch.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kd-dp-'));

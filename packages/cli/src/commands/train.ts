@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { interrupted } from '../failCommand.js';
 import { collectSet } from '../flags/configOverrides.js';
+import { numberFlag } from '../flags/numberFlag.js';
 import { withOverrides } from '../flags/withOverrides.js';
 import { printedHooks } from '../pipeline/printedHooks.js';
 
@@ -15,6 +16,7 @@ interface TrainCliOptions {
   readonly json?: boolean;
   readonly restart?: boolean;
   readonly set: readonly string[];
+  readonly dataParallel?: number;
 }
 
 async function trainAction(kind: 'train' | 'distill', opts: TrainCliOptions): Promise<void> {
@@ -52,6 +54,7 @@ async function trainAction(kind: 'train' | 'distill', opts: TrainCliOptions): Pr
       runDir,
       signal: stop.signal,
       restart: Boolean(opts.restart),
+      ...(opts.dataParallel !== undefined ? { dataParallel: opts.dataParallel } : {}),
       ...printed,
     });
   } finally {
@@ -101,6 +104,11 @@ export function registerTrain(program: Command): void {
         [],
       )
       .option('--json', 'print a JSON summary on stdout')
+      .option(
+        '--data-parallel <n>',
+        'replicas computing each batch in slices on worker threads, gradients averaged (wasm and cpu backends; default 1)',
+        numberFlag('--data-parallel', { min: 1, integer: true }),
+      )
       .option(
         '--restart',
         'start over in a run folder holding another run (removes only the config, metrics, scores and checkpoints kd wrote there)',

@@ -29,6 +29,25 @@ describe('kd train: config numbers and --set are checked before any work', () =>
     }
   });
 
+  test('--data-parallel: a positive integer, at most the batch size', async () => {
+    const file = join(dir, 'dp.yaml');
+    writeFileSync(file, config('lr: 0.1'));
+    const zero = await kd(['train', '--config', file, '--data-parallel', '0']);
+    assert.equal(zero.status, 2);
+    assert.match(zero.stderr, /--data-parallel: expected an integer ≥ 1, got '0'/);
+    const many = await kd([
+      'train',
+      '--config',
+      file,
+      '--run',
+      join(dir, 'dp'),
+      '--data-parallel',
+      '2',
+    ]);
+    assert.equal(many.status, 1);
+    assert.match(many.stderr, /^kd train: dataParallel 2 exceeds optim\.batchSize 1/);
+  });
+
   test('a bad --set is named with the config it applies to', async () => {
     const r = await kd(['train', '--preset', 'shapes-student', '--set', 'optim.lr=.nan']);
     assert.equal(r.status, 1);
