@@ -28,10 +28,10 @@ import { runReference, torchAvailable, useActivationGradient } from '@kd/tensor-
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import { distillStep } from '../distillStep.js';
-import { loadDataset } from '../loadDataset.js';
 import { presetConfig } from '../presets/presets.js';
 import { studentTransform } from '../runTraining.js';
-import { makeBatch, prepareSplit } from '../toDetectionBatch.js';
+import { makeBatch } from '../toDetectionBatch.js';
+import { benchImages } from './benchImages.js';
 import { BENCH_RECIPES, recipeModels, recipeReferenceSpec } from './recipeModels.js';
 
 const RUNS = Number(process.env.KD_BENCH_RUNS ?? 3);
@@ -106,21 +106,6 @@ interface RecipeFacts {
   readonly parameters: number;
   readonly macs: number;
   readonly spec: ReferenceSpec;
-}
-
-/** The shapes dataset's first `n` training images, prepared as a run prepares them. */
-async function benchImages(n: number, dir: string) {
-  const config = presetConfig('shapes-student');
-  if (E.isLeft(config)) throw new Error(config.left);
-  const dataset = await loadDataset({
-    ...config.right.dataset,
-    root: join(dir, 'shapes'),
-    trainImages: n,
-    testImages: 1,
-  });
-  const transform = studentTransform(config.right);
-  const split = await prepareSplit(dataset.train.slice(0, n), transform);
-  return { dataset, split, transform };
 }
 
 async function timeRecipe(
