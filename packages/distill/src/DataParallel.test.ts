@@ -15,7 +15,7 @@ import { createStudent } from './internal/createStudent.js';
 import { replicaSizes } from './internal/replicaSizes.js';
 import { loadDataset } from './loadDataset.js';
 import { runTraining, studentTransform } from './runTraining.js';
-import { maxParameterDifference, testRunConfig, tinyDetector } from './testing.js';
+import { maxParameterDifference, stepLines, testRunConfig, tinyDetector } from './testing.js';
 import { makeBatch } from './toDetectionBatch.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kd-dp-'));
@@ -29,14 +29,6 @@ const dataset = { format: 'shapes', seed: 7, trainImages: 12, testImages: 4, ima
 /** OS threads of this process (Linux): worker threads are among them. */
 const threads = () =>
   existsSync('/proc/self/task') ? readdirSync('/proc/self/task').length : undefined;
-
-function lossLines(runDir: string): Record<string, number>[] {
-  return readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Record<string, number>)
-    .filter((l) => l.loss !== undefined);
-}
 
 test('replicaSizes: even or nearly, larger slices first; refuses more replicas than images', () => {
   assert.deepEqual(replicaSizes(8, 2), [4, 4]);
@@ -176,8 +168,8 @@ describe('DataParallel on wasm', () => {
     );
     assert.equal(maxParameterDifference(resumed.model, full.model), 0);
     assert.deepEqual(
-      lossLines(join(dir, 'crash')).map((l) => l.loss),
-      lossLines(join(dir, 'full')).map((l) => l.loss),
+      stepLines(join(dir, 'crash')).map((l) => l.loss),
+      stepLines(join(dir, 'full')).map((l) => l.loss),
     );
     // The control: one replica draws other sampling streams and normalises over the whole batch.
     const single = await runTraining({ config: cfg, runDir: join(dir, 'single') });
@@ -228,7 +220,7 @@ describe('DataParallel on wasm', () => {
     r.model.dispose();
     assert.equal(r.completed, false);
     assert.equal(readFileSync(join(run, 'checkpoints', 'LATEST'), 'utf8').trim(), 'ckpt-000002');
-    const lines = lossLines(run);
+    const lines = stepLines(run);
     assert.equal(lines.length, 2);
     for (const l of lines) {
       assert.ok(

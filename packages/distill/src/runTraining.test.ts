@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import { decodeRunConfig } from './runConfig.js';
 import { runTraining } from './runTraining.js';
-import { testRunConfig, tinyDetector } from './testing.js';
+import { stepLines, testRunConfig, tinyDetector } from './testing.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kd-run-'));
 before(async () => {
@@ -30,14 +30,7 @@ const dataset = { format: 'shapes', seed: 7, trainImages: 12, testImages: 4, ima
 
 const config = testRunConfig;
 
-function lossLines(runDir: string): number[] {
-  return readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l))
-    .filter((l) => l.loss !== undefined)
-    .map((l) => l.loss as number);
-}
+const lossLines = (runDir: string): number[] => stepLines(runDir).map((l) => l.loss!);
 
 describe('runTraining', () => {
   const teacherDir = join(dir, 'teacher');

@@ -1,5 +1,7 @@
 // `@kd/distill/testing`: run configs small enough to train a few steps in a test, shared by the tests
 // of @kd/distill and @kd/cli.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type FasterRcnn, loadFasterRcnn } from '@kd/faster-rcnn';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
@@ -44,4 +46,13 @@ export function maxParameterDifference(a: FasterRcnn, b: FasterRcnn): number {
     for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i]! - y[i]!));
   }
   return worst;
+}
+
+/** A run folder's logged training steps (the `metrics.jsonl` lines with a `loss`), in order. */
+export function stepLines(runDir: string): Record<string, number>[] {
+  return readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, number>)
+    .filter((l) => l.loss !== undefined);
 }

@@ -7,6 +7,7 @@ export { backboneKernelTimes } from './testing/backboneKernelTimes.js';
 export { backboneMacs } from './testing/backboneMacs.js';
 export { benchBackends } from './testing/benchBackends.js';
 export { markdownTable } from './testing/markdownTable.js';
+export { median } from './testing/median.js';
 export { profileTrainStep, type StepProfile } from './testing/profileTrainStep.js';
 export {
   type ReferenceBackbone,

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { markdownTable } from '@kd/faster-rcnn/testing';
+import { markdownTable, median } from '@kd/faster-rcnn/testing';
 import { createRng, initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
@@ -20,11 +20,6 @@ import { makeBatch } from '../toDetectionBatch.js';
 import { benchImages } from './benchImages.js';
 
 const RUNS = Number(process.env.KD_BENCH_RUNS ?? 3);
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 /** Wall and process CPU milliseconds of one awaited step. */
 async function timed(f: () => Promise<unknown>): Promise<{ wall: number; cpu: number }> {

@@ -17,6 +17,7 @@ import {
   benchBackends,
   FASTER_RCNN_REFERENCE_SCRIPT,
   markdownTable,
+  median,
   profileTrainStep,
   type ReferenceSpec,
   referenceParameterCount,
@@ -54,11 +55,6 @@ function recipes(): string[] {
       );
   return names;
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 interface RecipeTimes {
   readonly step: number;
