@@ -258,7 +258,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
       throw e;
     }
     log(
-      `data parallel: ${replicas} replicas (this thread and ${replicas - 1} worker threads on the ${tf.getBackend()} backend), batch ${o.batchSize} split ${replicaSizes(o.batchSize, replicas).join(' + ')}`,
+      `data parallel: ${replicas} replicas (this thread and ${replicas - 1} worker thread${replicas > 2 ? 's' : ''} on the ${tf.getBackend()} backend), batch ${o.batchSize} split ${replicaSizes(o.batchSize, replicas).join(' + ')}`,
     );
   }
 
