@@ -7,6 +7,7 @@ import { prepareSample } from '@kd/data-voc-coco-kitti';
 import { applyGradients, type FasterRcnn } from '@kd/faster-rcnn';
 import { paperObjective } from '@kd/losses';
 import { createRng, initBackend } from '@kd/tensor-ops';
+import { describeEachBackend } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import { DataParallel, dataParallelProblem } from './DataParallel.js';
@@ -19,9 +20,8 @@ import { maxParameterDifference, stepLines, testRunConfig, tinyDetector } from '
 import { makeBatch } from './toDetectionBatch.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kd-dp-'));
-before(async () => {
+before(() => {
   process.env.KD_CACHE_DIR = join(dir, 'cache');
-  await initBackend({ backend: 'wasm' });
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -53,7 +53,7 @@ test('dataParallelProblem refuses what cannot run, and says why', () => {
   );
 });
 
-describe('DataParallel on wasm', () => {
+describeEachBackend('DataParallel', () => {
   test('a 2-replica step equals the average of the two slices’ gradients computed in-process, applied by the same optimiser; workers end on close', async () => {
     const config = testRunConfig({
       dataset,
@@ -135,6 +135,12 @@ describe('DataParallel on wasm', () => {
     for (const m of [a, b, initial] as FasterRcnn[]) m.dispose();
     optA.dispose();
     optB.dispose();
+  });
+}, ['cpu', 'wasm']);
+
+describe('DataParallel in runTraining [wasm]', () => {
+  before(async () => {
+    await initBackend({ backend: 'wasm' });
   });
 
   test('a 2-replica run stopped after 2 steps and resumed ends with the uninterrupted run’s weights', async () => {
@@ -250,5 +256,32 @@ describe('DataParallel on wasm', () => {
       /custom lossStack cannot be used/,
     );
     assert.equal(existsSync(run), false);
+  });
+
+  test('a worker that cannot build its replica fails the start with its message, and ends', async () => {
+    const threadsBefore = threads();
+    const config = testRunConfig({
+      dataset,
+      model: { detector: tinyDetector(0.0625, 2) },
+      optim: { steps: 1, batchSize: 2, lr: 0.01 },
+      distill: { teacher: join(dir, 'no-such-teacher') },
+    });
+    const data = await loadDataset(config.dataset);
+    const student = createStudent(config, data.classNames.length, 'test');
+    // The main thread's distillation is left out, so that only the worker meets the missing teacher.
+    await assert.rejects(
+      DataParallel.start({
+        replicas: 2,
+        config,
+        classNames: data.classNames,
+        sample: data.train[0]!,
+        transform: studentTransform(config),
+        student,
+        distillation: undefined,
+      }),
+      /^Error: data-parallel replica 1: .*no-such-teacher/,
+    );
+    student.dispose();
+    if (threadsBefore !== undefined) assert.equal(threads(), threadsBefore, 'worker ended');
   });
 });
