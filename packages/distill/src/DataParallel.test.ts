@@ -240,6 +240,26 @@ describe('DataParallel in runTraining [wasm]', () => {
     if (threadsBefore !== undefined) assert.equal(threads(), threadsBefore, 'workers ended');
   });
 
+  test('a pretrained MobileNetV2 (batch norm; the worker’s weights count as loaded) trains with 2 replicas', async () => {
+    const cfg = testRunConfig({
+      dataset,
+      model: {
+        detector: {
+          ...tinyDetector(1, 3),
+          backbone: { name: 'mobilenetv2', pretrained: 'nsfwjs' },
+          input: { mean: [127.5, 127.5, 127.5], std: [127.5, 127.5, 127.5] },
+        },
+      },
+      optim: { steps: 2, batchSize: 2, lr: 1e-3 },
+    });
+    const r = await runTraining({ config: cfg, runDir: join(dir, 'bn'), dataParallel: 2 });
+    assert.ok(r.completed);
+    const lines = stepLines(join(dir, 'bn'));
+    assert.equal(lines.length, 2);
+    assert.ok(lines.every((l) => Number.isFinite(l.loss) && l.loss! > 0));
+    r.model.dispose();
+  });
+
   test('a custom loss stack and more replicas than images are refused before the run folder is touched', async () => {
     const cfg = testRunConfig({
       dataset,

@@ -65,7 +65,7 @@ async function setUp(): Promise<(r: GradientRequest) => void> {
   );
   sameLayout('trainable variables', layoutOf(student, vars), data.gradientLayout);
   return (r) => {
-    assignState(state, r.state);
+    assignState(student, distillation, r.state);
     const batch = makeBatch(r.student);
     const teacher = r.teacher ? makeBatch(r.teacher) : undefined;
     try {

@@ -296,6 +296,9 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
   try {
     progress({ stage: 'train', done: step, total: o.steps });
     for await (const prepared of batches) {
+      // Replicas pad their own slices; the one-thread step pads the batch before its clock starts.
+      const batch = parallel ? undefined : makeBatch(prepared.student);
+      const teacherBatch = !parallel && prepared.teacher ? makeBatch(prepared.teacher) : undefined;
       optimizer.setLearningRate(learningRateAt(schedule, step));
       const t0 = Date.now();
       const apply = {
@@ -304,10 +307,8 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
         ...(o.clipGradNorm !== undefined ? { clipGradNorm: o.clipGradNorm } : {}),
       };
       let r: DistillStepResult;
-      if (parallel) r = await parallel.step(prepared, { ...apply, rng, step });
+      if (!batch) r = await parallel!.step(prepared, { ...apply, rng, step });
       else {
-        const batch = makeBatch(prepared.student);
-        const teacherBatch = prepared.teacher ? makeBatch(prepared.teacher) : undefined;
         try {
           r = distillStep(model, batch, distill, {
             ...apply,

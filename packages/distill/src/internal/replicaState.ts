@@ -30,16 +30,32 @@ export function layoutOf(student: FasterRcnn, vars: readonly tf.Variable[]): str
   return vars.map((v) => `${storeName.get(v.name) ?? 'extra'} [${v.shape}]`);
 }
 
-/** Copies packed values (`replicaState` order) into the replica's variables. */
-export function assignState(state: readonly NamedVariable[], packed: Float32Array): void {
+/**
+ * Copies packed values (`replicaState` order) into the replica's variables. The student's go
+ * through its parameter store, which then counts as loaded (a `backbone.pretrained` config
+ * refuses to train on weights that never were).
+ */
+export function assignState(
+  student: FasterRcnn,
+  distillation: Distillation | undefined,
+  packed: Float32Array,
+): void {
+  const state = replicaState(student, distillation);
   const values = unpackTensors(
     packed,
     state.map(([, v]) => v.shape),
   );
-  state.forEach(([, v], i) => {
-    v.assign(values[i]!);
-  });
-  tf.dispose(values);
+  try {
+    const own = student.params.entries().length;
+    student.params.assign(
+      Object.fromEntries(state.slice(0, own).map(([name], i) => [name, values[i]!])),
+    );
+    state.slice(own).forEach(([, v], i) => {
+      v.assign(values[own + i]!);
+    });
+  } finally {
+    tf.dispose(values);
+  }
 }
 
 /**
