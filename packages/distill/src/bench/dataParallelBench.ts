@@ -2,9 +2,12 @@
 // batch of 8, 128 px) on wasm with 1 replica (the plain step) and with 2 (`DataParallel`: this
 // thread and one worker thread, 4 + 4 images, gradients averaged). The two alternate, each on its
 // own model and optimiser, after a warm-up step each; median of KD_BENCH_RUNS (default 3) runs of
-// KD_BENCH_STEPS steps (default 5), per step. CPU time is the process's (`process.cpuUsage()`
-// counts every thread, the worker's included), so CPU / wall says how many cores a step kept busy. The load average is printed: on a shared machine the wall
-// times say little unless a second core was free.
+// KD_BENCH_STEPS steps (default 5), per step. The learning rate is 0: a step's cost depends on the
+// weights (how many proposals survive, how many rows are sampled) and two models trained apart
+// drift apart, so both sides time the same initial weights throughout (the update still runs).
+// CPU time is the process's (`process.cpuUsage()` counts every thread, the worker's included), so
+// CPU / wall says how many cores a step kept busy. The load average is printed: on a shared
+// machine the wall times say little unless a second core was free.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +54,7 @@ async function main(): Promise<void> {
   const apply = { weightDecay: 1e-4, clipGradNorm: config.optim.clipGradNorm ?? 10 };
 
   const single = createStudent(config, numClasses, 'bench');
-  const singleOpt = tf.train.momentum(config.optim.lr, 0.9);
+  const singleOpt = tf.train.momentum(0, 0.9);
   const singleRng = createRng(1);
   const one = async () => {
     const batch = makeBatch(images.student);
@@ -64,7 +67,7 @@ async function main(): Promise<void> {
     batch.images.dispose();
   };
   const replicated = createStudent(config, numClasses, 'bench');
-  const replicatedOpt = tf.train.momentum(config.optim.lr, 0.9);
+  const replicatedOpt = tf.train.momentum(0, 0.9);
   const replicatedRng = createRng(1);
   const dp = await DataParallel.start({
     replicas: 2,
