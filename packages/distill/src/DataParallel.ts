@@ -65,7 +65,7 @@ export function dataParallelProblem(o: {
   if (o.customLossStack)
     return 'dataParallel: a custom lossStack cannot be used (functions cannot be sent to worker threads); use the objective of the config (distill.objective, distill.ablation)';
   if (o.backend !== 'wasm' && o.backend !== 'cpu')
-    return `dataParallel: the '${o.backend}' backend is not supported (${o.backend === 'tensorflow' ? 'native TensorFlow already computes each op on every core' : 'only the single-threaded wasm and cpu backends are'}); train without it (dataParallel 1, the default) or on wasm (KD_BACKEND=wasm)`;
+    return `dataParallel: the '${o.backend}' backend is not supported (${o.backend === 'tensorflow' ? 'native TensorFlow already computes each op on every core; two replicas measured 0.61–0.87× there, docs/native-backend.md' : 'only the single-threaded wasm and cpu backends are'}); train without it (dataParallel 1, the default) or on wasm (KD_BACKEND=wasm)`;
   return undefined;
 }
 
