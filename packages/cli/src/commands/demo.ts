@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { RunConfig } from '@kd/distill';
 import {
   DEFAULT_STUDENT_PAIR,
+  dataParallelProblem,
   evaluateDetector,
   loadDataset,
   type PreparedSplit,
@@ -36,6 +37,7 @@ interface DemoOptions {
   /** `--no-report` sets it false. */
   readonly report?: boolean;
   readonly restart?: boolean;
+  readonly dataParallel?: number;
 }
 
 /**
@@ -48,10 +50,23 @@ async function demo(opts: DemoOptions): Promise<void> {
   const chosen = studentPair(opts.pair);
   if (E.isLeft(chosen)) usageError('demo', `--pair: ${chosen.left}`);
   const pair = chosen.right;
-  await initBackend();
+  const backend = await initBackend();
+  const teacherStages = pair.teacherPresets.map((name) => ({ name, config: preset(name) }));
+  if (opts.dataParallel !== undefined) {
+    // Every run of the demo shares the flag: refused before any data is made or model trained.
+    for (const c of [...teacherStages.map((s) => s.config), preset(pair.baselinePreset)]) {
+      const problem = dataParallelProblem({
+        replicas: opts.dataParallel,
+        batchSize: c.optim.batchSize,
+        backend: backend.name,
+        customLossStack: false,
+      });
+      if (problem) usageError('demo', problem);
+    }
+  }
+  const parallel = opts.dataParallel !== undefined ? { dataParallel: opts.dataParallel } : {};
   const runDir = opts.run ?? `runs/demo-${opts.pair}`;
   mkdirSync(runDir, { recursive: true });
-  const teacherStages = pair.teacherPresets.map((name) => ({ name, config: preset(name) }));
   const teacherPreset = teacherStages[teacherStages.length - 1]!.config;
   const dataset = await loadDataset(teacherPreset.dataset);
   // Each model is scored at its own input size (the low-resolution students at 64 px).
@@ -77,6 +92,7 @@ async function demo(opts: DemoOptions): Promise<void> {
         runDir: join(runDir, teacherStages.length > 1 ? `teacher-${stage.name}` : 'teacher'),
         data: { dataset, test: await testSplit(stage.config) },
         ...(opts.restart ? { restart: true } : {}),
+        ...parallel,
         ...printedHooks(stage.name),
       });
     // Each later stage fine-tunes the checkpoint of the one before it.
@@ -121,6 +137,7 @@ async function demo(opts: DemoOptions): Promise<void> {
     runDir: join(runDir, 'baseline'),
     data,
     ...(opts.restart ? { restart: true } : {}),
+    ...parallel,
     ...printedHooks('baseline'),
   });
   baseline.model.dispose();
@@ -129,6 +146,7 @@ async function demo(opts: DemoOptions): Promise<void> {
     runDir: join(runDir, 'distilled'),
     data,
     ...(opts.restart ? { restart: true } : {}),
+    ...parallel,
     ...printedHooks('distilled'),
   });
   distilled.model.dispose();
@@ -199,6 +217,11 @@ export function registerDemo(program: Command): void {
     .option(
       '--restart',
       'start over the runs whose folder holds another config (e.g. from an older kd), removing only the files kd wrote there',
+    )
+    .option(
+      '--data-parallel <n>',
+      'replicas computing each batch in slices on worker threads, gradients averaged, for every run (wasm and cpu backends; other numbers than one thread; default 1)',
+      numberFlag('--data-parallel', { min: 1, integer: true }),
     )
     .action((opts: DemoOptions) => demo(opts));
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { testBackends } from '@kd/tensor-ops/testing';
 
 const bin = fileURLToPath(new URL('../bin.js', import.meta.url));
 const kd = (...args: string[]) =>
@@ -41,5 +42,31 @@ describe('kd experiment option checks (before any training starts)', () => {
   test('seeds and steps must be integers', () => {
     assert.match(kd('--seeds', '1,x').stderr, /--seeds: expected comma-separated integers/);
     assert.match(kd('--steps', '0').stderr, /--steps: expected a positive integer, got '0'/);
+  });
+  test('--data-parallel is checked for every run before any data or training', () => {
+    const r = spawnSync(
+      process.execPath,
+      [bin, 'experiment', '--teacher', 'nowhere', '--data-parallel', '9'],
+      { encoding: 'utf8', env: { ...process.env, KD_BACKEND: 'wasm' } },
+    );
+    assert.equal(r.status, 2);
+    assert.match(
+      r.stderr,
+      /kd experiment: dataParallel 9 exceeds optim\.batchSize 8: each replica needs at least one image/,
+    );
+  });
+  test('--data-parallel is refused on the native backend, which already uses every core', {
+    skip: testBackends().includes('tensorflow') ? false : 'libtensorflow is not built here',
+  }, () => {
+    const r = spawnSync(
+      process.execPath,
+      [bin, 'experiment', '--teacher', 'nowhere', '--data-parallel', '2'],
+      { encoding: 'utf8', env: { ...process.env, KD_BACKEND: 'tensorflow' } },
+    );
+    assert.equal(r.status, 2);
+    assert.match(
+      r.stderr,
+      /kd experiment: dataParallel: the 'tensorflow' backend is not supported/,
+    );
   });
 });

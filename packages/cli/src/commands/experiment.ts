@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DEFAULT_STUDENT_PAIR,
+  dataParallelProblem,
   loadDataset,
   prepareSplit,
   requirePreset,
@@ -15,6 +16,7 @@ import { initBackend } from '@kd/tensor-ops';
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { usageError } from '../failCommand.js';
+import { numberFlag } from '../flags/numberFlag.js';
 import { formatTable } from '../format/formatTable.js';
 import { printedHooks } from '../pipeline/printedHooks.js';
 
@@ -28,6 +30,7 @@ interface ExperimentOptions {
   readonly objective?: string;
   readonly json?: boolean;
   readonly restart?: boolean;
+  readonly dataParallel?: number;
 }
 
 const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
@@ -89,9 +92,20 @@ async function experiment(opts: ExperimentOptions): Promise<void> {
   const chosen = studentPair(opts.pair);
   if (E.isLeft(chosen)) usageError('experiment', `--pair: ${chosen.left}`);
   const teacher = opts.teacher ?? chosen.right.teacherCheckpoint;
-  await initBackend();
+  const backend = await initBackend();
   const base = requirePreset(chosen.right.baselinePreset);
   const dist = requirePreset(chosen.right.distilledPreset);
+  if (opts.dataParallel !== undefined) {
+    // Refused before any data is made or model trained.
+    const problem = dataParallelProblem({
+      replicas: opts.dataParallel,
+      batchSize: base.optim.batchSize,
+      backend: backend.name,
+      customLossStack: false,
+    });
+    if (problem) usageError('experiment', problem);
+  }
+  const parallel = opts.dataParallel !== undefined ? { dataParallel: opts.dataParallel } : {};
   const dataset = await loadDataset(base.dataset);
   // Both students see the same input size (studentPairs' invariant): one test split serves them.
   const data = { dataset, test: await prepareSplit(dataset.test, studentTransform(base)) };
@@ -109,6 +123,7 @@ async function experiment(opts: ExperimentOptions): Promise<void> {
       runDir: join(opts.run, `baseline-s${seed}`),
       data,
       ...(opts.restart ? { restart: true } : {}),
+      ...parallel,
       ...printedHooks(`baseline-s${seed}`),
     });
     b.model.dispose();
@@ -125,6 +140,7 @@ async function experiment(opts: ExperimentOptions): Promise<void> {
         runDir: join(opts.run, `${row}-s${seed}`),
         data,
         ...(opts.restart ? { restart: true } : {}),
+        ...parallel,
         ...printedHooks(`${row}-s${seed}`),
       });
       d.model.dispose();
@@ -180,6 +196,11 @@ export function registerExperiment(program: Command): void {
     .option(
       '--json',
       'print {pair, seeds, steps, teacher, results} on stdout (the table goes to stderr)',
+    )
+    .option(
+      '--data-parallel <n>',
+      'replicas computing each batch in slices on worker threads, gradients averaged, for every run (wasm and cpu backends; other numbers than one thread; default 1)',
+      numberFlag('--data-parallel', { min: 1, integer: true }),
     )
     .action((opts: ExperimentOptions) => experiment(opts));
 }
