@@ -84,6 +84,8 @@ test('which calls take the pointwise path', () => {
   const base = { filterShape: [1, 1, 8, 16], strides: [2, 2], pad: 'same', dataFormat: 'NHWC' };
   assert.equal(isStridedPointwise(base), true);
   assert.equal(isStridedPointwise({ ...base, pad: 'valid', strides: 3 }), true);
+  assert.equal(isStridedPointwise({ ...base, pad: 0 }), true);
+  assert.equal(isStridedPointwise({ ...base, pad: 1 }), false);
   assert.equal(isStridedPointwise({ ...base, strides: [1, 1] }), false);
   assert.equal(isStridedPointwise({ ...base, filterShape: [3, 3, 8, 16] }), false);
   assert.equal(isStridedPointwise({ ...base, dilations: [2, 2] }), false);

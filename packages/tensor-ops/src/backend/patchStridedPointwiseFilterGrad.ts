@@ -6,7 +6,8 @@ const pair = (v: unknown): Pair => (Array.isArray(v) ? (v as Pair) : [v as numbe
 
 /**
  * Whether a `Conv2DBackpropFilter` call is a 1×1 filter at a stride above 1, without padding
- * (for a 1×1 filter 'same' pads nothing) and without dilation: the case computed here.
+ * ('same', 'valid' or 0: for a 1×1 filter 'same' pads nothing) and without dilation: the case
+ * computed here.
  */
 export function isStridedPointwise(attrs: Readonly<Record<string, unknown>>): boolean {
   const shape = attrs.filterShape as readonly number[] | undefined;
@@ -20,7 +21,7 @@ export function isStridedPointwise(attrs: Readonly<Record<string, unknown>>): bo
     (sh > 1 || sw > 1) &&
     dh === 1 &&
     dw === 1 &&
-    (pad === 'same' || pad === 'valid') &&
+    (pad === 'same' || pad === 'valid' || pad === 0) &&
     (attrs.dataFormat === undefined || attrs.dataFormat === 'NHWC')
   );
 }
