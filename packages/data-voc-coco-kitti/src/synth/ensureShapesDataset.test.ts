@@ -49,19 +49,31 @@ test('ensureShapesDataset never overwrites a folder it did not write', async () 
     await assert.rejects(
       ensureShapesDataset(o),
       new RegExp(
-        `${root}: holds voc/ but no shapes-manifest.json of a kd-shapes generation; kd does not overwrite what it did not write`,
+        `${root}: voc/ was not written by a kd-shapes generation \\(its shapes-manifest\\.json lists what it wrote\\); kd does not overwrite what it did not write`,
       ),
     );
     assert.equal(await readFile(path.join(root, 'voc', 'mine.txt'), 'utf8'), 'user data');
     // A manifest that is not kd's (kd writes its manifest atomically) is not replaced either.
     await rm(path.join(root, 'voc'), { recursive: true });
     await writeFile(path.join(root, 'shapes-manifest.json'), '{ not ours');
-    await assert.rejects(ensureShapesDataset(o), /holds shapes-manifest\.json but no/);
+    await assert.rejects(
+      ensureShapesDataset(o),
+      /shapes-manifest\.json was not written by a kd-shapes/,
+    );
     assert.equal(await readFile(path.join(root, 'shapes-manifest.json'), 'utf8'), '{ not ours');
     // What an earlier kd's run cache left (its `.complete` marker) is kd's: regenerated.
     await rm(path.join(root, 'shapes-manifest.json'));
     await mkdir(path.join(root, 'voc'));
     await writeFile(path.join(root, '.complete'), '2026-01-01');
+    // Under that marker an earlier kd wrote the VOC layout only: a coco/ next to it is the user's.
+    await mkdir(path.join(root, 'coco'));
+    await writeFile(path.join(root, 'coco', 'mine.json'), '{}');
+    await assert.rejects(
+      ensureShapesDataset(o),
+      /coco\/ was not written by a kd-shapes generation/,
+    );
+    assert.equal(await readFile(path.join(root, 'coco', 'mine.json'), 'utf8'), '{}');
+    await rm(path.join(root, 'coco'), { recursive: true });
     assert.equal((await ensureShapesDataset(o)).generated, true);
     assert.equal((await ensureShapesDataset(o)).generated, false);
   } finally {

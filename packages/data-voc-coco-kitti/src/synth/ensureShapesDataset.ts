@@ -37,6 +37,12 @@ const Manifest = t.intersection([
   t.partial({ complete: t.boolean }),
 ]);
 
+/** The layouts a kd-shapes manifest's options say were written (all three when it does not say). */
+const writtenLayouts = (options: Readonly<Record<string, unknown>>): string[] => {
+  const f = options.formats;
+  return Array.isArray(f) ? LAYOUTS.filter((d) => f.includes(d)) : [...LAYOUTS];
+};
+
 const exists = (p: string): Promise<boolean> =>
   stat(p).then(
     () => true,
@@ -96,14 +102,21 @@ export const ensureShapesFolder = async (o: GenerateShapesOptions): Promise<Shap
     kittiRoot: path.join(root, 'kitti'),
   };
   if (same) return { ...folder, generated: false };
-  // The manifest is written atomically, so one that does not decode is not kd's.
-  const ours = E.isRight(found) || (await exists(path.join(root, LEGACY_MARKER)));
-  const present: string[] = [];
-  for (const d of [...LAYOUTS, MANIFEST])
-    if (await exists(path.join(root, d))) present.push(d === MANIFEST ? d : `${d}/`);
-  if (!ours && present.length > 0) {
+  // What kd wrote here before: the layouts its manifest lists (written atomically, so one that
+  // does not decode is not kd's), or the VOC layout alone under an earlier kd's marker.
+  const legacy = await exists(path.join(root, LEGACY_MARKER));
+  const written: readonly string[] = E.isRight(found)
+    ? writtenLayouts(found.right.options)
+    : legacy
+      ? ['voc']
+      : [];
+  const foreign: string[] = [];
+  for (const d of LAYOUTS)
+    if (!written.includes(d) && (await exists(path.join(root, d)))) foreign.push(`${d}/`);
+  if (E.isLeft(found) && (await exists(manifestFile))) foreign.push(MANIFEST);
+  if (foreign.length > 0) {
     throw new Error(
-      `${root}: holds ${present.join(', ')} but no ${MANIFEST} of a kd-shapes generation; kd does not overwrite what it did not write: pass an empty or new folder as the shapes dataset's root`,
+      `${root}: ${foreign.join(', ')} ${foreign.length > 1 ? 'were' : 'was'} not written by a kd-shapes generation (its ${MANIFEST} lists what it wrote); kd does not overwrite what it did not write: pass an empty or new folder as the shapes dataset's root`,
     );
   }
   const writeManifest = (complete: boolean) =>
@@ -114,7 +127,7 @@ export const ensureShapesFolder = async (o: GenerateShapesOptions): Promise<Shap
     );
   await mkdir(root, { recursive: true });
   writeManifest(false);
-  for (const d of LAYOUTS) await rm(path.join(root, d), { recursive: true, force: true });
+  for (const d of written) await rm(path.join(root, d), { recursive: true, force: true });
   await rm(path.join(root, LEGACY_MARKER), { force: true });
   await generateShapesDataset(o);
   writeManifest(true);
