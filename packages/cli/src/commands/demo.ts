@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { RunConfig } from '@kd/distill';
 import {
   DEFAULT_STUDENT_PAIR,
-  dataParallelProblem,
   evaluateDetector,
   loadDataset,
   type PreparedSplit,
@@ -21,6 +20,7 @@ import { initBackend } from '@kd/tensor-ops';
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { usageError } from '../failCommand.js';
+import { DATA_PARALLEL_OPTION, dataParallelRuns } from '../flags/dataParallelFlag.js';
 import { numberFlag } from '../flags/numberFlag.js';
 import { formatTable } from '../format/formatTable.js';
 import { printedHooks } from '../pipeline/printedHooks.js';
@@ -52,19 +52,17 @@ async function demo(opts: DemoOptions): Promise<void> {
   const pair = chosen.right;
   const backend = await initBackend();
   const teacherStages = pair.teacherPresets.map((name) => ({ name, config: preset(name) }));
-  if (opts.dataParallel !== undefined) {
-    // Every run of the demo shares the flag: refused before any data is made or model trained.
-    for (const c of [...teacherStages.map((s) => s.config), preset(pair.baselinePreset)]) {
-      const problem = dataParallelProblem({
-        replicas: opts.dataParallel,
-        batchSize: c.optim.batchSize,
-        backend: backend.name,
-        customLossStack: false,
-      });
-      if (problem) usageError('demo', problem);
-    }
-  }
-  const parallel = opts.dataParallel !== undefined ? { dataParallel: opts.dataParallel } : {};
+  // Every run of the demo shares the flag: checked before any data is made or model trained.
+  const parallel = dataParallelRuns(
+    'demo',
+    opts.dataParallel,
+    [
+      ...teacherStages.map((s) => s.config),
+      preset(pair.baselinePreset),
+      preset(pair.distilledPreset),
+    ],
+    backend.name,
+  );
   const runDir = opts.run ?? `runs/demo-${opts.pair}`;
   mkdirSync(runDir, { recursive: true });
   const teacherPreset = teacherStages[teacherStages.length - 1]!.config;
@@ -218,10 +216,6 @@ export function registerDemo(program: Command): void {
       '--restart',
       'start over the runs whose folder holds another config (e.g. from an older kd), removing only the files kd wrote there',
     )
-    .option(
-      '--data-parallel <n>',
-      'replicas computing each batch in slices on worker threads, gradients averaged, for every run (wasm and cpu backends; other numbers than one thread; default 1)',
-      numberFlag('--data-parallel', { min: 1, integer: true }),
-    )
+    .option(...DATA_PARALLEL_OPTION)
     .action((opts: DemoOptions) => demo(opts));
 }

@@ -2,7 +2,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DEFAULT_STUDENT_PAIR,
-  dataParallelProblem,
   loadDataset,
   prepareSplit,
   requirePreset,
@@ -16,7 +15,7 @@ import { initBackend } from '@kd/tensor-ops';
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { usageError } from '../failCommand.js';
-import { numberFlag } from '../flags/numberFlag.js';
+import { DATA_PARALLEL_OPTION, dataParallelRuns } from '../flags/dataParallelFlag.js';
 import { formatTable } from '../format/formatTable.js';
 import { printedHooks } from '../pipeline/printedHooks.js';
 
@@ -95,17 +94,7 @@ async function experiment(opts: ExperimentOptions): Promise<void> {
   const backend = await initBackend();
   const base = requirePreset(chosen.right.baselinePreset);
   const dist = requirePreset(chosen.right.distilledPreset);
-  if (opts.dataParallel !== undefined) {
-    // Refused before any data is made or model trained.
-    const problem = dataParallelProblem({
-      replicas: opts.dataParallel,
-      batchSize: base.optim.batchSize,
-      backend: backend.name,
-      customLossStack: false,
-    });
-    if (problem) usageError('experiment', problem);
-  }
-  const parallel = opts.dataParallel !== undefined ? { dataParallel: opts.dataParallel } : {};
+  const parallel = dataParallelRuns('experiment', opts.dataParallel, [base, dist], backend.name);
   const dataset = await loadDataset(base.dataset);
   // Both students see the same input size (studentPairs' invariant): one test split serves them.
   const data = { dataset, test: await prepareSplit(dataset.test, studentTransform(base)) };
@@ -197,10 +186,6 @@ export function registerExperiment(program: Command): void {
       '--json',
       'print {pair, seeds, steps, teacher, results} on stdout (the table goes to stderr)',
     )
-    .option(
-      '--data-parallel <n>',
-      'replicas computing each batch in slices on worker threads, gradients averaged, for every run (wasm and cpu backends; other numbers than one thread; default 1)',
-      numberFlag('--data-parallel', { min: 1, integer: true }),
-    )
+    .option(...DATA_PARALLEL_OPTION)
     .action((opts: ExperimentOptions) => experiment(opts));
 }

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { interrupted } from '../failCommand.js';
 import { collectSet } from '../flags/configOverrides.js';
-import { numberFlag } from '../flags/numberFlag.js';
+import { DATA_PARALLEL_OPTION } from '../flags/dataParallelFlag.js';
 import { withOverrides } from '../flags/withOverrides.js';
 import { printedHooks } from '../pipeline/printedHooks.js';
 
@@ -104,11 +104,7 @@ export function registerTrain(program: Command): void {
         [],
       )
       .option('--json', 'print a JSON summary on stdout')
-      .option(
-        '--data-parallel <n>',
-        'replicas computing each batch in slices on worker threads, gradients averaged (wasm and cpu backends; default 1)',
-        numberFlag('--data-parallel', { min: 1, integer: true }),
-      )
+      .option(...DATA_PARALLEL_OPTION)
       .option(
         '--restart',
         'start over in a run folder holding another run (removes only the config, metrics, scores and checkpoints kd wrote there)',

@@ -76,7 +76,13 @@ export interface ShapesFolder {
  * regeneration removes only `voc/`, `coco/` and `kitti/` of a root whose manifest says kd-shapes
  * made them. A root holding anything else under those names is refused, never overwritten.
  */
-export const ensureShapesFolder = async (o: GenerateShapesOptions): Promise<ShapesFolder> => {
+export const ensureShapesFolder = async (o: GenerateShapesOptions): Promise<ShapesFolder> =>
+  (await ensure(o)).folder;
+
+/** {@link ensureShapesFolder}, with what the generator returned when it had to generate. */
+const ensure = async (
+  o: GenerateShapesOptions,
+): Promise<{ folder: ShapesFolder; made?: GeneratedShapesDataset }> => {
   const root = path.resolve(o.root);
   const want = normalise(o);
   const manifestFile = path.join(root, MANIFEST);
@@ -101,7 +107,7 @@ export const ensureShapesFolder = async (o: GenerateShapesOptions): Promise<Shap
     cocoRoot: path.join(root, 'coco'),
     kittiRoot: path.join(root, 'kitti'),
   };
-  if (same) return { ...folder, generated: false };
+  if (same) return { folder: { ...folder, generated: false } };
   // What kd wrote here before: the layouts its manifest lists (written atomically, so one that
   // does not decode is not kd's), or the VOC layout alone under an earlier kd's marker.
   const legacy = await exists(path.join(root, LEGACY_MARKER));
@@ -129,9 +135,9 @@ export const ensureShapesFolder = async (o: GenerateShapesOptions): Promise<Shap
   writeManifest(false);
   for (const d of written) await rm(path.join(root, d), { recursive: true, force: true });
   await rm(path.join(root, LEGACY_MARKER), { force: true });
-  await generateShapesDataset(o);
+  const made = await generateShapesDataset(o);
   writeManifest(true);
-  return { ...folder, generated: true };
+  return { folder: { ...folder, generated: true }, made };
 };
 
 /**
@@ -142,7 +148,9 @@ export const ensureShapesFolder = async (o: GenerateShapesOptions): Promise<Shap
 export const ensureShapesDataset = async (
   o: GenerateShapesOptions,
 ): Promise<GeneratedShapesDataset & { readonly generated: boolean }> => {
-  const f = await ensureShapesFolder(o);
+  const { folder: f, made } = await ensure(o);
+  // Just generated: the generator's own samples, not a second read of what it wrote.
+  if (made) return { ...made, generated: true };
   const classes = [...SHAPE_CLASSES];
   const formats = normalise(o).formats as BuiltinDatasetFormat[];
   const read = async (split: string): Promise<readonly Sample[]> => {
@@ -159,6 +167,6 @@ export const ensureShapesDataset = async (
     vocYearDir: f.vocYearDir,
     cocoRoot: f.cocoRoot,
     kittiRoot: f.kittiRoot,
-    generated: f.generated,
+    generated: false,
   };
 };

@@ -5,7 +5,7 @@
 // KD_BENCH_FROZEN=0,3 picks the variants; KD_BENCH_ROUNDS (default 6) the timed rounds.
 import { loadavg } from 'node:os';
 import { FasterRcnn, fasterRcnnConfig, loadPretrainedBackbone, trainStep } from '@kd/faster-rcnn';
-import { markdownTable } from '@kd/faster-rcnn/testing';
+import { markdownTable, median } from '@kd/faster-rcnn/testing';
 import { createRng, initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -19,11 +19,6 @@ const ROUNDS = Number(process.env.KD_BENCH_ROUNDS ?? 6);
 const WARMUP = 2;
 const SIZE = 128;
 const BATCH = 8;
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 const info = await initBackend();
 const batch = generatedBatch(BATCH, SIZE);

@@ -9,7 +9,7 @@
 import { cpus, loadavg } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { FasterRcnn, fasterRcnnConfig, loadPretrainedBackbone, trainStep } from '@kd/faster-rcnn';
-import { markdownTable } from '@kd/faster-rcnn/testing';
+import { markdownTable, median } from '@kd/faster-rcnn/testing';
 import { createRng, initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { requirePreset } from '../presets/requirePreset.js';
@@ -24,8 +24,6 @@ interface Timing {
   /** Process CPU ms / wall ms over the timed steps (every thread of the process). */
   readonly cpuWall: number;
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 /** Builds the recipe's detector, runs one warm-up step, then waits for `go` and times `ROUNDS` steps. */
 async function timeSteps(
