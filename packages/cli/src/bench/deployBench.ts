@@ -19,7 +19,7 @@ const { values } = parseArgs({
   options: {
     teacher: {
       type: 'string',
-      default: join(repoRoot(), 'models', 'shapes-teacher-pretrained-160'),
+      default: join(repoRoot(), 'models', 'shapes-teacher-pretrained-256'),
     },
     baseline: {
       type: 'string',

@@ -9,7 +9,7 @@ import { decodePaperObjectiveConfig } from '@kd/losses';
 import { boxIou, initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
-import { runTraining } from '../runTraining.js';
+import { runTraining, studentTransform } from '../runTraining.js';
 import { PRESET_NAMES, presetConfig, presetDescription } from './presets.js';
 
 /** The repository root, from `packages/distill/dist/presets/`. */
@@ -66,6 +66,18 @@ describe('presets', () => {
     assert.equal(third.model.init, `runs/${second.name}`);
     assert.deepEqual(third.model.detector, second.model.detector);
     assert.deepEqual([third.model.minSize, third.model.maxSize], [192, 320]);
+  });
+
+  test("shapes-teacher-pretrained-256 is the fourth stage: the third stage's run folder, twice the student's input, anchors doubled", () => {
+    const third = get('shapes-teacher-pretrained-192');
+    const fourth = get('shapes-teacher-pretrained-256');
+    assert.equal(fourth.model.init, `runs/${third.name}`);
+    const { anchors, ...rest } = fourth.model.detector as { anchors: { baseSize: number } };
+    const { anchors: thirdAnchors, ...thirdRest } = third.model
+      .detector as typeof fourth.model.detector & { anchors: { baseSize: number } };
+    assert.deepEqual(rest, thirdRest);
+    assert.deepEqual(anchors, { ...thirdAnchors, baseSize: 2 * thirdAnchors.baseSize });
+    assert.deepEqual([fourth.model.minSize, fourth.model.maxSize], [256, 427]);
   });
 
   test("the paper presets carry the paper's settings", () => {
@@ -173,6 +185,59 @@ describe('presets', () => {
         assert.ok(
           bestIou[r * k + a]! >= 0.8,
           `cell ${cell} anchor ${a}: IoU ${bestIou[r * k + a]}`,
+        );
+      }
+    });
+    student.dispose();
+    teacher.dispose();
+  });
+
+  test("shapes-distill-pretrained: the teacher at twice the student's input, every student anchor on a teacher anchor of its shape", () => {
+    const distilled = get('shapes-distill-pretrained');
+    const teacherStage = get('shapes-teacher-pretrained-256');
+    const build = (detector: object) =>
+      new FasterRcnn(fasterRcnnConfig({ ...detector, numClasses: 6 }));
+    const student = build(distilled.model.detector);
+    const teacher = build(teacherStage.model.detector);
+    const hint = distilled.distill!.hint!;
+    const stride = (m: FasterRcnn, layer: string) =>
+      m.backbone.layers.find((l) => l.name === layer)!.stride;
+    const sMin = studentTransform(distilled).minSize;
+    assert.equal(distilled.distill!.teacher, 'models/shapes-teacher-pretrained-256');
+    assert.equal(distilled.distill!.teacherMinSize, teacherStage.model.minSize);
+    assert.equal(distilled.distill!.teacherMinSize, 2 * sMin);
+    // Hint maps 16×16 (student) and 32×32 (teacher): the student's is upsampled exactly ×2.
+    assert.equal(sMin / stride(student, hint.studentLayer), 16);
+    assert.equal((2 * sMin) / stride(teacher, hint.teacherLayer), 32);
+    assert.equal(student.stride, teacher.stride);
+    // Each student anchor scaled ×2 lies on the teacher's anchor of the same shape at cell
+    // (2y, 2x), which is where forwardOnRows reads its RPN soft targets from.
+    const k = 9;
+    const sAnchors = student.anchors(16, 16);
+    const tAnchors = teacher.anchors(32, 32);
+    const cells = [6, 7, 8, 9].flatMap((y) => [6, 7, 8, 9].map((x) => [y, x] as const));
+    const scaled = Float32Array.from(
+      cells.flatMap(([y, x]) => {
+        const cell = y * 16 + x;
+        return [...sAnchors.subarray(cell * k * 4, (cell + 1) * k * 4)];
+      }),
+      (v) => 2 * v,
+    );
+    const iou = tf.tidy(() =>
+      boxIou(
+        tf.tensor2d(scaled, [scaled.length / 4, 4]),
+        tf.tensor2d(tAnchors, [tAnchors.length / 4, 4]),
+      ),
+    );
+    const best = tf.tidy(() => tf.argMax(iou, 1).dataSync());
+    const bestIou = tf.tidy(() => tf.max(iou, 1).dataSync());
+    iou.dispose();
+    cells.forEach(([y, x], r) => {
+      for (let a = 0; a < k; a++) {
+        assert.equal(best[r * k + a], (2 * y * 32 + 2 * x) * k + a, `cell ${y},${x} anchor ${a}`);
+        assert.ok(
+          bestIou[r * k + a]! >= 0.8,
+          `cell ${y},${x} anchor ${a}: IoU ${bestIou[r * k + a]}`,
         );
       }
     });

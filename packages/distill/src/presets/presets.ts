@@ -57,6 +57,17 @@ export const SHAPES_PRETRAINED_TEACHER_DETECTOR = {
 };
 
 /**
+ * The pretrained teacher at 256 px (its fourth stage): the same network with anchors of twice the
+ * size (base 16: 24–96 px), so that at twice the 128 px student's input every student anchor,
+ * scaled up, lands on the teacher anchor of the same shape in the same place (centres 0.25 px
+ * apart at the student's scale), whose RPN outputs are its soft targets.
+ */
+export const SHAPES_PRETRAINED_TEACHER256_DETECTOR = {
+  ...SHAPES_PRETRAINED_TEACHER_DETECTOR,
+  anchors: { ...SHAPES_PRETRAINED_TEACHER_DETECTOR.anchors, baseSize: 16 },
+};
+
+/**
  * The pretrained student: the teacher's ImageNet trunk cut after `block2` (32 channels, natively at
  * stride 8, Keras `block_5_add`) with smaller heads (RPN 64 channels, one fc of 128): 62 M
  * multiply-accumulates per 128 px image against the teacher's 314 M. It keeps the teacher's stride
@@ -444,6 +455,32 @@ const PRESETS: Record<string, Preset> = {
       optim: { ...PRETRAINED_TEACHER_FINETUNE_OPTIM, steps: 200 },
     },
   },
+  'shapes-teacher-pretrained-256': {
+    description:
+      "fourth stage of the pretrained teacher: shapes-teacher-pretrained-192 (runs/shapes-teacher-pretrained-192) fine-tuned at 256 px with anchors of twice the size (24–96 px) for 300 steps (the shipped models/shapes-teacher-pretrained-256, kd demo's teacher)",
+    notes: {
+      ...SHAPES_NOTES,
+      'model.init':
+        'the shipped models/shapes-teacher-pretrained-256 was fine-tuned from models/shapes-teacher-pretrained-192 with --set model.init=models/shapes-teacher-pretrained-192',
+      'model.minSize':
+        "measured: 90.2 / 90.7 / 91.3 mAP@0.5 at steps 100 / 200 / 300 (mAP@[.5:.95] 64.3 / 66.9 / 68.1); twice the 128 px student's input, so that each student anchor has a teacher anchor of its own size and place (the distillation pair's high-resolution teacher); docs/results/pretrained-recipes.md",
+      'model.detector.anchors':
+        "twice the first stages' (base 16: 24–96 px): the 22–30 px objects at 256 px meet the anchors as the 11–15 px objects at 128 px met the 12–48 px ones",
+      'optim.lr':
+        'as the second stage: 0.004 with a 20-step warm-up and cosine decay, fresh momentum',
+    },
+    config: {
+      name: 'shapes-teacher-pretrained-256',
+      dataset: shapes,
+      model: {
+        detector: SHAPES_PRETRAINED_TEACHER256_DETECTOR,
+        minSize: 256,
+        maxSize: 427,
+        init: 'runs/shapes-teacher-pretrained-192',
+      },
+      optim: PRETRAINED_TEACHER_FINETUNE_OPTIM,
+    },
+  },
   'shapes-student-pretrained': {
     description:
       'CPU student baseline from ImageNet weights: MobileNetV2 (nsfwjs) cut after block2 (stride 8, 32 channels), small heads, 128 px, no teacher',
@@ -457,21 +494,26 @@ const PRESETS: Record<string, Preset> = {
   },
   'shapes-distill-pretrained': {
     description:
-      'CPU student of shapes-student-pretrained (128 px) distilled from models/shapes-teacher-pretrained-160 at 160 px (hint block4 → block2, channel-normalised; T = 2 with T² scaling)',
-    notes: SHAPES_NOTES,
+      'CPU student of shapes-student-pretrained (128 px) distilled from models/shapes-teacher-pretrained-256 at twice its resolution (hint block4 → block2, channel-normalised; T = 2 with T² scaling)',
+    notes: {
+      ...SHAPES_NOTES,
+      'distill.teacher':
+        "measured over seeds 1–3 (docs/results/pretrained-recipes.md): the 256 px teacher (91.3 mAP@0.5) lifts the student from 47.6 ± 0.4 to 54.0 ± 3.4 mAP@0.5 (the 160 px teacher, 88.1: 54.3 ± 1.1 on the same machine) and costs 4× the student in Node (the 160 px teacher 2.3–2.7×); the 192 px teacher, whose anchors match no student anchor's scale, distilled worse",
+    },
     config: {
       name: 'shapes-distill-pretrained',
       dataset: shapes,
       model: { detector: SHAPES_PRETRAINED_STUDENT_DETECTOR },
       optim: DEMO_STUDENT_OPTIM,
       distill: {
-        teacher: 'models/shapes-teacher-pretrained-160',
-        // The teacher at its own input size (the paper's high-resolution teacher); the hint map
-        // (20×20) is matched by upsampling the student's (16×16) bilinearly. The stronger 192 px
-        // teacher distilled worse over 3 seeds (+4.6 / −0.5 / +0.7 against +3.7 / +6.1 / +4.7;
-        // docs/results/pretrained-recipes.md).
-        teacherMinSize: 160,
-        teacherMaxSize: 267,
+        teacher: 'models/shapes-teacher-pretrained-256',
+        // The teacher at its own input size, twice the student's (the paper's high-resolution
+        // teacher): its anchors are twice the student's, so each student anchor reads its RPN soft
+        // targets from the teacher anchor of its own shape and place, and the student's 16×16 hint
+        // map is upsampled ×2 to the teacher's 32×32. The 192 px teacher, whose anchors matched
+        // no student anchor's scale, distilled worse (docs/results/pretrained-recipes.md).
+        teacherMinSize: 256,
+        teacherMaxSize: 427,
         // The frozen teacher as compiled TensorFlow graphs on the native backend (a faster step;
         // op by op elsewhere): the 3-seed table was measured with it.
         compileTeacher: 'auto',

@@ -23,9 +23,14 @@ export interface StudentPair {
 const PAIRS: Readonly<Record<string, StudentPair>> = {
   pretrained: {
     description:
-      'ImageNet MobileNetV2 students cut after block2 (128 px) distilled from the whole stride-8 trunk at 160 px',
-    teacherPresets: ['shapes-teacher-pretrained', 'shapes-teacher-pretrained-160'],
-    teacherCheckpoint: 'models/shapes-teacher-pretrained-160',
+      'ImageNet MobileNetV2 students cut after block2 (128 px) distilled from the whole stride-8 trunk at 256 px (anchors twice the size)',
+    teacherPresets: [
+      'shapes-teacher-pretrained',
+      'shapes-teacher-pretrained-160',
+      'shapes-teacher-pretrained-192',
+      'shapes-teacher-pretrained-256',
+    ],
+    teacherCheckpoint: 'models/shapes-teacher-pretrained-256',
     baselinePreset: 'shapes-student-pretrained',
     distilledPreset: 'shapes-distill-pretrained',
   },
