@@ -2,10 +2,17 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type BoxCodingWeights, boxIou, decodeBoxes, encodeBoxes } from '@kd/tensor-ops';
+import {
+  type BoxCodingWeights,
+  boxIou,
+  decodeBoxes,
+  encodeBoxes,
+  generateAnchors,
+  gridAnchors,
+} from '@kd/tensor-ops';
 import { describeEachBackend } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
-import { decodeHost, encodeHost, iouHost } from './hostBoxes.js';
+import { bestGridAnchor, decodeHost, encodeHost, iouHost } from './hostBoxes.js';
 
 // The host loops against the tensor ops they stand in for, on tensor-ops' torchvision fixtures
 // and on random boxes with degenerate cases, on every backend.
@@ -201,4 +208,62 @@ describeEachBackend('hostBoxes equals the tensor ops', (backend) => {
     assert.equal(encodeHost(none, none, [1, 1, 1, 1]).length, 0);
     assert.equal(decodeHost(none, none, [1, 1, 1, 1]).length, 0);
   });
+});
+
+/** The argmax of each full `iouHost` row, first index on ties, as forwardOnRows used to pick. */
+function fullArgmax(boxes: Float32Array, anchors: Float32Array): Int32Array {
+  const n = boxes.length / 4;
+  const k = anchors.length / 4;
+  const iou = iouHost(boxes, anchors);
+  return Int32Array.from({ length: n }, (_, i) => {
+    let bi = 0;
+    let bv = -1;
+    for (let j = 0; j < k; j++) {
+      if (iou[i * k + j]! > bv) {
+        bv = iou[i * k + j]!;
+        bi = j;
+      }
+    }
+    return bi;
+  });
+}
+
+test('bestGridAnchor picks what the argmax of the full IoU row picks', () => {
+  const cases = [
+    // A teacher grid of kd's presets (32×32, stride 8, 9 anchors of base 16) and another shape.
+    { h: 32, w: 32, stride: 8, base: 16, scales: [1.5, 3, 6], ratios: [0.5, 1, 2] },
+    { h: 7, w: 11, stride: 16, base: 16, scales: [2, 4], ratios: [1] },
+  ];
+  for (const c of cases) {
+    const base = generateAnchors({ baseSize: c.base, ratios: c.ratios, scales: c.scales });
+    const anchors = tf.tidy(() =>
+      gridAnchors(base, { featHeight: c.h, featWidth: c.w, stride: c.stride }).dataSync(),
+    ) as Float32Array;
+    const k = base.shape[0];
+    base.dispose();
+    // Random boxes (degenerate, outside the image, NaN-free and with NaN), student anchors scaled
+    // onto the grid, and anchors of the grid itself (exact ties with duplicates).
+    const r = rng(7);
+    const nan = Float32Array.from([Number.NaN, 0, 10, 10, 1e6, 1e6, 1e6 + 5, 1e6 + 5]);
+    const own = anchors.slice(0, 4 * 60);
+    const near = Float32Array.from(anchors.slice(4 * 100, 4 * 400), (v) => v + (r() - 0.5) * 6);
+    const boxes = new Float32Array([...randomBoxes(400, 3), ...nan, ...own, ...near]);
+    const got = bestGridAnchor(boxes, anchors, {
+      featHeight: c.h,
+      featWidth: c.w,
+      stride: c.stride,
+      perCell: k,
+    });
+    assert.deepEqual(got, fullArgmax(boxes, anchors));
+  }
+  // Duplicated anchors: equal IoUs, the first index wins.
+  const dup = new Float32Array([0, 0, 8, 8, 0, 0, 8, 8, 8, 0, 16, 8, 8, 0, 16, 8]);
+  const q = new Float32Array([1, 1, 7, 7, 9, 1, 15, 7]);
+  const got = bestGridAnchor(q, dup, { featHeight: 1, featWidth: 2, stride: 8, perCell: 2 });
+  assert.deepEqual(got, fullArgmax(q, dup));
+  assert.deepEqual([...got], [0, 2]);
+  assert.throws(
+    () => bestGridAnchor(q, dup, { featHeight: 2, featWidth: 2, stride: 8, perCell: 2 }),
+    /4 anchors for a 2×2 grid of 2 per cell/,
+  );
 });

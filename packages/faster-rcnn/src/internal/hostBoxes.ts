@@ -33,21 +33,101 @@ export function iouHost(a: Float32Array, b: Float32Array): Float32Array {
     areaB[j] = f(f(b[o + 2]! - b[o]!) * f(b[o + 3]! - b[o + 1]!));
   }
   for (let i = 0; i < na; i++) {
-    const ax1 = a[4 * i]!;
-    const ay1 = a[4 * i + 1]!;
-    const ax2 = a[4 * i + 2]!;
-    const ay2 = a[4 * i + 3]!;
-    const areaA = f(f(ax2 - ax1) * f(ay2 - ay1));
+    const areaA = boxArea(a, 4 * i);
     const row = i * nb;
-    for (let j = 0; j < nb; j++) {
-      const o = 4 * j;
-      const iw = relu(f(Math.min(ax2, b[o + 2]!) - Math.max(ax1, b[o]!)));
-      const ih = relu(f(Math.min(ay2, b[o + 3]!) - Math.max(ay1, b[o + 1]!)));
-      const inter = f(iw * ih);
-      out[row + j] = inter / f(f(areaA + areaB[j]!) - inter);
-    }
+    for (let j = 0; j < nb; j++) out[row + j] = pairIou(a, 4 * i, areaA, b, 4 * j, areaB[j]!);
   }
   return out;
+}
+
+const boxArea = (b: Float32Array, o: number): number =>
+  f(f(b[o + 2]! - b[o]!) * f(b[o + 3]! - b[o + 1]!));
+
+/** The IoU of box `a[oa..]` and box `b[ob..]` in float32, as {@link iouHost} stores it. */
+function pairIou(
+  a: Float32Array,
+  oa: number,
+  areaA: number,
+  b: Float32Array,
+  ob: number,
+  areaB: number,
+): number {
+  const iw = relu(f(Math.min(a[oa + 2]!, b[ob + 2]!) - Math.max(a[oa]!, b[ob]!)));
+  const ih = relu(f(Math.min(a[oa + 3]!, b[ob + 3]!) - Math.max(a[oa + 1]!, b[ob + 1]!)));
+  const inter = f(iw * ih);
+  return f(inter / f(f(areaA + areaB) - inter));
+}
+
+/** The layout of anchors made by tensor-ops' `gridAnchors`: row `(y * featWidth + x) * perCell + a`. */
+export interface AnchorGrid {
+  readonly featHeight: number;
+  readonly featWidth: number;
+  readonly stride: number;
+  /** Anchors per cell (A). */
+  readonly perCell: number;
+}
+
+/**
+ * For each box of `boxes` (`[N*4]`), the index of the anchor of `anchors` (`[H*W*A*4]`, laid out as
+ * `grid` says) with the highest IoU — the first such index on ties, the same answer as an argmax
+ * over a full {@link iouHost} row. Only anchors whose cells can overlap the box are scored (an
+ * anchor that does not overlap has IoU 0); a box that overlaps none falls back to the full row.
+ * With a 32×32 grid of 9 anchors this is ~100× fewer IoUs than the full matrix for the ~1,000 rows
+ * of a distillation step.
+ */
+export function bestGridAnchor(
+  boxes: Float32Array,
+  anchors: Float32Array,
+  grid: AnchorGrid,
+): Int32Array {
+  const { featHeight: h, featWidth: w, stride: s, perCell: k } = grid;
+  if (anchors.length !== h * w * k * 4)
+    throw new Error(
+      `bestGridAnchor: ${anchors.length / 4} anchors for a ${h}×${w} grid of ${k} per cell`,
+    );
+  const n = boxes.length / 4;
+  const best = new Int32Array(n);
+  const total = h * w * k;
+  for (let i = 0; i < n; i++) {
+    const o = 4 * i;
+    const areaQ = boxArea(boxes, o);
+    let bi = -1;
+    let bv = 0;
+    for (let a = 0; a < k; a++) {
+      // Anchor a of cell (y, x) is anchor a of cell (0, 0) shifted by (x, y) · stride: the cells
+      // whose anchor can overlap the box lie in one range per axis (one cell of margin each side
+      // covers float rounding; anchors outside it have IoU exactly 0).
+      const b = 4 * a;
+      const x0 = Math.max(0, Math.floor((boxes[o]! - anchors[b + 2]!) / s) - 1);
+      const x1 = Math.min(w - 1, Math.ceil((boxes[o + 2]! - anchors[b]!) / s) + 1);
+      const y0 = Math.max(0, Math.floor((boxes[o + 1]! - anchors[b + 3]!) / s) - 1);
+      const y1 = Math.min(h - 1, Math.ceil((boxes[o + 3]! - anchors[b + 1]!) / s) + 1);
+      for (let y = y0; y <= y1; y++) {
+        for (let x = x0; x <= x1; x++) {
+          const j = (y * w + x) * k + a;
+          const v = pairIou(boxes, o, areaQ, anchors, 4 * j, boxArea(anchors, 4 * j));
+          if (v > bv || (v === bv && bv > 0 && j < bi)) {
+            bv = v;
+            bi = j;
+          }
+        }
+      }
+    }
+    if (bi < 0) {
+      // No overlap anywhere: the full row's first maximum (0 for well-formed anchors).
+      let fv = -1;
+      bi = 0;
+      for (let j = 0; j < total; j++) {
+        const v = pairIou(boxes, o, areaQ, anchors, 4 * j, boxArea(anchors, 4 * j));
+        if (v > fv) {
+          fv = v;
+          bi = j;
+        }
+      }
+    }
+    best[i] = bi;
+  }
+  return best;
 }
 
 /**

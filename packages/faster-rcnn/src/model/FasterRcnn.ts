@@ -9,7 +9,7 @@ import {
   smoothL1Sum,
   softmaxCrossEntropyMean,
 } from '../internal/detectionLosses.js';
-import { decodeHost, encodeHost, iouHost, takeBoxes } from '../internal/hostBoxes.js';
+import { bestGridAnchor, decodeHost, encodeHost, takeBoxes } from '../internal/hostBoxes.js';
 import { tidyRead } from '../internal/tidyRead.js';
 import { ParamStore } from '../layers/ParamStore.js';
 import { assignProposalTargets } from '../roiHeads/assignProposalTargets.js';
@@ -328,20 +328,12 @@ export class FasterRcnn {
     } else {
       const sAnchors = takeBoxes(studentAnchors, rows.anchorIndex);
       const scaled = sAnchors.map((v) => v * scale);
-      const iou = iouHost(scaled, anchors);
-      const best = new Int32Array(m);
-      for (let i = 0; i < m; i++) {
-        let bi = 0;
-        let bv = -1;
-        for (let j = 0; j < k; j++) {
-          const v = iou[i * k + j]!;
-          if (v > bv) {
-            bv = v;
-            bi = j;
-          }
-        }
-        best[i] = bi;
-      }
+      const best = bestGridAnchor(scaled, anchors, {
+        featHeight: fh,
+        featWidth: fw,
+        stride: this.stride,
+        perCell: k / (fh * fw),
+      });
       const idx = tf.tensor1d(
         Int32Array.from(best, (a, i) => rows.anchorImage[i]! * k + a),
         'int32',
