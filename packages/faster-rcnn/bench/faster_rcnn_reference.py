@@ -8,8 +8,9 @@ same architecture in PyTorch and times the same work: a training step (forward, 
 proposal target assignment, RoIAlign, fc head, the four detection losses, backward, weight decay,
 gradient norm and clipping, SGD with momentum) on the batch, and inference (proposals, RoIAlign,
 head, per-class decoding, score threshold, batched NMS) on single images. A model with a
-`distill` entry times a distillation step instead: the frozen teacher's forward on the student's
-sampled anchors and RoIs, the student's forward and backward, soft cross-entropy on RPN and RCN,
+`distill` entry times a distillation step instead: the frozen teacher's forward (on the batch
+resized to its `teacherImageSize`, as kd's loader prepares it) on the student's sampled anchors and
+RoIs, the student's forward and backward, soft cross-entropy on RPN and RCN,
 the teacher-bounded regression on both heads and the hint through its adaptation layer (see
 @kd/distill's distillStep). It prints one JSON object of median milliseconds on its last line.
 
@@ -397,27 +398,28 @@ class Model:
         return self.update(self.detection_losses(self.forward_train(images, targets)))
 
     @torch.no_grad()
-    def forward_on_rows(self, images, f, student_anchors, collect=()):
-        """The frozen teacher on the student's sampled rows (kd's FasterRcnn.forwardOnRows, scale 1)."""
+    def forward_on_rows(self, images, f, student_anchors, collect=(), scale=1.0):
+        """The frozen teacher on the student's sampled rows (kd's FasterRcnn.forwardOnRows): `images`
+        are the student's resized by `scale`, so the student's anchors and RoIs are scaled by it."""
         self.backbone.eval()
         feat, features = self.backbone(images, collect)
         logits, deltas = self.head.rpn(feat)
         k = self.anchors.shape[0]
         image, anchor = f["rows"] // f["k"], f["rows"] % f["k"]
-        if tuple(feat.shape[2:]) == tuple(f["grid"]) and k == f["k"]:
+        if scale == 1.0 and tuple(feat.shape[2:]) == tuple(f["grid"]) and k == f["k"]:
             idx = image * k + anchor
             t_logits, t_deltas = logits.reshape(-1, 2)[idx], deltas.reshape(-1, 4)[idx]
         else:
-            # Another grid: each student anchor takes the teacher anchor it overlaps most, whose
-            # predicted box is re-encoded against the student anchor.
+            # Another grid: each student anchor (scaled) takes the teacher anchor it overlaps most,
+            # whose predicted box, scaled back, is re-encoded against the student anchor.
             s_anchors = student_anchors[anchor]
-            best = box_iou(s_anchors, self.anchors).argmax(1)
+            best = box_iou(s_anchors * scale, self.anchors).argmax(1)
             idx = image * k + best
             t_logits = logits.reshape(-1, 2)[idx]
             ones = (1.0, 1.0, 1.0, 1.0)
-            boxes = decode(deltas.reshape(-1, 4)[idx], self.anchors[best], ones)
+            boxes = decode(deltas.reshape(-1, 4)[idx], self.anchors[best], ones) / scale
             t_deltas = encode(boxes, s_anchors, ones)
-        cls, box = self.head.box_head(self.pool(feat, f["rois"], f["roi_img"]))
+        cls, box = self.head.box_head(self.pool(feat, f["rois"] * scale, f["roi_img"]))
         n = f["rcn_labels"].numel()
         return {
             "features": features,
@@ -493,10 +495,13 @@ class Distillation:
     def num_parameters(self):
         return self.student.num_parameters()
 
-    def train_step(self, images, targets):
+    def train_step(self, images, targets, teacher_images=None):
+        """`teacher_images`: the batch at the teacher's input size (a run's loader prepares it)."""
         o, h, s = self.objective, self.hint, self.student
         f = s.forward_train(images, targets, collect=(h["studentLayer"],))
-        t = self.teacher.forward_on_rows(images, f, s.anchors, collect=(h["teacherLayer"],))
+        t_images = images if teacher_images is None else teacher_images
+        scale = t_images.shape[2] / images.shape[2]
+        t = self.teacher.forward_on_rows(t_images, f, s.anchors, collect=(h["teacherLayer"],), scale=scale)
         v = self.adapt(f["features"][h["studentLayer"]])
         z = t["features"][h["teacherLayer"]]
         if v.shape[2:] != z.shape[2:]:
@@ -588,10 +593,17 @@ def main():
         # A recipe trains on the first `batch` images (its preset's batch size).
         b = spec.get("batch", n)
         batch, batch_targets = images[:b], targets[:b]
+        if "distill" in spec:
+            # The teacher's batch, resized before the step as kd's loader does.
+            ts = spec["distill"]["teacherImageSize"]
+            t_batch = batch if ts == size else F.interpolate(batch, size=(ts, ts), mode="bilinear", align_corners=False)
+            step = lambda: model.train_step(batch, batch_targets, t_batch)  # noqa: E731
+        else:
+            step = lambda: model.train_step(batch, batch_targets)  # noqa: E731
         out[name] = {
             "parameters": model.num_parameters(),
             "macs": backbone_macs(model.student.backbone if "distill" in spec else model.backbone, one),
-            "trainStep": median_ms(lambda: model.train_step(batch, batch_targets), 1, runs),
+            "trainStep": median_ms(step, 1, runs),
         }
         for role, s in (("student", spec), ("teacher", spec.get("distill", {}).get("teacher"))):
             if s is not None and s["backbone"]["type"] == "mobilenetv2":

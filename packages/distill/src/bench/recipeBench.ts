@@ -31,7 +31,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { distillStep } from '../distillStep.js';
 import { presetConfig } from '../presets/presets.js';
 import { studentTransform } from '../runTraining.js';
-import { makeBatch } from '../toDetectionBatch.js';
+import { makeBatch, prepareSplit } from '../toDetectionBatch.js';
 import { benchImages } from './benchImages.js';
 import { BENCH_RECIPES, recipeModels, recipeReferenceSpec } from './recipeModels.js';
 
@@ -125,6 +125,14 @@ async function timeRecipe(
   const o = r.config.optim;
   const batch: DetectionBatch = makeBatch(data.split.images.slice(0, o.batchSize));
   const single: DetectionBatch = makeBatch(data.split.images.slice(0, 1));
+  // A teacher at another input size sees the batch's images resized to it, as a run's loader
+  // prepares them (`teacherTransform`); otherwise it would run at the student's size.
+  const teacherTransform = r.distillation?.teacherTransform;
+  const teacherImages = teacherTransform
+    ? makeBatch(
+        (await prepareSplit(data.dataset.train.slice(0, o.batchSize), teacherTransform)).images,
+      ).images
+    : undefined;
   const optimizer = tf.train.momentum(o.lr, o.momentum ?? 0.9);
   const rng = createRng(1);
   let step = 0;
@@ -133,6 +141,7 @@ async function timeRecipe(
       optimizer,
       rng,
       step: step++,
+      ...(teacherImages ? { teacherImages } : {}),
       weightDecay: o.weightDecay ?? 1e-4,
       ...(o.clipGradNorm !== undefined ? { clipGradNorm: o.clipGradNorm } : {}),
     });
@@ -172,6 +181,7 @@ async function timeRecipe(
         optimizer: otherOptimizer!,
         rng,
         step: 0,
+        ...(teacherImages ? { teacherImages } : {}),
         weightDecay: o.weightDecay ?? 1e-4,
         ...(o.clipGradNorm !== undefined ? { clipGradNorm: o.clipGradNorm } : {}),
       });
@@ -277,6 +287,7 @@ async function timeRecipe(
     };
   } finally {
     tf.dispose([batch.images, single.images]);
+    teacherImages?.dispose();
     optimizer.dispose();
     otherOptimizer?.dispose();
     other?.dispose();
@@ -423,7 +434,7 @@ async function main(): Promise<void> {
         .join('');
       console.log(
         `${name}: ${f.describe}; backbone ${(f.macs / 1e6).toFixed(0)} M MACs/image; batch ${f.batchSize}` +
-          `${d ? `; teacher ${d.teacher.backbone.type === 'mobilenetv2' ? 'MobileNetV2' : 'sequential'} stride ${d.teacher.stride}, hint ${d.hint.studentLayer} → ${d.hint.teacherLayer} (${d.hint.adaptation.kernel}×${d.hint.adaptation.kernel} ${d.hint.adaptation.cin}→${d.hint.adaptation.cout}, ${d.hint.resample}, ${d.hint.normalize}), T ${d.objective.temperature}` : ''}${check}${tv}`,
+          `${d ? `; teacher ${d.teacher.backbone.type === 'mobilenetv2' ? 'MobileNetV2' : 'sequential'} stride ${d.teacher.stride} at ${d.teacherImageSize} px, hint ${d.hint.studentLayer} → ${d.hint.teacherLayer} (${d.hint.adaptation.kernel}×${d.hint.adaptation.kernel} ${d.hint.adaptation.cin}→${d.hint.adaptation.cout}, ${d.hint.resample}, ${d.hint.normalize}), T ${d.objective.temperature}` : ''}${check}${tv}`,
       );
     }
     const rows: string[][] = [];

@@ -159,6 +159,8 @@ export function recipeReferenceSpec(r: RecipeModels, imageSize: number): Referen
   const pairing = d.pairing;
   if (!pairing || !d.studentLayer || !d.teacherLayer)
     throw new Error(`bench: recipe ${r.name} has no hint; the PyTorch reference expects one`);
+  // As a run prepares the teacher's batch: the student's images resized by the pairing's scale.
+  const teacherImageSize = d.teacherTransform ? Math.round(imageSize * d.scale) : imageSize;
   const [kernel, bias] = pairing.layer.variables();
   const [k, , cin, cout] = kernel!.shape as [number, number, number, number];
   const obj = objectiveOptions(distill);
@@ -177,7 +179,8 @@ export function recipeReferenceSpec(r: RecipeModels, imageSize: number): Referen
   return {
     ...spec,
     distill: {
-      teacher: referenceSpec(d.teacher, options),
+      teacher: referenceSpec(d.teacher, { ...options, imageSize: teacherImageSize }),
+      teacherImageSize,
       hint: {
         studentLayer: d.studentLayer,
         teacherLayer: d.teacherLayer,

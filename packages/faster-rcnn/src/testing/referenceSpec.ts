@@ -79,7 +79,14 @@ export interface ReferenceSpec {
 
 /** The distillation of a student spec: its frozen teacher, the hint and the objective's constants. */
 export interface ReferenceDistillation {
+  /** The teacher, its anchors on the grid of `teacherImageSize`-pixel images. */
   readonly teacher: ReferenceSpec;
+  /**
+   * The teacher's input (square, pixels): the student's images resized to it, the RoIs and the
+   * student's anchors scaled by `teacherImageSize / imageSize` for the teacher (kd's
+   * `forwardOnRows` with `scale`). Equal to the student's size when the teacher shares it.
+   */
+  readonly teacherImageSize: number;
   readonly hint: {
     /** Backbone layers (sequential conv name or MobileNetV2 stage) of the guided and hint maps. */
     readonly studentLayer: string;
