@@ -88,6 +88,7 @@ export {
   type TrainingOptions,
   type TrainingResult,
 } from './runTraining.js';
+export { recordedInputSize, withTeacher } from './teacherInputSize.js';
 export {
   DETECTION_SIZE_DIVISIBLE,
   makeBatch,

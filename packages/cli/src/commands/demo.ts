@@ -14,6 +14,7 @@ import {
   studentTransform,
   type TrainingStage,
   trainStages,
+  withTeacher,
 } from '@kd/distill';
 import { loadFasterRcnn } from '@kd/faster-rcnn';
 import { initBackend } from '@kd/tensor-ops';
@@ -24,6 +25,7 @@ import { DATA_PARALLEL_OPTION, dataParallelRuns } from '../flags/dataParallelFla
 import { numberFlag } from '../flags/numberFlag.js';
 import { formatTable } from '../format/formatTable.js';
 import { printedHooks } from '../pipeline/printedHooks.js';
+import { teacherSizeLine } from '../pipeline/teacherSizeLine.js';
 import { writeReport } from '../report/writeReport.js';
 
 interface DemoOptions {
@@ -76,8 +78,6 @@ async function demo(opts: DemoOptions): Promise<void> {
     tests.set(key, cached);
     return cached;
   };
-  const teacherTest = await testSplit(teacherPreset);
-
   let teacherCheckpoint = opts.teacher ?? pair.teacherCheckpoint;
   if (!existsSync(join(teacherCheckpoint, 'model.json'))) {
     process.stderr.write(
@@ -115,10 +115,25 @@ async function demo(opts: DemoOptions): Promise<void> {
   };
   const baselineCfg = withBudget(preset(pair.baselinePreset));
   const distillPreset = preset(pair.distilledPreset);
-  const distillCfg = withBudget({
+  let distillCfg = withBudget({
     ...distillPreset,
     distill: { ...distillPreset.distill!, teacher: teacherCheckpoint },
   });
+  let teacherTest = await testSplit(teacherPreset);
+  if (opts.teacher !== undefined && teacherCheckpoint === opts.teacher) {
+    // A teacher of the user's is scored and distils at the input size it was trained at.
+    const own = withTeacher(distillCfg, opts.teacher);
+    if (E.isLeft(own)) usageError('demo', `--teacher: ${own.left}`);
+    if (own.right.changed) {
+      process.stderr.write(teacherSizeLine(own.right.config, distillCfg));
+      const d = own.right.config.distill!;
+      teacherTest = await testSplit({
+        ...teacherPreset,
+        model: { ...teacherPreset.model, minSize: d.teacherMinSize!, maxSize: d.teacherMaxSize! },
+      });
+    }
+    distillCfg = own.right.config;
+  }
 
   // The teacher is scored through the same evaluation path as the students.
   const { model: teacher, checkpoint } = await loadFasterRcnn(teacherCheckpoint);
@@ -201,7 +216,7 @@ export function registerDemo(program: Command): void {
     .option('--run <dir>', 'folder for the three runs (default runs/demo-<pair>)')
     .option(
       '--teacher <dir>',
-      "teacher checkpoint folder (default the pair's shipped teacher, e.g. models/shapes-teacher-pretrained; trained with the pair's teacher preset when missing)",
+      "teacher checkpoint folder (default the pair's shipped teacher, e.g. models/shapes-teacher-pretrained-256; trained with the pair's teacher presets when missing); scored and distilled at the input size its checkpoint records",
     )
     .option(
       '--steps <n>',

@@ -39,6 +39,14 @@ describe('kd experiment option checks (before any training starts)', () => {
     assert.equal(r.status, 2);
     assert.match(r.stderr, /--pair: unknown student pair 'vgg'; the pairs are: pretrained, /);
   });
+  test('--teacher must name a checkpoint', () => {
+    const r = kd();
+    assert.equal(r.status, 2);
+    assert.match(
+      r.stderr,
+      /kd experiment: --teacher: nowhere: no checkpoint \(expected a folder with model\.json/,
+    );
+  });
   test('seeds and steps must be integers', () => {
     assert.match(kd('--seeds', '1,x').stderr, /--seeds: expected comma-separated integers/);
     assert.match(kd('--steps', '0').stderr, /--steps: expected a positive integer, got '0'/);

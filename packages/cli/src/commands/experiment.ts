@@ -9,6 +9,7 @@ import {
   STUDENT_PAIR_NAMES,
   studentPair,
   studentTransform,
+  withTeacher,
 } from '@kd/distill';
 import { type AblationRow, ablationRows, decodePaperObjectiveConfig } from '@kd/losses';
 import { initBackend } from '@kd/tensor-ops';
@@ -18,6 +19,7 @@ import { usageError } from '../failCommand.js';
 import { DATA_PARALLEL_OPTION, dataParallelRuns } from '../flags/dataParallelFlag.js';
 import { formatTable } from '../format/formatTable.js';
 import { printedHooks } from '../pipeline/printedHooks.js';
+import { teacherSizeLine } from '../pipeline/teacherSizeLine.js';
 
 interface ExperimentOptions {
   readonly pair: string;
@@ -93,8 +95,15 @@ async function experiment(opts: ExperimentOptions): Promise<void> {
   const teacher = opts.teacher ?? chosen.right.teacherCheckpoint;
   const backend = await initBackend();
   const base = requirePreset(chosen.right.baselinePreset);
-  const dist = requirePreset(chosen.right.distilledPreset);
+  let dist = requirePreset(chosen.right.distilledPreset);
   const parallel = dataParallelRuns('experiment', opts.dataParallel, [base, dist], backend.name);
+  if (opts.teacher !== undefined) {
+    // A teacher of the user's runs at the input size it was trained at, not the preset's teacher's.
+    const own = withTeacher(dist, opts.teacher);
+    if (E.isLeft(own)) usageError('experiment', `--teacher: ${own.left}`);
+    if (own.right.changed) process.stderr.write(teacherSizeLine(own.right.config, dist));
+    dist = own.right.config;
+  }
   const dataset = await loadDataset(base.dataset);
   // Both students see the same input size (studentPairs' invariant): one test split serves them.
   const data = { dataset, test: await prepareSplit(dataset.test, studentTransform(base)) };
@@ -168,7 +177,10 @@ export function registerExperiment(program: Command): void {
       `the baseline and distilled students' presets and their teacher: ${STUDENT_PAIR_NAMES.join(', ')} (see kd demo --help)`,
       DEFAULT_STUDENT_PAIR,
     )
-    .option('--teacher <dir>', "teacher checkpoint folder (default the pair's shipped teacher)")
+    .option(
+      '--teacher <dir>',
+      "teacher checkpoint folder (default the pair's shipped teacher), run at the input size its checkpoint records",
+    )
     .option('--seeds <list>', 'comma-separated seeds', '1,2,3')
     .option('--steps <n>', "student training steps (default: the pair's presets)")
     .option(
