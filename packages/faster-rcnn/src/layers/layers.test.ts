@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
-import { initBackend } from '@kd/tensor-ops';
+import { test } from 'node:test';
+import { describeEachBackend } from '@kd/tensor-ops/testing';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-layers';
 import { DepthwiseConv2d } from './layers.js';
 import { ParamStore } from './ParamStore.js';
-
-before(async () => {
-  await initBackend({ backend: 'wasm' });
-});
 
 const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor) =>
   tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
@@ -27,7 +22,8 @@ function zeroStuffed(w: tf.Tensor4D, d: number): tf.Tensor4D {
   return tf.tensor4d(out);
 }
 
-describe('DepthwiseConv2d with dilation', () => {
+// On every backend: tensorflow computes it by space-to-batch, the others with the dilated kernel.
+describeEachBackend('DepthwiseConv2d with dilation', () => {
   for (const [h, w] of [
     [8, 8],
     [7, 9],
@@ -58,6 +54,23 @@ describe('DepthwiseConv2d with dilation', () => {
         assert.ok(maxAbsDiff(dx, theirs[0]!) < 1e-4, 'input gradient');
         const tapGrads = tf.stridedSlice(theirs[1]!, [0, 0, 0, 0], [5, 5, 3, 1], [2, 2, 1, 1]);
         assert.ok(maxAbsDiff(dw, tapGrads) < 1e-4, 'filter gradient');
+
+        // With a bias and ReLU6 (the folded batch-norm form), gradients included.
+        const bias = tf.randomNormal([3], 0, 1, 'float32', 9) as tf.Tensor1D;
+        const fusedY = conv.apply(x, { weight: filter, bias, relu6: true });
+        assert.ok(maxAbsDiff(fusedY, tf.relu6(tf.add(reference, bias))) < 1e-5, 'bias + ReLU6');
+        const fusedDx = tf.grad((a: tf.Tensor) =>
+          tf.sum(tf.mul(conv.apply(a as tf.Tensor4D, { weight: filter, bias, relu6: true }), dy)),
+        )(x);
+        const theirFusedDx = tf.grad((a: tf.Tensor) =>
+          tf.sum(
+            tf.mul(
+              tf.relu6(tf.add(tf.depthwiseConv2d(a as tf.Tensor4D, stuffed, 1, 'same'), bias)),
+              dy,
+            ),
+          ),
+        )(x);
+        assert.ok(maxAbsDiff(fusedDx, theirFusedDx) < 1e-4, 'bias + ReLU6 input gradient');
       });
       store.dispose();
       assert.equal(tf.memory().numTensors, before);
