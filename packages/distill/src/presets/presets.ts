@@ -498,7 +498,7 @@ const PRESETS: Record<string, Preset> = {
     notes: {
       ...SHAPES_NOTES,
       'distill.teacher':
-        "measured over seeds 1–3 (docs/results/pretrained-recipes.md): the 256 px teacher (91.3 mAP@0.5) lifts the student from 47.6 ± 0.4 to 54.0 ± 3.4 mAP@0.5 (the 160 px teacher, 88.1: 54.3 ± 1.1 on the same machine) and costs 4× the student in Node (the 160 px teacher 2.3–2.7×); the 192 px teacher, whose anchors match no student anchor's scale, distilled worse",
+        "measured over seeds 1–3 (docs/results/pretrained-recipes.md): the 256 px teacher (91.3 mAP@0.5) lifts the student from 47.6 ± 0.4 to 54.0 ± 3.4 mAP@0.5 (the 160 px teacher, 88.1: 54.3 ± 1.1 on the same machine) and takes 3.2–3.9× the student's time per image in Node (the 160 px teacher 2.2–2.7×); the 192 px teacher, whose anchors match no student anchor's scale, distilled worse",
     },
     config: {
       name: 'shapes-distill-pretrained',
