@@ -177,6 +177,30 @@ describe('DataParallel in runTraining [wasm]', () => {
       stepLines(join(dir, 'crash')).map((l) => l.loss),
       stepLines(join(dir, 'full')).map((l) => l.loss),
     );
+    assert.ok(!logs.some((l) => /data-parallel replica\(s\)/.test(l)), logs.join('\n'));
+    // Resumed with another number of replicas: said, since the rest differs from an uninterrupted run.
+    const other = await runTraining({
+      config: cfg,
+      runDir: join(dir, 'other'),
+      dataParallel: 2,
+      stopAfterSteps: 2,
+    });
+    other.model.dispose();
+    const otherLogs: string[] = [];
+    const switched = await runTraining({
+      config: cfg,
+      runDir: join(dir, 'other'),
+      onLog: (l) => otherLogs.push(l),
+    });
+    switched.model.dispose();
+    assert.ok(
+      otherLogs.some((l) =>
+        /its steps so far ran with 2 data-parallel replica\(s\), these run with 1: from step 3 on the numbers differ/.test(
+          l,
+        ),
+      ),
+      otherLogs.join('\n'),
+    );
     // The control: one replica draws other sampling streams and normalises over the whole batch.
     const single = await runTraining({ config: cfg, runDir: join(dir, 'single') });
     assert.ok(maxParameterDifference(single.model, full.model) > 1e-6);

@@ -14,6 +14,8 @@ export interface ResumedState {
   readonly checkpoint: string;
   readonly step: number;
   readonly rngState: number;
+  /** What the run recorded with the checkpoint (`runTraining`: its config, input size, replicas). */
+  readonly extra: unknown;
 }
 
 /**
@@ -70,5 +72,10 @@ export async function resumeCheckpoint(
   target.model.params.assign(ckpt.weights);
   tf.dispose(Object.values(ckpt.weights));
   await restoreOptimizer(target.optimizer, ckpt);
-  return { checkpoint: dir, step: ckpt.metadata.step, rngState: ckpt.metadata.rngState };
+  return {
+    checkpoint: dir,
+    step: ckpt.metadata.step,
+    rngState: ckpt.metadata.rngState,
+    extra: ckpt.metadata.extra,
+  };
 }

@@ -214,6 +214,12 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
       step = resumed.step;
       rng = createRng(resumed.rngState);
       log(`resuming from ${resumed.checkpoint} at step ${step}`);
+      // Checkpoints from before kd recorded it were written by one thread or replicas alike.
+      const before = (resumed.extra as { dataParallel?: unknown } | null)?.dataParallel;
+      if (typeof before === 'number' && before !== replicas)
+        log(
+          `note: its steps so far ran with ${before} data-parallel replica(s), these run with ${replicas}: from step ${step + 1} on the numbers differ from an uninterrupted run`,
+        );
     } else if (config.model.init !== undefined) {
       // A resumed fine-tune takes its own checkpoint above: the init applies to step 0 only.
       const r = await initFromCheckpoint(model, config.model.init);
@@ -270,7 +276,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
       step,
       rngState: rng.state(),
       optimizer,
-      extra: { config, classNames: dataset.classNames, ...transform },
+      extra: { config, classNames: dataset.classNames, ...transform, dataParallel: replicas },
       ...(distill?.pairing
         ? { extraWeights: Object.fromEntries(distill.pairing.variables().map((v) => [v.name, v])) }
         : {}),
