@@ -9,7 +9,8 @@ import { parse as parseYaml } from 'yaml';
 
 // YAML spells NaN and Infinity (`.nan`, `.inf`): every number of a run config must be finite.
 const Finite = t.refinement(t.number, (n) => Number.isFinite(n), 'FiniteNumber');
-const PosInt = t.refinement(t.number, (n) => Number.isInteger(n) && n > 0, 'PositiveInt');
+/** A positive integer (steps, sizes, counts). */
+export const PosInt = t.refinement(t.number, (n) => Number.isInteger(n) && n > 0, 'PositiveInt');
 const NonNegInt = t.refinement(t.number, (n) => Number.isInteger(n) && n >= 0, 'NonNegativeInt');
 const Pos = t.refinement(t.number, (n) => n > 0 && Number.isFinite(n), 'Positive');
 const Fraction = t.refinement(t.number, (n) => n >= 0 && n <= 1, 'UnitInterval');

@@ -4,9 +4,8 @@ import { readFileInside, type TransformOptions } from '@kd/data-voc-coco-kitti';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { resolveCheckpoint } from './resolveCheckpoint.js';
-import type { RunConfig } from './runConfig.js';
+import { PosInt, type RunConfig } from './runConfig.js';
 
-const PosInt = t.refinement(t.number, (n) => Number.isInteger(n) && n > 0, 'PositiveInt');
 /** What a kd run records about its input in a checkpoint's metadata (other fields ignored). */
 const RecordedCodec = t.type({
   userDefinedMetadata: t.type({
