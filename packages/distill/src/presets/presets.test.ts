@@ -34,6 +34,17 @@ const PAPER = [
   'voc07-hires-vgg16-to-lowres-vgg16',
 ];
 
+/** For each (scaled) student anchor, the teacher anchor of highest IoU and that IoU. */
+function bestTeacherAnchors(student: Float32Array, teacher: Float32Array) {
+  return tf.tidy(() => {
+    const iou = boxIou(
+      tf.tensor2d(student, [student.length / 4, 4]),
+      tf.tensor2d(teacher, [teacher.length / 4, 4]),
+    );
+    return { best: tf.argMax(iou, 1).dataSync(), bestIou: tf.max(iou, 1).dataSync() };
+  });
+}
+
 describe('presets', () => {
   test('every preset decodes with the run-config codec, its detector and objective with theirs', () => {
     for (const name of PRESET_NAMES) {
@@ -170,15 +181,7 @@ describe('presets', () => {
       rows.flatMap((cell) => [...sAnchors.subarray(cell * k * 4, (cell + 1) * k * 4)]),
       (v) => 2 * v,
     );
-    const iou = tf.tidy(() =>
-      boxIou(
-        tf.tensor2d(scaled, [scaled.length / 4, 4]),
-        tf.tensor2d(tAnchors, [tAnchors.length / 4, 4]),
-      ),
-    );
-    const best = tf.tidy(() => tf.argMax(iou, 1).dataSync());
-    const bestIou = tf.tidy(() => tf.max(iou, 1).dataSync());
-    iou.dispose();
+    const { best, bestIou } = bestTeacherAnchors(scaled, tAnchors);
     rows.forEach((cell, r) => {
       for (let a = 0; a < k; a++) {
         assert.equal(best[r * k + a], cell * k + a, `cell ${cell} anchor ${a}`);
@@ -223,15 +226,7 @@ describe('presets', () => {
       }),
       (v) => 2 * v,
     );
-    const iou = tf.tidy(() =>
-      boxIou(
-        tf.tensor2d(scaled, [scaled.length / 4, 4]),
-        tf.tensor2d(tAnchors, [tAnchors.length / 4, 4]),
-      ),
-    );
-    const best = tf.tidy(() => tf.argMax(iou, 1).dataSync());
-    const bestIou = tf.tidy(() => tf.max(iou, 1).dataSync());
-    iou.dispose();
+    const { best, bestIou } = bestTeacherAnchors(scaled, tAnchors);
     cells.forEach(([y, x], r) => {
       for (let a = 0; a < k; a++) {
         assert.equal(best[r * k + a], (2 * y * 32 + 2 * x) * k + a, `cell ${y},${x} anchor ${a}`);
