@@ -108,7 +108,7 @@ export async function evalDetector(o: EvalDetectorOptions): Promise<EvalDetector
   try {
     if (o.compile) {
       const c = compileFasterRcnn(model);
-      if (E.isLeft(c)) throw new Error(`--compile: ${c.left}`);
+      if (E.isLeft(c)) throw new Error(`evalDetector: compile: ${c.left}`);
       compiled = c.right;
     }
     const extra = (checkpoint.metadata.extra ?? {}) as TrainedExtra;

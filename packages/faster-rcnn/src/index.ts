@@ -19,6 +19,7 @@ export { nonFiniteWeights } from './checkpoint/nonFiniteWeights.js';
 export { compileDetector } from './inference/compileDetector.js';
 export { type CompiledFasterRcnn, compileFasterRcnn } from './inference/compileFasterRcnn.js';
 export { type CompiledTrunk, compileTrunk } from './inference/compileTrunk.js';
+export { nativeBackendRequired } from './inference/nativeBackendRequired.js';
 export {
   assignPretrainedBackbone,
   loadPretrainedBackbone,

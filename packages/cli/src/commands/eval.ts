@@ -6,6 +6,7 @@ import {
   readRunConfig,
 } from '@kd/distill';
 import type { CliText, KdEvalError } from '@kd/eval';
+import { nativeBackendRequired } from '@kd/faster-rcnn';
 import { initBackend } from '@kd/tensor-ops';
 import { type Command, Option } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
@@ -228,6 +229,8 @@ async function evalDetectorAction(opts: EvalDetectorCliOptions): Promise<void> {
   }
   const { limit, minSize } = opts;
   await initBackend();
+  const uncompilable = opts.compile ? nativeBackendRequired() : undefined;
+  if (uncompilable) failCommand('eval detector', `--compile: ${uncompilable}`);
   const printed = printedHooks('eval', Boolean(opts.json));
   const result = await evalDetector({
     checkpoint: opts.checkpoint,
