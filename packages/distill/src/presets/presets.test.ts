@@ -34,6 +34,14 @@ const PAPER = [
   'voc07-hires-vgg16-to-lowres-vgg16',
 ];
 
+/** A preset's detector (6 classes, the shapes dataset's). */
+const buildDetector = (detector: object) =>
+  new FasterRcnn(fasterRcnnConfig({ ...detector, numClasses: 6 }));
+
+/** The output stride of a backbone layer. */
+const layerStride = (m: FasterRcnn, layer: string) =>
+  m.backbone.layers.find((l) => l.name === layer)!.stride;
+
 /** For each (scaled) student anchor, the teacher anchor of highest IoU and that IoU. */
 function bestTeacherAnchors(student: Float32Array, teacher: Float32Array) {
   return tf.tidy(() => {
@@ -83,9 +91,9 @@ describe('presets', () => {
     const third = get('shapes-teacher-pretrained-192');
     const fourth = get('shapes-teacher-pretrained-256');
     assert.equal(fourth.model.init, `runs/${third.name}`);
-    const { anchors, ...rest } = fourth.model.detector as { anchors: { baseSize: number } };
-    const { anchors: thirdAnchors, ...thirdRest } = third.model
-      .detector as typeof fourth.model.detector & { anchors: { baseSize: number } };
+    type WithAnchors = { anchors: { baseSize: number } };
+    const { anchors, ...rest } = fourth.model.detector as WithAnchors;
+    const { anchors: thirdAnchors, ...thirdRest } = third.model.detector as WithAnchors;
     assert.deepEqual(rest, thirdRest);
     assert.deepEqual(anchors, { ...thirdAnchors, baseSize: 2 * thirdAnchors.baseSize });
     assert.deepEqual([fourth.model.minSize, fourth.model.maxSize], [256, 427]);
@@ -155,20 +163,16 @@ describe('presets', () => {
   test("shapes-hires-pretrained-80: the 80 px student has the 160 px teacher's hint map size and anchors", () => {
     const distilled = get('shapes-hires-pretrained-80');
     const teacherStage = get('shapes-teacher-pretrained-160');
-    const build = (detector: object) =>
-      new FasterRcnn(fasterRcnnConfig({ ...detector, numClasses: 6 }));
-    const student = build(distilled.model.detector);
-    const teacher = build(teacherStage.model.detector);
+    const student = buildDetector(distilled.model.detector);
+    const teacher = buildDetector(teacherStage.model.detector);
     const hint = distilled.distill!.hint!;
-    const stride = (m: FasterRcnn, layer: string) =>
-      m.backbone.layers.find((l) => l.name === layer)!.stride;
     const sMin = distilled.model.minSize!;
     const tMin = teacherStage.model.minSize!;
     // Half the teacher's input at half its stride: the same 20×20 map, no resampling of the hint.
     assert.equal(distilled.distill!.teacherMinSize, 2 * sMin);
     assert.equal(distilled.distill!.teacherMinSize, tMin);
-    assert.equal(sMin / stride(student, hint.studentLayer), 20);
-    assert.equal(tMin / stride(teacher, hint.teacherLayer), 20);
+    assert.equal(sMin / layerStride(student, hint.studentLayer), 20);
+    assert.equal(tMin / layerStride(teacher, hint.teacherLayer), 20);
     assert.equal(student.stride, teacher.stride / 2);
     // Each student anchor scaled to the teacher's input lies on the teacher's anchor of the same
     // cell and shape (what the RPN soft targets are read from): the middle 4×4 cells checked
@@ -198,20 +202,16 @@ describe('presets', () => {
   test("shapes-distill-pretrained: the teacher at twice the student's input, every student anchor on a teacher anchor of its shape", () => {
     const distilled = get('shapes-distill-pretrained');
     const teacherStage = get('shapes-teacher-pretrained-256');
-    const build = (detector: object) =>
-      new FasterRcnn(fasterRcnnConfig({ ...detector, numClasses: 6 }));
-    const student = build(distilled.model.detector);
-    const teacher = build(teacherStage.model.detector);
+    const student = buildDetector(distilled.model.detector);
+    const teacher = buildDetector(teacherStage.model.detector);
     const hint = distilled.distill!.hint!;
-    const stride = (m: FasterRcnn, layer: string) =>
-      m.backbone.layers.find((l) => l.name === layer)!.stride;
     const sMin = studentTransform(distilled).minSize;
     assert.equal(distilled.distill!.teacher, 'models/shapes-teacher-pretrained-256');
     assert.equal(distilled.distill!.teacherMinSize, teacherStage.model.minSize);
     assert.equal(distilled.distill!.teacherMinSize, 2 * sMin);
     // Hint maps 16×16 (student) and 32×32 (teacher): the student's is upsampled exactly ×2.
-    assert.equal(sMin / stride(student, hint.studentLayer), 16);
-    assert.equal((2 * sMin) / stride(teacher, hint.teacherLayer), 32);
+    assert.equal(sMin / layerStride(student, hint.studentLayer), 16);
+    assert.equal((2 * sMin) / layerStride(teacher, hint.teacherLayer), 32);
     assert.equal(student.stride, teacher.stride);
     // Each student anchor scaled ×2 lies on the teacher's anchor of the same shape at cell
     // (2y, 2x), which is where forwardOnRows reads its RPN soft targets from.
