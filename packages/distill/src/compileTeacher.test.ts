@@ -32,7 +32,12 @@ async function teacherCheckpoint(name: string): Promise<string> {
   return out;
 }
 
-const run = (teacher: string, compileTeacher: boolean, steps = 3) =>
+const run = (
+  teacher: string,
+  compileTeacher: boolean,
+  steps = 3,
+  teacherThread: boolean | 'auto' = 'auto',
+) =>
   testRunConfig({
     dataset,
     model: { detector: tinyDetector(0.0625, 2) },
@@ -40,6 +45,7 @@ const run = (teacher: string, compileTeacher: boolean, steps = 3) =>
     distill: {
       teacher,
       compileTeacher,
+      teacherThread,
       hint: { teacherLayer: 'conv4_3', studentLayer: 'conv4_3' },
     },
   });
@@ -60,22 +66,37 @@ describeEachBackend(
           );
           return;
         }
-        const records: Record<string, StepRecord[]> = { eager: [], compiled: [] };
-        const logs: Record<string, string[]> = { eager: [], compiled: [] };
-        for (const [key, compile] of [
-          ['eager', false],
-          ['compiled', true],
+        const records: Record<string, StepRecord[]> = { eager: [], compiled: [], thread: [] };
+        const logs: Record<string, string[]> = { eager: [], compiled: [], thread: [] };
+        for (const [key, compile, thread] of [
+          ['eager', false, 'auto'],
+          ['compiled', true, false],
+          ['thread', true, 'auto'],
         ] as const) {
-          await runTraining({
-            config: run(teacher, compile),
+          const r = await runTraining({
+            config: run(teacher, compile, 3, thread),
             runDir: join(dir, key),
             onStep: (r) => records[key]!.push(r),
             onLog: (line) => logs[key]!.push(line),
           });
+          r.model.dispose();
         }
-        const said = (key: string) =>
-          logs[key]!.some((l) => /compiled into native TensorFlow graphs/.test(l));
-        assert.deepEqual([said('eager'), said('compiled')], [false, true]);
+        const said = (key: string, what: RegExp) => logs[key]!.some((l) => what.test(l));
+        const compiledLine = /compiled into native TensorFlow graphs/;
+        const threadLine = /compiled trunk runs on a worker thread, one step ahead/;
+        assert.deepEqual(
+          ['eager', 'compiled', 'thread'].map((k) => [said(k, compiledLine), said(k, threadLine)]),
+          [
+            [false, false],
+            [true, false],
+            [true, true],
+          ],
+        );
+        // The thread runs the same graphs in the same process: the same numbers, to the bit.
+        assert.deepEqual(
+          records.thread!.map(({ ms: _, ...r }) => r),
+          records.compiled!.map(({ ms: _, ...r }) => r),
+        );
         assert.equal(records.compiled!.length, 3);
         records.compiled!.forEach((c, i) => {
           const e = records.eager![i]!;
@@ -92,9 +113,22 @@ describeEachBackend(
   ['wasm', 'tensorflow'],
 );
 
+describeEachBackend('distill.teacherThread', () => {
+  test('true without a compiled teacher is an error before training, naming what it needs', async () => {
+    const teacher = await teacherCheckpoint('teacher-thread-refused');
+    await assert.rejects(
+      runTraining({
+        config: run(teacher, false, 3, true),
+        runDir: join(dir, 'thread-refused'),
+      }),
+      /distill\.teacherThread: true needs the teacher compiled \(distill\.compileTeacher on the tensorflow backend\) and one replica; the teacher is not compiled/,
+    );
+  });
+}, ['wasm', 'tensorflow']);
+
 describeEachBackend('distill.compileTeacher, resumed', () => {
-  // The demo's preset compiles its teacher: a run stopped mid-way (Ctrl-C, kill) must resume to
-  // the uninterrupted run's result with the graphs rebuilt in the new process.
+  // The demo's preset compiles its teacher (on a teacher thread): a run stopped mid-way (Ctrl-C,
+  // kill) must resume to the uninterrupted run's result with the graphs rebuilt.
   test('a compiled-teacher run stopped after 2 of 4 steps resumes to the uninterrupted result', async () => {
     const teacher = await teacherCheckpoint('teacher-resume');
     const cfg = run(teacher, true, 4);

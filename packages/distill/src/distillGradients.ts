@@ -6,6 +6,7 @@ import {
   type Gradients,
   gradientVariables,
   type TrainForward,
+  type TrunkOutputs,
 } from '@kd/faster-rcnn';
 import type { DistillContext } from '@kd/losses';
 import type * as tf from '@tensorflow/tfjs-core';
@@ -17,6 +18,12 @@ export interface DistillGradientsOptions extends Pick<ComputeGradientsOptions, '
   readonly step: number;
   /** The teacher's view of the batch `[B, H', W', 3]` when it sees another resolution; default the student's. */
   readonly teacherImages?: tf.Tensor4D;
+  /**
+   * The teacher's trunk outputs on this batch, computed elsewhere (a `TeacherThread`, one step
+   * ahead): called inside the step, its tensors are freed with the step's. Default: the
+   * distillation's compiled trunk, else the teacher's own layers, on `teacherImages`.
+   */
+  readonly teacherTrunk?: (images: tf.Tensor4D) => TrunkOutputs;
 }
 
 /**
@@ -39,7 +46,13 @@ export function distillGradients(
   const r = computeGradients(student, batch, {
     rng: o.rng,
     loss: (fwd: TrainForward): Record<string, tf.Scalar> => {
-      const ctx = distillContext(d, student, fwd, o.teacherImages ?? batch.images);
+      const ctx = distillContext(
+        d,
+        student,
+        fwd,
+        o.teacherImages ?? batch.images,
+        o.teacherTrunk ?? d.teacherTrunk?.run,
+      );
       const out = d.stack.evaluate(ctx, o.step);
       for (const [k, c] of Object.entries(out.components))
         weighted[k] = (out.weights[k] ?? 0) * c.dataSync()[0]!;
@@ -65,11 +78,12 @@ function distillContext(
   student: FasterRcnn,
   fwd: TrainForward,
   teacherImages: tf.Tensor4D,
+  trunk: ((images: tf.Tensor4D) => TrunkOutputs) | undefined,
 ): DistillContext {
   const [fh, fw] = fwd.rows.featureSize;
   const t = d.teacher.forwardOnRows(teacherImages, fwd.rows, student.anchors(fh, fw), d.scale, {
     collect: d.teacherLayer ? [d.teacherLayer] : [],
-    ...(d.teacherTrunk ? { trunk: d.teacherTrunk.run } : {}),
+    ...(trunk ? { trunk } : {}),
   });
   const sFeat = d.studentLayer ? fwd.features[d.studentLayer] : undefined;
   const tFeat = d.teacherLayer ? t.features[d.teacherLayer] : undefined;

@@ -88,6 +88,8 @@ export {
   type TrainingOptions,
   type TrainingResult,
 } from './runTraining.js';
+export { TeacherThread, type TrunkArrays, trunkTensors } from './TeacherThread.js';
+export { type StepWithTeacher, teacherAhead } from './teacherAhead.js';
 export { recordedInputSize, withTeacher } from './teacherInputSize.js';
 export {
   DETECTION_SIZE_DIVISIBLE,
@@ -103,4 +105,5 @@ export {
   type TrainingBatchesOptions,
   trainingBatches,
 } from './trainingBatches.js';
+export { runsTeacherThread, trainingIntraOpThreads } from './trainingIntraOpThreads.js';
 export { type TrainingStage, trainStages } from './trainStages.js';

@@ -94,6 +94,13 @@ export const DistillConfigCodec = t.exact(
        * tensorflow backend; `'auto'` compiles on it and runs op by op elsewhere. Default false.
        */
       compileTeacher: t.union([t.boolean, t.literal('auto')]),
+      /**
+       * The compiled teacher trunk on a worker thread of its own, one step ahead of the student's
+       * step (`TeacherThread`): same numbers, the two threads busy at once. `'auto'` (default):
+       * whenever the teacher is compiled and the run has one replica; `true` requires it; false
+       * runs the trunk inside the step.
+       */
+      teacherThread: t.union([t.boolean, t.literal('auto')]),
       /** Options of `paperObjective` (@kd/losses): mu, temperature, backgroundWeight, nu, margin, gamma… */
       objective: PaperObjectiveConfig,
       /** One of the paper's ablation rows instead of the full objective. */

@@ -24,8 +24,10 @@ import { pruneCheckpoints } from './pruneCheckpoints.js';
 import { resumeCheckpoint } from './resumeCheckpoint.js';
 import type { RunConfig } from './runConfig.js';
 import { claimRunFolder, trimMetrics } from './runFolder.js';
+import { TeacherThread, trunkTensors } from './TeacherThread.js';
+import { type StepWithTeacher, teacherAhead } from './teacherAhead.js';
 import { makeBatch, type PreparedSplit, prepareSplit } from './toDetectionBatch.js';
-import { stepPlanner, trainingBatches } from './trainingBatches.js';
+import { type PreparedStep, stepPlanner, trainingBatches } from './trainingBatches.js';
 
 /** One logged training step, as written to `metrics.jsonl`. */
 export interface StepRecord {
@@ -195,6 +197,15 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     optimizer.dispose();
     throw e;
   }
+  const wantThread = config.distill?.teacherThread ?? 'auto';
+  if (wantThread === true && !(distill?.teacherTrunk && replicas === 1)) {
+    model.dispose();
+    optimizer.dispose();
+    distill?.dispose();
+    throw new Error(
+      `distill.teacherThread: true needs the teacher compiled (distill.compileTeacher on the tensorflow backend) and one replica; ${distill?.teacherTrunk ? `this run has ${replicas}` : 'the teacher is not compiled'}`,
+    );
+  }
   if (distill?.teacherTrunk)
     log(
       'teacher: backbone and RPN head compiled into native TensorFlow graphs (distill.compileTeacher)',
@@ -268,6 +279,24 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     );
   }
 
+  let teacherThread: TeacherThread | undefined;
+  if (distill?.teacherTrunk && replicas === 1 && wantThread !== false) {
+    try {
+      teacherThread = await TeacherThread.start(
+        distill.teacher,
+        distill.teacherLayer ? [distill.teacherLayer] : [],
+      );
+    } catch (e) {
+      model.dispose();
+      optimizer.dispose();
+      distill.dispose();
+      throw e;
+    }
+    log(
+      'teacher: its compiled trunk runs on a worker thread, one step ahead of the student (distill.teacherThread)',
+    );
+  }
+
   const schedule = scheduleOf(o);
   const checkpoint = async () => {
     const name = `ckpt-${String(step).padStart(6, '0')}`;
@@ -298,13 +327,24 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     ...(options.prefetch !== undefined ? { prefetch: options.prefetch } : {}),
     ...(options.loaderWorkers !== undefined ? { workers: options.loaderWorkers } : {}),
   });
+  const steps: AsyncGenerator<PreparedStep | StepWithTeacher> = teacherThread
+    ? teacherAhead(batches, teacherThread)
+    : batches;
   let interrupted = false;
   try {
     progress({ stage: 'train', done: step, total: o.steps });
-    for await (const prepared of batches) {
+    for await (const item of steps) {
+      const prepared = 'prepared' in item ? item.prepared : item;
+      // A step's time counts waiting for its teacher outputs (the teacher's work), not for its
+      // images (the loader's).
+      const w0 = Date.now();
+      const ahead = 'trunk' in item ? await item.trunk : undefined;
+      const waited = Date.now() - w0;
+      const collect = teacherThread?.collect ?? [];
       // Replicas pad their own slices; the one-thread step pads the batch before its clock starts.
       const batch = parallel ? undefined : makeBatch(prepared.student);
-      const teacherBatch = !parallel && prepared.teacher ? makeBatch(prepared.teacher) : undefined;
+      const teacherBatch =
+        !parallel && !ahead && prepared.teacher ? makeBatch(prepared.teacher) : undefined;
       optimizer.setLearningRate(learningRateAt(schedule, step));
       const t0 = Date.now();
       const apply = {
@@ -321,6 +361,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
             rng,
             step,
             ...(teacherBatch ? { teacherImages: teacherBatch.images } : {}),
+            ...(ahead ? { teacherTrunk: () => trunkTensors(ahead, collect) } : {}),
           });
         } finally {
           batch.images.dispose();
@@ -334,7 +375,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
         loss: r.total,
         losses: r.losses,
         gradNorm: r.gradNorm,
-        ms: Date.now() - t0,
+        ms: Date.now() - t0 + waited,
       };
       appendFileSync(
         metricsPath,
@@ -371,8 +412,10 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     distill?.dispose();
     throw e;
   } finally {
+    await steps.return(undefined);
     await batches.return(undefined);
     await parallel?.close();
+    await teacherThread?.close();
   }
   const completed = step >= o.steps;
   let scores: DetectorScores | undefined;

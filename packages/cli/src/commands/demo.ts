@@ -13,6 +13,7 @@ import {
   studentPair,
   studentTransform,
   type TrainingStage,
+  trainingIntraOpThreads,
   trainStages,
   withTeacher,
 } from '@kd/distill';
@@ -52,8 +53,12 @@ async function demo(opts: DemoOptions): Promise<void> {
   const chosen = studentPair(opts.pair);
   if (E.isLeft(chosen)) usageError('demo', `--pair: ${chosen.left}`);
   const pair = chosen.right;
-  const backend = await initBackend();
   const teacherStages = pair.teacherPresets.map((name) => ({ name, config: preset(name) }));
+  const threads = trainingIntraOpThreads(
+    [preset(pair.baselinePreset), preset(pair.distilledPreset)],
+    { dataParallel: opts.dataParallel ?? 1 },
+  );
+  const backend = await initBackend(threads ? { intraOpThreads: threads } : {});
   // Every run of the demo shares the flag: checked before any data is made or model trained.
   const parallel = dataParallelRuns(
     'demo',

@@ -9,6 +9,7 @@ import {
   STUDENT_PAIR_NAMES,
   studentPair,
   studentTransform,
+  trainingIntraOpThreads,
   withTeacher,
 } from '@kd/distill';
 import { type AblationRow, ablationRows, decodePaperObjectiveConfig } from '@kd/losses';
@@ -93,9 +94,10 @@ async function experiment(opts: ExperimentOptions): Promise<void> {
   const chosen = studentPair(opts.pair);
   if (E.isLeft(chosen)) usageError('experiment', `--pair: ${chosen.left}`);
   const teacher = opts.teacher ?? chosen.right.teacherCheckpoint;
-  const backend = await initBackend();
   const base = requirePreset(chosen.right.baselinePreset);
   let dist = requirePreset(chosen.right.distilledPreset);
+  const threads = trainingIntraOpThreads([base, dist], { dataParallel: opts.dataParallel ?? 1 });
+  const backend = await initBackend(threads ? { intraOpThreads: threads } : {});
   const parallel = dataParallelRuns('experiment', opts.dataParallel, [base, dist], backend.name);
   if (opts.teacher !== undefined) {
     // A teacher of the user's runs at the input size it was trained at, not the preset's teacher's.

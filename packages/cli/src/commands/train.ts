@@ -1,5 +1,11 @@
 import { basename, join } from 'node:path';
-import { PRESET_NAMES, presetConfig, readRunConfig, runTraining } from '@kd/distill';
+import {
+  PRESET_NAMES,
+  presetConfig,
+  readRunConfig,
+  runTraining,
+  trainingIntraOpThreads,
+} from '@kd/distill';
 import { initBackend } from '@kd/tensor-ops';
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
@@ -37,7 +43,8 @@ async function trainAction(kind: 'train' | 'distill', opts: TrainCliOptions): Pr
     throw new Error(
       `kd train: ${opts.config ?? opts.preset} has a 'distill' section: use kd distill`,
     );
-  await initBackend();
+  const threads = trainingIntraOpThreads([config], { dataParallel: opts.dataParallel ?? 1 });
+  await initBackend(threads ? { intraOpThreads: threads } : {});
   const name =
     config.name ??
     (opts.config ? basename(opts.config).replace(/\.(json|ya?ml)$/i, '') : opts.preset!);

@@ -55,6 +55,13 @@ export interface InitBackendOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Turn on tfjs production mode (no debug checks, no "install tfjs-node" banner). Default true. */
   readonly prodMode?: boolean;
+  /**
+   * TensorFlow's intra-op threads when the native backend starts (TensorFlow reads the number
+   * once per process, into one pool every thread's ops share), and why: reported as the threads'
+   * source. `TF_NUM_INTRAOP_THREADS` in the environment wins; ignored on other backends and once
+   * tfjs-node is loaded.
+   */
+  readonly intraOpThreads?: { readonly count: number; readonly why: string };
 }
 
 const INSTALL_HINT =
@@ -101,10 +108,12 @@ function parseRequest(options: InitBackendOptions): BackendName | undefined {
 async function activate(
   candidate: BackendCandidate,
   env: Readonly<Record<string, string | undefined>>,
+  intraOpThreads: string | undefined,
 ): Promise<string[]> {
   if (candidate.name === 'tensorflow') {
     // TensorFlow's C++ logging (oneDNN and CPU-feature banners) goes to stderr unless told not to.
     if (env.TF_CPP_MIN_LOG_LEVEL === undefined) process.env.TF_CPP_MIN_LOG_LEVEL = '2';
+    if (intraOpThreads !== undefined) process.env.TF_NUM_INTRAOP_THREADS = intraOpThreads;
     await import(candidate.package);
     if (!(await tf.setBackend('tensorflow'))) {
       throw new BackendError(
@@ -210,7 +219,19 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     const why = pool.map((c) => `${c.package}: ${c.reason}`).join('; ');
     throw new BackendError(`backend '${requested ?? 'any'}' is not available (${why})`);
   }
-  const trainingKernels = await activate(chosen, env);
+  // TensorFlow reads the count when its first context starts: only before tfjs-node is loaded.
+  const threadsAsked =
+    chosen.name === 'tensorflow' &&
+    options.intraOpThreads !== undefined &&
+    !(Number(env.TF_NUM_INTRAOP_THREADS) > 0) &&
+    tf.findBackendFactory('tensorflow') === null
+      ? options.intraOpThreads
+      : undefined;
+  if (threadsAsked && !(Number.isInteger(threadsAsked.count) && threadsAsked.count >= 1))
+    throw new BackendError(
+      `intraOpThreads ${threadsAsked.count}: expected a positive integer (threads)`,
+    );
+  const trainingKernels = await activate(chosen, env, threadsAsked && String(threadsAsked.count));
   await tf.ready();
   trainingKernels.push(...registerReluKernels(chosen.name), ...registerRelu6Kernels(chosen.name));
   const reasonFor = (c: BackendCandidate): string => {
@@ -237,7 +258,9 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     candidates: candidates.map((c) => ({ ...c, reason: reasonFor(c) })),
     tfjsVersion: tf.version_core,
     ...(tensorflowVersion ? { tensorflowVersion } : {}),
-    threads: backendThreads(chosen.name, env, wasm?.threads ?? false),
+    threads: threadsAsked
+      ? { count: threadsAsked.count, source: threadsAsked.why }
+      : backendThreads(chosen.name, env, wasm?.threads ?? false),
     ...(wasm ? { wasm } : {}),
     // A kernel patched twice (padding, then the 1×1 filter gradient) is listed once.
     trainingKernels: [...new Set(trainingKernels)],

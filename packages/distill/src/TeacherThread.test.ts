@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { type PreparedImage, prepareSample } from '@kd/data-voc-coco-kitti';
+import { compileTrunk, decodeFasterRcnnConfig, FasterRcnn } from '@kd/faster-rcnn';
+import { describeEachBackend } from '@kd/tensor-ops/testing';
+import * as tf from '@tensorflow/tfjs-core';
+import * as E from 'fp-ts/lib/Either.js';
+import { loadDataset } from './loadDataset.js';
+import { TeacherThread, trunkTensors } from './TeacherThread.js';
+import { tinyDetector } from './testing.js';
+import { makeBatch } from './toDetectionBatch.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'kd-teacher-thread-'));
+before(() => {
+  process.env.KD_CACHE_DIR = join(dir, 'cache');
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function teacherModel(): FasterRcnn {
+  const cfg = decodeFasterRcnnConfig({ ...tinyDetector(0.125, 3), numClasses: 3 }, 'test');
+  if (E.isLeft(cfg)) assert.fail(cfg.left);
+  return new FasterRcnn(cfg.right);
+}
+
+async function preparedImages(n: number, size: number): Promise<PreparedImage[]> {
+  const data = await loadDataset({
+    format: 'shapes',
+    seed: 3,
+    trainImages: n,
+    testImages: 1,
+    imageSize: size,
+  });
+  return Promise.all(
+    data.train.map(async (s, i) => {
+      const r = await prepareSample(s, { minSize: size, maxSize: size }, i % 2 === 1);
+      if (E.isLeft(r)) assert.fail(r.left);
+      return r.right;
+    }),
+  );
+}
+
+describeEachBackend(
+  'TeacherThread',
+  (backend) => {
+    if (backend !== 'tensorflow') {
+      test('refuses to start off the native backend, naming the backend', async () => {
+        const teacher = teacherModel();
+        await assert.rejects(
+          TeacherThread.start(teacher),
+          /compiled trunk needs the native tensorflow backend; the backend is 'wasm'/,
+        );
+        teacher.dispose();
+      });
+      return;
+    }
+
+    test("gives the compiled trunk's outputs on this thread, bit for bit, in request order; leak-free", async () => {
+      const teacher = teacherModel();
+      const layer = 'conv4_3';
+      const local = compileTrunk(teacher, [layer]);
+      assert.ok(E.isRight(local));
+      const steps = [await preparedImages(2, 48), await preparedImages(3, 40)];
+      const before = tf.memory().numTensors;
+      const thread = await TeacherThread.start(teacher, [layer]);
+      // Both requests are in flight at once: answers come back matched to their requests.
+      const results = await Promise.all(steps.map((images) => thread.run(images)));
+      steps.forEach((images, i) => {
+        const batch = makeBatch(images);
+        tf.tidy(() => {
+          const want = local.right.run(batch.images);
+          const got = trunkTensors(results[i]!, [layer]);
+          const same = (a: tf.Tensor, b: tf.Tensor, what: string) => {
+            assert.deepEqual(a.shape, b.shape, what);
+            assert.deepEqual(a.dataSync(), b.dataSync(), `${what} (step ${i})`);
+          };
+          same(got.featureMap, want.featureMap, 'feature map');
+          same(got.rpn.logits, want.rpn.logits, 'RPN logits');
+          same(got.rpn.deltas, want.rpn.deltas, 'RPN deltas');
+          same(got.features[layer]!, want.features[layer]!, layer);
+        });
+        batch.images.dispose();
+      });
+      await thread.close();
+      await assert.rejects(thread.run(steps[0]!), /teacher thread: closed/);
+      local.right.dispose();
+      assert.equal(tf.memory().numTensors, before, 'leaked tensors');
+      teacher.dispose();
+    });
+
+    test('a request it cannot compute rejects with the reason; the thread keeps answering; an idle thread left open does not keep the process alive', async () => {
+      const teacher = teacherModel();
+      const thread = await TeacherThread.start(teacher);
+      const images = await preparedImages(1, 48);
+      await assert.rejects(thread.run([]), /^Error: teacher thread: cannot batch zero images$/);
+      const ok = await thread.run(images);
+      assert.deepEqual(ok.featureMap.shape.slice(0, 1), [1]);
+      assert.throws(() => trunkTensors(ok, ['conv4_3']), /no 'conv4_3' in the trunk it sent/);
+      // Not closed on purpose: this file's process must still end (node --test would time out).
+      teacher.dispose();
+    });
+  },
+  ['wasm', 'tensorflow'],
+);
