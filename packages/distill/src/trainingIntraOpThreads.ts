@@ -27,6 +27,6 @@ export function trainingIntraOpThreads(
   const count = Math.max(1, Math.floor(cores / 2));
   return {
     count,
-    why: `kd: half of the ${cores} cores, since a teacher thread (distill.teacherThread) computes beside the training step; TF_NUM_INTRAOP_THREADS overrides it`,
+    why: `half of the ${cores} cores: a teacher thread (distill.teacherThread) computes beside the training step; TF_NUM_INTRAOP_THREADS overrides it`,
   };
 }

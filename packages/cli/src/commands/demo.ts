@@ -13,12 +13,10 @@ import {
   studentPair,
   studentTransform,
   type TrainingStage,
-  trainingIntraOpThreads,
   trainStages,
   withTeacher,
 } from '@kd/distill';
 import { loadFasterRcnn } from '@kd/faster-rcnn';
-import { initBackend } from '@kd/tensor-ops';
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { usageError } from '../failCommand.js';
@@ -26,6 +24,7 @@ import { DATA_PARALLEL_OPTION, dataParallelRuns } from '../flags/dataParallelFla
 import { numberFlag } from '../flags/numberFlag.js';
 import { formatTable } from '../format/formatTable.js';
 import { printedHooks } from '../pipeline/printedHooks.js';
+import { startTrainingBackend } from '../pipeline/startTrainingBackend.js';
 import { teacherSizeLine } from '../pipeline/teacherSizeLine.js';
 import { writeReport } from '../report/writeReport.js';
 
@@ -54,11 +53,10 @@ async function demo(opts: DemoOptions): Promise<void> {
   if (E.isLeft(chosen)) usageError('demo', `--pair: ${chosen.left}`);
   const pair = chosen.right;
   const teacherStages = pair.teacherPresets.map((name) => ({ name, config: preset(name) }));
-  const threads = trainingIntraOpThreads(
+  const backend = await startTrainingBackend(
     [preset(pair.baselinePreset), preset(pair.distilledPreset)],
-    { dataParallel: opts.dataParallel ?? 1 },
+    opts.dataParallel,
   );
-  const backend = await initBackend(threads ? { intraOpThreads: threads } : {});
   // Every run of the demo shares the flag: checked before any data is made or model trained.
   const parallel = dataParallelRuns(
     'demo',

@@ -9,17 +9,16 @@ import {
   STUDENT_PAIR_NAMES,
   studentPair,
   studentTransform,
-  trainingIntraOpThreads,
   withTeacher,
 } from '@kd/distill';
 import { type AblationRow, ablationRows, decodePaperObjectiveConfig } from '@kd/losses';
-import { initBackend } from '@kd/tensor-ops';
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { usageError } from '../failCommand.js';
 import { DATA_PARALLEL_OPTION, dataParallelRuns } from '../flags/dataParallelFlag.js';
 import { formatTable } from '../format/formatTable.js';
 import { printedHooks } from '../pipeline/printedHooks.js';
+import { startTrainingBackend } from '../pipeline/startTrainingBackend.js';
 import { teacherSizeLine } from '../pipeline/teacherSizeLine.js';
 
 interface ExperimentOptions {
@@ -96,8 +95,7 @@ async function experiment(opts: ExperimentOptions): Promise<void> {
   const teacher = opts.teacher ?? chosen.right.teacherCheckpoint;
   const base = requirePreset(chosen.right.baselinePreset);
   let dist = requirePreset(chosen.right.distilledPreset);
-  const threads = trainingIntraOpThreads([base, dist], { dataParallel: opts.dataParallel ?? 1 });
-  const backend = await initBackend(threads ? { intraOpThreads: threads } : {});
+  const backend = await startTrainingBackend([base, dist], opts.dataParallel);
   const parallel = dataParallelRuns('experiment', opts.dataParallel, [base, dist], backend.name);
   if (opts.teacher !== undefined) {
     // A teacher of the user's runs at the input size it was trained at, not the preset's teacher's.

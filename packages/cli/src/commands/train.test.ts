@@ -55,6 +55,39 @@ describe('kd train', () => {
     assert.equal(latest, `ckpt-${String(metricsSteps(run)).padStart(6, '0')}`);
   });
 
+  test('kd distill with a compiled teacher computes it on a teacher thread; on the native backend TensorFlow gets half the cores, said in one line', async () => {
+    const teacherRun = join(dir, 'thread-teacher');
+    const t = await kd(['train', '--config', configFile('thread-teacher', 1), '--run', teacherRun]);
+    assert.equal(t.status, 0, t.stderr);
+    const file = join(dir, 'thread-distill.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        dataset: { format: 'shapes', seed: 5, trainImages: 8, testImages: 2, imageSize: 48 },
+        model: { detector: tinyDetector(0.0625, 2) },
+        optim: { steps: 2, batchSize: 2, lr: 0.01, checkpointEvery: 1000 },
+        distill: {
+          teacher: teacherRun,
+          compileTeacher: 'auto',
+          hint: { teacherLayer: 'conv4_3', studentLayer: 'conv4_3' },
+        },
+      }),
+    );
+    const info = JSON.parse((await kd(['info', '--json'])).stdout) as { backend: string };
+    const r = await kd(['distill', '--config', file, '--run', join(dir, 'thread-distill')]);
+    assert.equal(r.status, 0, r.stderr);
+    const threadsLine =
+      /TensorFlow: \d+ intra-op threads? \(half of the \d+ cores: a teacher thread \(distill\.teacherThread\) computes beside the training step; TF_NUM_INTRAOP_THREADS overrides it\)/;
+    const onThread = /teacher: its compiled trunk runs on a worker thread, one step ahead/;
+    if (info.backend === 'tensorflow') {
+      if (process.env.TF_NUM_INTRAOP_THREADS === undefined) assert.match(r.stderr, threadsLine);
+      assert.match(r.stderr, onThread);
+    } else {
+      assert.doesNotMatch(r.stderr, threadsLine);
+      assert.doesNotMatch(r.stderr, onThread);
+    }
+  });
+
   test('another config in an existing run folder says how to proceed; --restart starts over', async () => {
     const run = join(dir, 'restart');
     const a = await kd(['train', '--config', configFile('a', 1), '--run', run, '--json']);

@@ -1,12 +1,5 @@
 import { basename, join } from 'node:path';
-import {
-  PRESET_NAMES,
-  presetConfig,
-  readRunConfig,
-  runTraining,
-  trainingIntraOpThreads,
-} from '@kd/distill';
-import { initBackend } from '@kd/tensor-ops';
+import { PRESET_NAMES, presetConfig, readRunConfig, runTraining } from '@kd/distill';
 import type { Command } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { interrupted } from '../failCommand.js';
@@ -14,6 +7,7 @@ import { collectSet } from '../flags/configOverrides.js';
 import { DATA_PARALLEL_OPTION } from '../flags/dataParallelFlag.js';
 import { withOverrides } from '../flags/withOverrides.js';
 import { printedHooks } from '../pipeline/printedHooks.js';
+import { startTrainingBackend } from '../pipeline/startTrainingBackend.js';
 
 interface TrainCliOptions {
   readonly config?: string;
@@ -43,8 +37,7 @@ async function trainAction(kind: 'train' | 'distill', opts: TrainCliOptions): Pr
     throw new Error(
       `kd train: ${opts.config ?? opts.preset} has a 'distill' section: use kd distill`,
     );
-  const threads = trainingIntraOpThreads([config], { dataParallel: opts.dataParallel ?? 1 });
-  await initBackend(threads ? { intraOpThreads: threads } : {});
+  await startTrainingBackend([config], opts.dataParallel);
   const name =
     config.name ??
     (opts.config ? basename(opts.config).replace(/\.(json|ya?ml)$/i, '') : opts.preset!);
