@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { PreparedImage } from '@kd/data-voc-coco-kitti';
 import { type FasterRcnn, packTensors, type TrunkOutputs } from '@kd/faster-rcnn';
+import type { BackendName } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import type {
   HostTensor,
@@ -30,15 +31,18 @@ export function trunkTensors(a: TrunkArrays, collect: readonly string[]): TrunkO
 }
 
 /**
- * A frozen teacher's trunk (backbone and RPN head as compiled native TensorFlow graphs, see
- * `compileTrunk`) on a worker thread of its own, so that it computes the next step's teacher
- * outputs while this thread trains the student on the current one: the two threads keep two
- * cores busy where one training step alone keeps ~1.3 busy. The worker gets a copy of the
- * teacher's weights at `start`; its outputs equal the same compiled trunk run on this thread
- * (same graphs, same process-wide TensorFlow thread pool), so a run with the thread computes the
- * same numbers as one without. Native `tensorflow` backend only; the teacher's backbone must be
- * one kd registers itself (a worker does not see registrations made in this thread).
- * `close()` terminates the worker.
+ * A frozen teacher's trunk (backbone and RPN head) on a worker thread of its own, so that it
+ * computes the next step's teacher outputs while this thread trains the student on the current
+ * one: two cores busy where one training step keeps one (wasm, cpu) or ~1.3 (tensorflow) busy.
+ * The worker starts this thread's backend and gets a copy of the teacher's weights at `start`; on
+ * `tensorflow` it runs the trunk as compiled graphs (`compile`, as `compileTrunk`), elsewhere op
+ * by op (`model.trunk`). Its outputs equal the same computation on this thread bit for bit (same
+ * kernels; on tensorflow the same graphs and the process-wide thread pool). Compiled, that is what
+ * the step computes, so a run with the thread has the numbers of one without; op by op the step's
+ * trunk runs inside the gradient tape, where tfjs does not fuse bias and activation into a
+ * convolution, so those runs agree up to float32 rounding (each deterministic, and resumable).
+ * The teacher's backbone must be one kd registers itself (a worker does not see registrations
+ * made in this thread). `close()` terminates the worker.
  */
 export class TeacherThread {
   private next = 0;
@@ -73,16 +77,25 @@ export class TeacherThread {
   }
 
   /**
-   * Starts a worker with a copy of `teacher`'s weights and waits until it has built the model (its
-   * graphs are compiled per input shape on first use, as `compileTrunk`'s are).
+   * Starts a worker on this thread's backend with a copy of `teacher`'s weights and waits until it
+   * has built the model. `compile` (default: on the tensorflow backend) runs the trunk as
+   * compiled graphs, one per input shape, compiled on first use; it needs tensorflow.
    */
-  static async start(teacher: FasterRcnn, collect: readonly string[] = []): Promise<TeacherThread> {
-    if (tf.getBackend() !== 'tensorflow')
+  static async start(
+    teacher: FasterRcnn,
+    collect: readonly string[] = [],
+    options: { readonly compile?: boolean } = {},
+  ): Promise<TeacherThread> {
+    const backend = tf.getBackend() as BackendName;
+    const compile = options.compile ?? backend === 'tensorflow';
+    if (compile && backend !== 'tensorflow')
       throw new Error(
-        `TeacherThread: the teacher's compiled trunk needs the native tensorflow backend; the backend is '${tf.getBackend()}'`,
+        `TeacherThread: a compiled trunk needs the native tensorflow backend; the backend is '${backend}'`,
       );
     const entries = teacher.params.entries();
     const workerData: TeacherWorkerData = {
+      backend,
+      compile,
       config: teacher.config,
       names: entries.map(([n]) => n),
       shapes: entries.map(([, v]) => v.shape),

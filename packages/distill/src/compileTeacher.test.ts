@@ -113,18 +113,69 @@ describeEachBackend(
   ['wasm', 'tensorflow'],
 );
 
-describeEachBackend('distill.teacherThread', () => {
-  test('true without a compiled teacher is an error before training, naming what it needs', async () => {
+describeEachBackend('distill.teacherThread, op by op', () => {
+  test('true with data-parallel replicas is an error before training, saying why', async () => {
     const teacher = await teacherCheckpoint('teacher-thread-refused');
     await assert.rejects(
       runTraining({
         config: run(teacher, false, 3, true),
         runDir: join(dir, 'thread-refused'),
+        dataParallel: 2,
       }),
-      /distill\.teacherThread: true needs the teacher compiled \(distill\.compileTeacher on the tensorflow backend\) and one replica; the teacher is not compiled/,
+      /distill\.teacherThread: true cannot run with 2 data-parallel replicas \(each replica computes its own teacher\)/,
     );
   });
-}, ['wasm', 'tensorflow']);
+
+  test('the op-by-op teacher on a thread: the in-step losses up to float32 rounding; stopped and resumed, the uninterrupted run', async () => {
+    const teacher = await teacherCheckpoint('teacher-thread-wasm');
+    const lossesOf = (records: StepRecord[]) => records.map(({ ms: _, ...r }) => r);
+    const inStep: StepRecord[] = [];
+    const a = await runTraining({
+      config: run(teacher, false, 4, false),
+      runDir: join(dir, 'wasm-in-step'),
+      onStep: (r) => inStep.push(r),
+    });
+    a.model.dispose();
+    const full: StepRecord[] = [];
+    const logs: string[] = [];
+    const whole = await runTraining({
+      config: run(teacher, false, 4, true),
+      runDir: join(dir, 'wasm-thread'),
+      onStep: (r) => full.push(r),
+      onLog: (l) => logs.push(l),
+    });
+    assert.ok(
+      logs.some((l) => /teacher: its trunk runs on a worker thread/.test(l)),
+      logs.join('\n'),
+    );
+    assert.equal(full.length, 4);
+    full.forEach((r, i) => {
+      const e = inStep[i]!;
+      for (const [k, v] of Object.entries(e.losses))
+        assert.ok(
+          Math.abs(r.losses[k]! - v) <= 1e-4 * Math.max(1, Math.abs(v)),
+          `step ${i + 1} ${k}: ${r.losses[k]} vs ${v}`,
+        );
+    });
+    const split: StepRecord[] = [];
+    const part = await runTraining({
+      config: run(teacher, false, 4, true),
+      runDir: join(dir, 'wasm-thread-split'),
+      stopAfterSteps: 2,
+      onStep: (r) => split.push(r),
+    });
+    part.model.dispose();
+    const rest = await runTraining({
+      config: run(teacher, false, 4, true),
+      runDir: join(dir, 'wasm-thread-split'),
+      onStep: (r) => split.push(r),
+    });
+    assert.deepEqual(lossesOf(split), lossesOf(full));
+    assert.deepEqual(rest.scores, whole.scores);
+    whole.model.dispose();
+    rest.model.dispose();
+  });
+}, ['wasm']);
 
 describeEachBackend('distill.compileTeacher, resumed', () => {
   // The demo's preset compiles its teacher (on a teacher thread): a run stopped mid-way (Ctrl-C,

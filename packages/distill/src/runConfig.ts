@@ -95,10 +95,12 @@ export const DistillConfigCodec = t.exact(
        */
       compileTeacher: t.union([t.boolean, t.literal('auto')]),
       /**
-       * The compiled teacher trunk on a worker thread of its own, one step ahead of the student's
-       * step (`TeacherThread`): same numbers, the two threads busy at once. `'auto'` (default):
-       * whenever the teacher is compiled and the run has one replica; `true` requires it; false
-       * runs the trunk inside the step.
+       * The teacher's trunk (backbone and RPN head) on a worker thread of its own, one step ahead
+       * of the student's step (`TeacherThread`): two threads busy at once, the numbers of the
+       * trunk inside the step (compiled: to the bit; op by op: up to float32 rounding). `'auto'`
+       * (default): with one replica, when the teacher is compiled (`compileTeacher`) or the
+       * backend computes on one thread (wasm, cpu) and the machine has a second core; `true`:
+       * with one replica, always; false: the trunk inside the step.
        */
       teacherThread: t.union([t.boolean, t.literal('auto')]),
       /** Options of `paperObjective` (@kd/losses): mu, temperature, backgroundWeight, nu, margin, gamma… */

@@ -1,4 +1,5 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { TransformOptions } from '@kd/data-voc-coco-kitti';
 import {
@@ -198,14 +199,23 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     throw e;
   }
   const wantThread = config.distill?.teacherThread ?? 'auto';
-  if (wantThread === true && !(distill?.teacherTrunk && replicas === 1)) {
+  if (wantThread === true && replicas > 1) {
     model.dispose();
     optimizer.dispose();
     distill?.dispose();
     throw new Error(
-      `distill.teacherThread: true needs the teacher compiled (distill.compileTeacher on the tensorflow backend) and one replica; ${distill?.teacherTrunk ? `this run has ${replicas}` : 'the teacher is not compiled'}`,
+      `distill.teacherThread: true cannot run with ${replicas} data-parallel replicas (each replica computes its own teacher); use one or the other`,
     );
   }
+  // Compiled, the teacher is worth a thread on tensorflow too; op by op, where the backend
+  // computes on one thread (wasm, cpu) and a second core is there.
+  const useThread =
+    distill !== undefined &&
+    replicas === 1 &&
+    (wantThread === true ||
+      (wantThread === 'auto' &&
+        (distill.teacherTrunk !== undefined ||
+          (tf.getBackend() !== 'tensorflow' && availableParallelism() >= 2))));
   if (distill?.teacherTrunk)
     log(
       'teacher: backbone and RPN head compiled into native TensorFlow graphs (distill.compileTeacher)',
@@ -280,11 +290,12 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
   }
 
   let teacherThread: TeacherThread | undefined;
-  if (distill?.teacherTrunk && replicas === 1 && wantThread !== false) {
+  if (useThread && distill) {
     try {
       teacherThread = await TeacherThread.start(
         distill.teacher,
         distill.teacherLayer ? [distill.teacherLayer] : [],
+        { compile: distill.teacherTrunk !== undefined },
       );
     } catch (e) {
       model.dispose();
@@ -293,7 +304,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
       throw e;
     }
     log(
-      'teacher: its compiled trunk runs on a worker thread, one step ahead of the student (distill.teacherThread)',
+      `teacher: its ${distill.teacherTrunk ? 'compiled ' : ''}trunk runs on a worker thread, one step ahead of the student (distill.teacherThread)`,
     );
   }
 

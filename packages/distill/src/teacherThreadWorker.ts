@@ -1,8 +1,9 @@
-// A teacher worker (a `worker_threads` entry, started by `TeacherThread`): rebuilds the frozen
-// teacher from the weights it was sent, compiles its trunk, and answers each request with the
-// trunk's outputs on one step's teacher images, in the order the requests came.
+// A teacher worker (a `worker_threads` entry, started by `TeacherThread`): starts the training
+// thread's backend, rebuilds the frozen teacher from the weights it was sent (its trunk compiled
+// on tensorflow), and answers each request with the trunk's outputs on one step's teacher images,
+// in the order the requests came.
 import { parentPort, workerData } from 'node:worker_threads';
-import { compileTrunk, FasterRcnn, unpackTensors } from '@kd/faster-rcnn';
+import { compileTrunk, FasterRcnn, type TrunkOutputs, unpackTensors } from '@kd/faster-rcnn';
 import { initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
@@ -20,10 +21,10 @@ const data = workerData as TeacherWorkerData;
 const send = (m: TeacherReply, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
 async function setUp(): Promise<(r: TeacherRequest) => void> {
-  await initBackend({ backend: 'tensorflow' });
-  if (tf.getBackend() !== 'tensorflow')
+  await initBackend({ backend: data.backend });
+  if (tf.getBackend() !== data.backend)
     throw new Error(
-      `started the '${tf.getBackend()}' backend; the compiled trunk needs tensorflow`,
+      `started the '${tf.getBackend()}' backend, the training thread runs on '${data.backend}'`,
     );
   const teacher = new FasterRcnn(data.config);
   const values = unpackTensors(data.weights, data.shapes);
@@ -32,17 +33,27 @@ async function setUp(): Promise<(r: TeacherRequest) => void> {
   } finally {
     tf.dispose(values);
   }
-  const trunk = compileTrunk(teacher, data.collect);
-  if (E.isLeft(trunk)) throw new Error(trunk.left);
+  // Op by op, the trunk's intermediate tensors go with the tidy; its outputs stay.
+  let run = (images: tf.Tensor4D): TrunkOutputs =>
+    tf.tidy(() => {
+      const t = teacher.trunk(images, data.collect);
+      return { featureMap: t.featureMap, features: { ...t.features }, rpn: { ...t.rpn } };
+    });
+  if (data.compile) {
+    const compiled = compileTrunk(teacher, data.collect);
+    if (E.isLeft(compiled)) throw new Error(compiled.left);
+    run = compiled.right.run;
+  }
   return ({ id, images }) => {
     const batch = makeBatch(images);
     try {
-      const out = trunk.right.run(batch.images);
-      const host = (t: tf.Tensor): HostTensor => {
-        const h = { data: t.dataSync() as Float32Array, shape: t.shape };
-        t.dispose();
-        return h;
-      };
+      const out = run(batch.images);
+      // A copy of each: a backend may hand out its own storage (cpu), which must not be
+      // transferred, and a collected layer may be the feature map itself (read twice).
+      const host = (t: tf.Tensor): HostTensor => ({
+        data: (t.dataSync() as Float32Array).slice(),
+        shape: t.shape,
+      });
       const trunkArrays = {
         featureMap: host(out.featureMap),
         features: Object.fromEntries(
@@ -51,13 +62,21 @@ async function setUp(): Promise<(r: TeacherRequest) => void> {
         logits: host(out.rpn.logits),
         deltas: host(out.rpn.deltas),
       };
+      tf.dispose([
+        ...new Set([
+          out.featureMap,
+          out.rpn.logits,
+          out.rpn.deltas,
+          ...Object.values(out.features),
+        ]),
+      ]);
       const buffers = [
         trunkArrays.featureMap,
         trunkArrays.logits,
         trunkArrays.deltas,
         ...Object.values(trunkArrays.features),
       ].map((h) => h.data.buffer as ArrayBuffer);
-      send({ kind: 'trunk', id, trunk: trunkArrays }, [...new Set(buffers)]);
+      send({ kind: 'trunk', id, trunk: trunkArrays }, buffers);
     } finally {
       batch.images.dispose();
     }

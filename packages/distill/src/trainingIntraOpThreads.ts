@@ -1,11 +1,12 @@
 import { availableParallelism } from 'node:os';
 import type { RunConfig } from './runConfig.js';
 
-/** Whether a run of `config` computes its teacher on a `TeacherThread` (on the native backend). */
+/** Whether a run of `config` computes its teacher on a `TeacherThread` on the native backend. */
 export const runsTeacherThread = (config: RunConfig, dataParallel = 1): boolean => {
   const d = config.distill;
   if (!d || dataParallel !== 1) return false;
-  return (d.compileTeacher ?? false) !== false && d.teacherThread !== false;
+  const thread = d.teacherThread ?? 'auto';
+  return thread === true || (thread === 'auto' && (d.compileTeacher ?? false) !== false);
 };
 
 /**

@@ -1,6 +1,7 @@
 // The messages between `TeacherThread` (the training thread) and its teacher worker.
 import type { PreparedImage } from '@kd/data-voc-coco-kitti';
 import type { FasterRcnnConfig } from '@kd/faster-rcnn';
+import type { BackendName } from '@kd/tensor-ops';
 
 /** A tensor's values on the host, as a worker sends them. */
 export interface HostTensor {
@@ -19,6 +20,10 @@ export interface TrunkArrays {
 
 /** `workerData` of a teacher worker: the teacher to rebuild, and the layers to return. */
 export interface TeacherWorkerData {
+  /** The training thread's backend: the worker computes with the same kernels. */
+  readonly backend: BackendName;
+  /** The trunk as compiled graphs (tensorflow), else op by op. */
+  readonly compile: boolean;
   readonly config: FasterRcnnConfig;
   /** Parameter names and shapes, in the order of `weights`. */
   readonly names: readonly string[];
