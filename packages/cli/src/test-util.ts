@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -71,3 +71,46 @@ export const jsonOf = <T>(r: KdRun): T => {
   if (r.status !== 0) throw new Error(`kd exited ${r.status}: ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 };
+
+/** Lines of a run's `metrics.jsonl` so far (a line per step, and one per evaluation); 0 before any. */
+export const loggedLines = (runDir: string): number => {
+  const file = path.join(runDir, 'metrics.jsonl');
+  return existsSync(file)
+    ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).length
+    : 0;
+};
+
+/** The losses a finished (or killed) run logged, step by step. */
+export const loggedLosses = (runDir: string): number[] =>
+  readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+    .filter((l) => l.loss !== undefined)
+    .map((l) => l.loss as number);
+
+/**
+ * Runs `node …args` (a `kd` command writing to `runDir`) and kills it with SIGKILL, so that no
+ * handler runs, once it has written a checkpoint and `lines` lines of metrics. Resolves with the
+ * signal that ended it: `'SIGKILL'`, or null when it finished first.
+ */
+export const killWhenLogged = (
+  args: readonly string[],
+  runDir: string,
+  env: NodeJS.ProcessEnv,
+  lines = 2,
+): Promise<NodeJS.Signals | null> =>
+  new Promise((resolve) => {
+    const child = spawn(process.execPath, [...args], { env, stdio: 'ignore' });
+    const latest = path.join(runDir, 'checkpoints', 'LATEST');
+    const poll = setInterval(() => {
+      if (existsSync(latest) && loggedLines(runDir) >= lines) {
+        clearInterval(poll);
+        child.kill('SIGKILL');
+      }
+    }, 20);
+    child.on('exit', (_code, signal) => {
+      clearInterval(poll);
+      resolve(signal);
+    });
+  });

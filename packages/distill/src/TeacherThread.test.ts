@@ -106,7 +106,9 @@ describeEachBackend(
       await assert.rejects(thread.run([]), /^Error: teacher thread: cannot batch zero images$/);
       const ok = await thread.run(images);
       assert.deepEqual(ok.featureMap.shape.slice(0, 1), [1]);
+      const before = tf.memory().numTensors;
       assert.throws(() => trunkTensors(ok, ['conv4_3']), /no 'conv4_3' in the trunk it sent/);
+      assert.equal(tf.memory().numTensors, before, 'a refused trunk leaves no tensor');
       // Not closed on purpose: this file's process must still end (node --test would time out).
       teacher.dispose();
     });

@@ -15,17 +15,15 @@ export type { TrunkArrays } from './internal/teacherMessages.js';
 
 /** The trunk outputs a worker sent, as tensors (the caller, or its `tf.tidy`, owns them). */
 export function trunkTensors(a: TrunkArrays, collect: readonly string[]): TrunkOutputs {
+  // Checked before any tensor is made: a refusal leaves nothing behind.
+  const missing = collect.find((name) => a.features[name] === undefined);
+  if (missing !== undefined)
+    throw new Error(`teacher thread: no '${missing}' in the trunk it sent`);
   const t = <R extends tf.Rank>(h: HostTensor): tf.Tensor<R> =>
     tf.tensor<tf.Rank>(h.data, [...h.shape]) as tf.Tensor<R>;
   return {
     featureMap: t<tf.Rank.R4>(a.featureMap),
-    features: Object.fromEntries(
-      collect.map((name) => {
-        const h = a.features[name];
-        if (!h) throw new Error(`teacher thread: no '${name}' in the trunk it sent`);
-        return [name, t<tf.Rank.R4>(h)];
-      }),
-    ),
+    features: Object.fromEntries(collect.map((name) => [name, t<tf.Rank.R4>(a.features[name]!)])),
     rpn: { logits: t<tf.Rank.R3>(a.logits), deltas: t<tf.Rank.R3>(a.deltas) },
   };
 }

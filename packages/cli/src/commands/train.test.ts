@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { tinyDetector } from '@kd/distill/testing';
-import { kd, kdBin } from '../test-util.js';
+import { kd, kdBin, killWhenLogged, loggedLines, loggedLosses } from '../test-util.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kd-train-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,20 +25,6 @@ const configFile = (name: string, steps: number, lr = 0.01): string => {
   return file;
 };
 
-/** The logged losses of a run, step by step. */
-const lossesOf = (run: string): number[] =>
-  readFileSync(join(run, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l))
-    .filter((l) => l.loss !== undefined)
-    .map((l) => l.loss as number);
-
-const metricsSteps = (run: string): number =>
-  existsSync(join(run, 'metrics.jsonl'))
-    ? readFileSync(join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').filter(Boolean).length
-    : 0;
-
 describe('kd train', () => {
   test('Ctrl-C (a real SIGINT) writes a checkpoint at the step reached and exits 130', async () => {
     const run = join(dir, 'sigint');
@@ -53,15 +39,15 @@ describe('kd train', () => {
     });
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     const deadline = Date.now() + 120_000;
-    while (metricsSteps(run) < 2 && Date.now() < deadline)
+    while (loggedLines(run) < 2 && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 200));
-    assert.ok(metricsSteps(run) >= 2, `no training steps logged: ${stderr}`);
+    assert.ok(loggedLines(run) >= 2, `no training steps logged: ${stderr}`);
     child.kill('SIGINT');
     const status = await exited;
     assert.equal(status, 130, stderr);
     assert.match(stderr, /interrupted: checkpoint at step \d+ written/);
     const latest = readFileSync(join(run, 'checkpoints', 'LATEST'), 'utf8').trim();
-    assert.equal(latest, `ckpt-${String(metricsSteps(run)).padStart(6, '0')}`);
+    assert.equal(latest, `ckpt-${String(loggedLines(run)).padStart(6, '0')}`);
   });
 
   test('kd distill runs the teacher on a teacher thread (on the native backend TensorFlow gets half the cores, said in one line); killed, the same command resumes to the same losses', async () => {
@@ -99,24 +85,12 @@ describe('kd train', () => {
 
     const killed = join(dir, 'thread-distill-killed');
     const args = [kdBin(), 'distill', '--config', file, '--run', killed];
-    const child = spawn(process.execPath, args, { env, stdio: 'ignore' });
-    const signal = await new Promise<NodeJS.Signals | null>((resolve) => {
-      const poll = setInterval(() => {
-        if (existsSync(join(killed, 'checkpoints', 'LATEST')) && metricsSteps(killed) >= 2) {
-          clearInterval(poll);
-          child.kill('SIGKILL');
-        }
-      }, 20);
-      child.on('exit', (_code, sig) => {
-        clearInterval(poll);
-        resolve(sig);
-      });
-    });
+    const signal = await killWhenLogged(args, killed, env);
     assert.equal(signal, 'SIGKILL', 'the run finished before it could be killed');
     const resumed = await kd(args.slice(1));
     assert.equal(resumed.status, 0, resumed.stderr);
     assert.match(resumed.stderr, /resuming from .*ckpt-\d+ at step \d+/);
-    assert.deepEqual(lossesOf(killed), lossesOf(full));
+    assert.deepEqual(loggedLosses(killed), loggedLosses(full));
   });
 
   test('another config in an existing run folder says how to proceed; --restart starts over', async () => {
@@ -130,7 +104,7 @@ describe('kd train', () => {
     assert.match(refused.stderr, /different config\.json: pass --restart/);
     const restarted = await kd(['train', '--config', b, '--run', run, '--json', '--restart']);
     assert.equal(restarted.status, 0, restarted.stderr);
-    assert.equal(metricsSteps(run), 3); // two steps and the final evaluation
+    assert.equal(loggedLines(run), 3); // two steps and the final evaluation
     assert.equal(readFileSync(join(run, 'notes.txt'), 'utf8'), 'mine');
   });
 
@@ -166,26 +140,14 @@ describe('kd train', () => {
       '--run',
       killed,
     ];
-    const child = spawn(process.execPath, args, { env, stdio: 'ignore' });
-    const signal = await new Promise<NodeJS.Signals | null>((resolve) => {
-      const poll = setInterval(() => {
-        if (existsSync(join(killed, 'checkpoints', 'LATEST')) && metricsSteps(killed) >= 2) {
-          clearInterval(poll);
-          child.kill('SIGKILL');
-        }
-      }, 20);
-      child.on('exit', (_code, sig) => {
-        clearInterval(poll);
-        resolve(sig);
-      });
-    });
+    const signal = await killWhenLogged(args, killed, env);
     assert.equal(signal, 'SIGKILL', 'the run finished before it could be killed');
     const resumed = await kd(args.slice(1));
     assert.equal(resumed.status, 0, resumed.stderr);
     assert.match(resumed.stderr, /resuming from /);
     assert.doesNotMatch(resumed.stderr, /initialised from/);
-    const x = lossesOf(full);
-    const y = lossesOf(killed);
+    const x = loggedLosses(full);
+    const y = loggedLosses(killed);
     assert.equal(x.length, 6);
     assert.equal(y.length, 6);
     assert.deepEqual(y, x);

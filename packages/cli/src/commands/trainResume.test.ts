@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { tinyDetector } from '@kd/distill/testing';
 import { testBackends } from '@kd/tensor-ops/testing';
+import { killWhenLogged, loggedLosses } from '../test-util.js';
 
 const bin = fileURLToPath(new URL('../bin.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'kd-resume-'));
@@ -24,14 +25,6 @@ writeFileSync(
   }),
 );
 
-const losses = (runDir: string): number[] =>
-  readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l))
-    .filter((l) => l.loss !== undefined)
-    .map((l) => l.loss as number);
-
 // A real SIGKILL of `kd train` (no handler runs), then the same command again: the run resumes from
 // its last checkpoint and its losses equal an uninterrupted run's, on each backend that trains.
 for (const backend of testBackends().filter((b) => b !== 'cpu')) {
@@ -45,27 +38,14 @@ for (const backend of testBackends().filter((b) => b !== 'cpu')) {
       assert.equal(full.status, 0, full.stderr);
 
       const killedDir = join(dir, `${backend}-killed`);
-      const child = spawn(process.execPath, args(killedDir), { env, stdio: 'ignore' });
-      const latest = join(killedDir, 'checkpoints', 'LATEST');
-      const signal = await new Promise<NodeJS.Signals | null>((resolve) => {
-        const poll = setInterval(() => {
-          if (existsSync(latest) && losses(killedDir).length >= 2) {
-            clearInterval(poll);
-            child.kill('SIGKILL');
-          }
-        }, 20);
-        child.on('exit', (_code, sig) => {
-          clearInterval(poll);
-          resolve(sig);
-        });
-      });
+      const signal = await killWhenLogged(args(killedDir), killedDir, env);
       assert.equal(signal, 'SIGKILL', 'the run finished before it could be killed');
-      assert.ok(losses(killedDir).length < STEPS);
+      assert.ok(loggedLosses(killedDir).length < STEPS);
 
       const resumed = spawnSync(process.execPath, args(killedDir), { env, encoding: 'utf8' });
       assert.equal(resumed.status, 0, resumed.stderr);
-      const a = losses(fullDir);
-      const b = losses(killedDir);
+      const a = loggedLosses(fullDir);
+      const b = loggedLosses(killedDir);
       assert.equal(a.length, STEPS);
       assert.equal(b.length, STEPS);
       // Bit for bit: a resumed run is the same computation as the uninterrupted one.
