@@ -82,7 +82,8 @@ describeEachBackend(
           r.model.dispose();
         }
         const said = (key: string, what: RegExp) => logs[key]!.some((l) => what.test(l));
-        const compiledLine = /compiled into native TensorFlow graphs/;
+        const compiledLine =
+          /^teacher: backbone and RPN head compiled into native TensorFlow graphs/;
         const threadLine = /compiled trunk runs on a worker thread, one step ahead/;
         assert.deepEqual(
           ['eager', 'compiled', 'thread'].map((k) => [said(k, compiledLine), said(k, threadLine)]),

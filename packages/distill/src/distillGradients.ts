@@ -13,7 +13,8 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { Distillation } from './createDistillation.js';
 import { hintForBatch } from './hintForBatch.js';
 
-export interface DistillGradientsOptions extends Pick<ComputeGradientsOptions, 'rng'> {
+export interface DistillGradientsOptions
+  extends Pick<ComputeGradientsOptions, 'rng' | 'trainingTrunk'> {
   /** The training step (0-based): the objective's weight schedules are read at it. */
   readonly step: number;
   /** The teacher's view of the batch `[B, H', W', 3]` when it sees another resolution; default the student's. */
@@ -40,11 +41,13 @@ export function distillGradients(
   distillation: Distillation | undefined,
   o: DistillGradientsOptions,
 ): Gradients {
-  if (!distillation) return computeGradients(student, batch, { rng: o.rng });
+  const trunk = o.trainingTrunk ? { trainingTrunk: o.trainingTrunk } : {};
+  if (!distillation) return computeGradients(student, batch, { rng: o.rng, ...trunk });
   const d = distillation;
   const weighted: Record<string, number> = {};
   const r = computeGradients(student, batch, {
     rng: o.rng,
+    ...trunk,
     loss: (fwd: TrainForward): Record<string, tf.Scalar> => {
       const ctx = distillContext(
         d,

@@ -55,6 +55,15 @@ export const ModelConfigCodec = t.exact(
        * `distill.teacher`) whose every parameter is loaded before step 1; fresh optimiser, step 0.
        */
       init: t.string,
+      /**
+       * Train the trunk (backbone and RPN head) through compiled native TensorFlow graphs, its
+       * forward and its backward (`compileTrainingTrunk`): the same gradients up to float32
+       * rounding, a faster step. `'auto'` (default): on the tensorflow backend when the training
+       * images come in at most four batch shapes and the trunk can be compiled (not a backbone
+       * updating batch-norm statistics), op by op otherwise, with one line saying why; `true`
+       * requires it; false: op by op.
+       */
+      compileTrunk: t.union([t.boolean, t.literal('auto')]),
     }),
   ]),
 );

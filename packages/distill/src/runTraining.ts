@@ -25,6 +25,7 @@ import { pruneCheckpoints } from './pruneCheckpoints.js';
 import { resumeCheckpoint } from './resumeCheckpoint.js';
 import type { RunConfig } from './runConfig.js';
 import { claimRunFolder, trimMetrics } from './runFolder.js';
+import { type StudentTrunk, studentTrunk } from './studentTrunk.js';
 import { TeacherThread, trunkTensors } from './TeacherThread.js';
 import { type StepWithTeacher, teacherAhead } from './teacherAhead.js';
 import { makeBatch, type PreparedSplit, prepareSplit } from './toDetectionBatch.js';
@@ -289,6 +290,23 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     );
   }
 
+  let trunk: StudentTrunk;
+  try {
+    trunk = studentTrunk(
+      config.model.compileTrunk ?? 'auto',
+      model,
+      { samples: dataset.train, transform, batchSize: o.batchSize },
+      distill?.studentLayer ? [distill.studentLayer] : [],
+    );
+  } catch (e) {
+    model.dispose();
+    optimizer.dispose();
+    distill?.dispose();
+    await parallel?.close();
+    throw e;
+  }
+  if (trunk.note) log(trunk.note);
+
   let teacherThread: TeacherThread | undefined;
   if (useThread && distill) {
     try {
@@ -301,6 +319,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
       model.dispose();
       optimizer.dispose();
       distill.dispose();
+      trunk.compiled?.dispose();
       throw e;
     }
     log(
@@ -373,6 +392,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
             step,
             ...(teacherBatch ? { teacherImages: teacherBatch.images } : {}),
             ...(ahead ? { teacherTrunk: () => trunkTensors(ahead, collect) } : {}),
+            ...(trunk.compiled ? { trainingTrunk: trunk.compiled.run } : {}),
           });
         } finally {
           batch.images.dispose();
@@ -427,6 +447,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     await batches.return(undefined);
     await parallel?.close();
     await teacherThread?.close();
+    trunk.compiled?.dispose();
   }
   const completed = step >= o.steps;
   let scores: DetectorScores | undefined;

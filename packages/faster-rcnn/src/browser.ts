@@ -53,6 +53,7 @@ export {
   type RowsForward,
   type RowsForwardOptions,
   type TrainForward,
+  type TrainForwardOptions,
   type TrunkOutputs,
 } from './model/FasterRcnn.js';
 export type {

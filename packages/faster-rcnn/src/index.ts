@@ -27,3 +27,7 @@ export {
   type PretrainedTarget,
 } from './pretrained/loadPretrainedBackbone.js';
 export { NSFWJS_PRETRAINED, readKerasModel } from './pretrained/readKerasModel.js';
+export {
+  type CompiledTrainingTrunk,
+  compileTrainingTrunk,
+} from './train/compileTrainingTrunk.js';

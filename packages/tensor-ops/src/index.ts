@@ -11,6 +11,7 @@ export {
   initBackendTE,
 } from './backend/initBackend.js';
 export { type NativeBindingProbe, probeNativeBinding } from './backend/probeNativeBinding.js';
+export { compileNativeGradient, type NativeGradient } from './graph/compileNativeGradient.js';
 export { compileNativeGraph, type NativeGraph } from './graph/compileNativeGraph.js';
 export {
   compileNativeGraphPerShape,

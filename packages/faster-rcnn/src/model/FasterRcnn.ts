@@ -68,6 +68,15 @@ export interface ForwardOptions {
   readonly collect?: readonly string[];
 }
 
+export interface TrainForwardOptions extends ForwardOptions {
+  /**
+   * Computes the training trunk (the backbone in training mode and the RPN head) in place of the
+   * model's own layers, on the gradient tape: the same outputs and gradients, e.g. compiled
+   * graphs (see `compileTrainingTrunk`). It must return the `collect`ed layers.
+   */
+  readonly trainingTrunk?: (images: tf.Tensor4D, collect: readonly string[]) => TrunkOutputs;
+}
+
 /** What the backbone and RPN head compute on a batch: the trunk of every forward pass. */
 export interface TrunkOutputs {
   readonly featureMap: tf.Tensor4D;
@@ -170,7 +179,7 @@ export class FasterRcnn {
    * The training forward pass: backbone, RPN, anchor targets, proposals, proposal targets, RoI head,
    * and the four detection losses. Sampling uses `rng` (explicit seeds).
    */
-  forwardTrain(batch: DetectionBatch, rng: Rng, options: ForwardOptions = {}): TrainForward {
+  forwardTrain(batch: DetectionBatch, rng: Rng, options: TrainForwardOptions = {}): TrainForward {
     const targets = batch.targets;
     if (!targets || targets.length !== batch.metas.length) {
       throw new Error('forwardTrain: every image of the batch needs targets');
@@ -184,14 +193,17 @@ export class FasterRcnn {
       );
     }
     const cfg = this.config;
-    const { output: featureMap, features } = this.backbone.forward(batch.images, {
-      training: true,
-      collect: options.collect ?? [],
-    });
+    const collect = options.collect ?? [];
+    let trunk: TrunkOutputs;
+    if (options.trainingTrunk) trunk = options.trainingTrunk(batch.images, collect);
+    else {
+      const b = this.backbone.forward(batch.images, { training: true, collect });
+      trunk = { featureMap: b.output, features: b.features, rpn: this.rpn.apply(b.output) };
+    }
+    const { featureMap, features, rpn } = trunk;
     const [bsz, fh, fw] = featureMap.shape;
     const anchors = this.anchors(fh, fw);
     const k = anchors.length / 4;
-    const rpn = this.rpn.apply(featureMap);
     const proposals = proposalsForBatch(rpn, anchors, batch.metas, this.proposalOptions('train'));
 
     const anchorImage: number[] = [];

@@ -1,12 +1,12 @@
 import type { Rng } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
-import type { FasterRcnn, ForwardOptions, TrainForward } from '../model/FasterRcnn.js';
+import type { FasterRcnn, TrainForward, TrainForwardOptions } from '../model/FasterRcnn.js';
 import type { DetectionBatch } from '../model/types.js';
 
 /** Turns a training forward pass into named scalar losses (default: the four detection losses). */
 export type LossFn = (forward: TrainForward) => Readonly<Record<string, tf.Scalar>>;
 
-export interface ComputeGradientsOptions extends ForwardOptions {
+export interface ComputeGradientsOptions extends TrainForwardOptions {
   /** Anchor and RoI sampling draw from it (the caller owns its state). */
   readonly rng: Rng;
   /** Named losses from the forward pass; default `forward.losses`. Their sum is differentiated. */

@@ -1,74 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
+import type { GraphDtype } from './savedModelBytes.js';
 import {
-  type GraphAttr,
-  type GraphConstant,
-  type GraphDtype,
-  type GraphOp,
-  type GraphPlaceholder,
-  savedModelBytes,
-} from './savedModelBytes.js';
-
-/** What tfjs-node's kernels hand its binding for one attribute. */
-interface BindingAttr {
-  readonly name: string;
-  readonly type: number;
-  readonly value: unknown;
-}
-
-interface OutputMetadata {
-  readonly id: number;
-}
-
-/** The parts of tfjs-node's binding that tracing uses (it has no public tracing API). */
-interface NativeBinding {
-  executeOp(
-    name: string,
-    attrs: BindingAttr[],
-    inputIds: number[],
-    numOutputs: number,
-  ): OutputMetadata[];
-  tensorDataSync(id: number): Float32Array | Int32Array | Uint8Array;
-  readonly TF_ATTR_STRING: number;
-  readonly TF_ATTR_INT: number;
-  readonly TF_ATTR_FLOAT: number;
-  readonly TF_ATTR_BOOL: number;
-  readonly TF_ATTR_TYPE: number;
-  readonly TF_ATTR_SHAPE: number;
-}
-
-/** The parts of tfjs-node's `NodeJSKernelBackend` that tracing and running a graph use. */
-interface NativeBackend {
-  binding: NativeBinding;
-  getInputTensorIds(tensors: tf.TensorInfo[]): number[];
-  readonly tensorMap: { get(dataId: object): { id: number } | undefined };
-  loadSavedModelMetaGraph(path: string, tags: string): number;
-  runSavedModel(
-    id: number,
-    inputs: tf.Tensor[],
-    inputInfos: ReadonlyArray<{ name: string }>,
-    outputNames: string[],
-  ): tf.Tensor[];
-  deleteSavedModel(id: number): void;
-}
-
-function nativeBackend(): E.Either<string, NativeBackend> {
-  const name = tf.getBackend();
-  const be = tf.backend() as unknown as Partial<NativeBackend>;
-  if (
-    name !== 'tensorflow' ||
-    typeof be.loadSavedModelMetaGraph !== 'function' ||
-    be.binding === undefined
-  ) {
-    return E.left(
-      `compiling a TensorFlow graph needs the native tensorflow backend (tfjs-node); the backend is '${name}'`,
-    );
-  }
-  return E.right(be as NativeBackend);
-}
+  fetchName,
+  graphDtype,
+  loadNativeSession,
+  type NativeBackend,
+  nativeBackend,
+  traceNative,
+} from './traceNative.js';
 
 /**
  * A traced function as one TensorFlow graph in a native session: `run` feeds the inputs and
@@ -86,31 +26,6 @@ export interface NativeGraph<I extends string, O extends string> {
   /** Closes the session. */
   dispose(): void;
 }
-
-function toGraphAttr(a: BindingAttr, b: NativeBinding): GraphAttr {
-  const v = a.value as never;
-  switch (a.type) {
-    case b.TF_ATTR_STRING:
-      return { kind: 'string', value: v };
-    case b.TF_ATTR_INT:
-      return { kind: 'int', value: v };
-    case b.TF_ATTR_FLOAT:
-      return { kind: 'float', value: v };
-    case b.TF_ATTR_BOOL:
-      return { kind: 'bool', value: v };
-    case b.TF_ATTR_TYPE:
-      return { kind: 'type', value: v };
-    case b.TF_ATTR_SHAPE:
-      return { kind: 'shape', value: v };
-    default:
-      throw new Error(`attribute '${a.name}' has a type (${a.type}) a graph cannot hold`);
-  }
-}
-
-const graphDtype = (d: tf.DataType, what: string): GraphDtype => {
-  if (d === 'float32' || d === 'int32' || d === 'bool') return d;
-  throw new Error(`${what} has dtype ${d}; a compiled graph takes float32, int32 and bool`);
-};
 
 /**
  * Traces `fn` on the native TensorFlow backend and compiles it into one TensorFlow graph, run
@@ -147,114 +62,41 @@ function compileWith<I extends string, O extends string>(
   fn: (inputs: Readonly<Record<I, tf.Tensor>>) => Readonly<Record<O, tf.Tensor>>,
   example: Readonly<Record<I, tf.Tensor>>,
 ): NativeGraph<I, O> {
-  const binding = be.binding;
-  const idOf = (t: tf.Tensor): number => {
-    be.getInputTensorIds([t]);
-    const info = be.tensorMap.get(t.dataId);
-    if (info === undefined) throw new Error('a tensor is not on the tensorflow backend');
-    return info.id;
-  };
   const inputNames = Object.keys(example) as I[];
-  const placeholders: GraphPlaceholder[] = [];
-  const names = new Map<number, string>();
-  inputNames.forEach((k, i) => {
-    const t = example[k];
-    const name = `input_${i}`;
-    placeholders.push({ name, dtype: graphDtype(t.dtype, `input '${k}'`), shape: t.shape });
-    names.set(idOf(t), name);
-  });
-  const shapes = new Map<number, { shape: number[]; dtype: tf.DataType }>();
-  const constants: GraphConstant[] = [];
-  const ops: GraphOp[] = [];
-  let hostRead = false;
-
-  const tracing: NativeBinding = Object.create(null);
-  for (const k of Object.getOwnPropertyNames(binding)) {
-    (tracing as unknown as Record<string, unknown>)[k] = (
-      binding as unknown as Record<string, unknown>
-    )[k];
-  }
-  Object.assign(tracing, {
-    executeOp(name: string, attrs: BindingAttr[], ids: number[], numOutputs: number) {
-      const inputs = ids.map((id) => {
-        const known = names.get(id);
-        if (known !== undefined) return known;
-        const s = shapes.get(id);
-        if (s === undefined) throw new Error(`op ${name} reads a tensor of unknown shape`);
-        const c = `const_${constants.length}`;
-        constants.push({
-          name: c,
-          dtype: graphDtype(s.dtype, `a constant of op ${name}`),
-          shape: s.shape,
-          values: binding.tensorDataSync(id).slice(),
+  for (const k of inputNames) graphDtype(example[k].dtype, `input '${k}'`);
+  const trace = traceNative(
+    be,
+    inputNames.map((k, i) => ({ name: `input_${i}`, tensor: example[k] })),
+    (nameOf) =>
+      tf.tidy(() => {
+        const out = fn(example);
+        const keys = Object.keys(out) as O[];
+        const fetches = keys.map((k) => {
+          const n = nameOf(out[k]);
+          if (n === undefined || !n.startsWith('op_')) {
+            throw new Error(`output '${k}' is not computed by an op of the traced function`);
+          }
+          return fetchName(n);
         });
-        names.set(id, c);
-        return c;
-      });
-      const out = binding.executeOp(name, attrs, ids, numOutputs);
-      const node = `op_${ops.length}`;
-      const graphAttrs: Record<string, GraphAttr> = {};
-      for (const a of attrs) graphAttrs[a.name] = toGraphAttr(a, binding);
-      ops.push({ name: node, op: name, inputs, attrs: graphAttrs });
-      out.forEach((m, k) => names.set(m.id, k === 0 ? node : `${node}:${k}`));
-      return out;
-    },
-    tensorDataSync(id: number) {
-      hostRead = true;
-      return binding.tensorDataSync(id);
-    },
-  });
-  const getIds = be.getInputTensorIds;
-  const ownGetIds = Object.hasOwn(be, 'getInputTensorIds');
-  be.getInputTensorIds = function (tensors: tf.TensorInfo[]) {
-    const ids = getIds.call(this, tensors);
-    ids.forEach((id, i) =>
-      shapes.set(id, { shape: [...tensors[i]!.shape], dtype: tensors[i]!.dtype }),
-    );
-    return ids;
-  };
-  be.binding = tracing;
-  let outputNames: string[];
-  let outputKeys: O[];
-  try {
-    tf.tidy(() => {
-      const out = fn(example);
-      outputKeys = Object.keys(out) as O[];
-      outputNames = outputKeys.map((k) => {
-        const n = names.get(idOf(out[k]));
-        if (n === undefined || !n.startsWith('op_')) {
-          throw new Error(`output '${k}' is not computed by an op of the traced function`);
-        }
-        return n.includes(':') ? n : `${n}:0`;
-      });
-    });
-  } finally {
-    be.binding = binding;
-    if (ownGetIds) be.getInputTensorIds = getIds;
-    else delete (be as Partial<NativeBackend>).getInputTensorIds;
-  }
-  if (hostRead) {
-    throw new Error(
-      'the traced function read a tensor on the host (dataSync/arraySync/data); the graph would freeze the value it read',
-    );
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'kd-graph-'));
-  let session: number;
-  try {
-    writeFileSync(join(dir, 'saved_model.pb'), savedModelBytes({ placeholders, constants, ops }));
-    session = be.loadSavedModelMetaGraph(dir, 'serve');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  const feeds = placeholders.map((p) => ({ name: `${p.name}:0` }));
+        return { keys, fetches };
+      }),
+  );
+  const { placeholders } = trace;
+  const session = loadNativeSession(
+    be,
+    trace,
+    placeholders.map((p) => p.name),
+    trace.result.fetches,
+  );
   const inputs = Object.fromEntries(
     inputNames.map((k, i) => [k, { shape: placeholders[i]!.shape, dtype: placeholders[i]!.dtype }]),
   ) as Record<I, { shape: readonly number[]; dtype: GraphDtype }>;
+  const outputKeys = trace.result.keys;
   let open = true;
   return {
     inputs,
-    outputs: outputKeys!,
-    opCount: ops.length,
+    outputs: outputKeys,
+    opCount: trace.ops.length,
     run(given) {
       if (!open) throw new Error('this compiled graph was disposed');
       const tensors = inputNames.map((k, i) => {
@@ -268,11 +110,11 @@ function compileWith<I extends string, O extends string>(
         }
         return t;
       });
-      const out = be.runSavedModel(session, tensors, feeds, outputNames!);
-      return Object.fromEntries(outputKeys!.map((k, i) => [k, out[i]!])) as Record<O, tf.Tensor>;
+      const out = session.run(tensors);
+      return Object.fromEntries(outputKeys.map((k, i) => [k, out[i]!])) as Record<O, tf.Tensor>;
     },
     dispose() {
-      if (open) be.deleteSavedModel(session);
+      if (open) session.dispose();
       open = false;
     },
   };
