@@ -1,7 +1,8 @@
 // `pnpm --filter @kd/distill bench` (second part): the training step (batch as in the preset) and the
 // inference of the recipes users run, on each available backend, next to a PyTorch CPU reference of
 // the same architecture and work (`faster_rcnn_reference.py` of @kd/faster-rcnn), ratios printed in
-// the same run (on tensorflow, inference compiled into native TensorFlow graphs by
+// the same run (training steps as the presets run them: on tensorflow the student's trunk through
+// compiled graphs, `model.compileTrunk: 'auto'`; on tensorflow, inference compiled into native TensorFlow graphs by
 // `compileFasterRcnn` too, a row of its own against the same eager PyTorch reference); then, for each recipe whose step is over 1.2× PyTorch's, where the step's time goes.
 // KD_BENCH_RECIPES=shapes-student,… picks recipes; KD_BENCH_PROFILE=all profiles every recipe;
 // KD_BENCH_BACKENDS, KD_BENCH_RUNS as elsewhere. KD_BENCH_RELU6=ab (KD_BENCH_RELU=ab) also times
@@ -31,6 +32,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { distillStep } from '../distillStep.js';
 import { presetConfig } from '../presets/presets.js';
 import { studentTransform } from '../runTraining.js';
+import { studentTrunk } from '../studentTrunk.js';
 import { makeBatch, prepareSplit } from '../toDetectionBatch.js';
 import { benchImages } from './benchImages.js';
 import { BENCH_RECIPES, recipeModels, recipeReferenceSpec } from './recipeModels.js';
@@ -136,17 +138,29 @@ async function timeRecipe(
   const optimizer = tf.train.momentum(o.lr, o.momentum ?? 0.9);
   const rng = createRng(1);
   let step = 0;
-  const run = () =>
+  // The student's trunk as the preset trains it: compiled graphs on tensorflow
+  // (`model.compileTrunk: 'auto'`), op by op elsewhere.
+  const trunkOf = (m: Awaited<ReturnType<typeof recipeModels>>) =>
+    studentTrunk(
+      m.config.model.compileTrunk ?? 'auto',
+      m.student,
+      { samples: data.dataset.train, transform: own, batchSize: o.batchSize },
+      m.distillation?.studentLayer ? [m.distillation.studentLayer] : [],
+    ).compiled;
+  const trunk = trunkOf(r);
+  const run = (compiledTrunk = true) =>
     distillStep(r.student, batch, r.distillation, {
       optimizer,
       rng,
       step: step++,
+      ...(trunk && compiledTrunk ? { trainingTrunk: trunk.run } : {}),
       ...(teacherImages ? { teacherImages } : {}),
       weightDecay: o.weightDecay ?? 1e-4,
       ...(o.clipGradNorm !== undefined ? { clipGradNorm: o.clipGradNorm } : {}),
     });
   let other: Awaited<ReturnType<typeof recipeModels>> | undefined;
   let otherOptimizer: tf.Optimizer | undefined;
+  let otherTrunk: ReturnType<typeof trunkOf>;
   try {
     if (facts[name] === undefined) {
       const image = tf.slice(batch.images, [0, 0, 0, 0], [1, -1, -1, -1]) as tf.Tensor4D;
@@ -176,11 +190,13 @@ async function timeRecipe(
           })
         : undefined;
     otherOptimizer = other ? tf.train.momentum(o.lr, o.momentum ?? 0.9) : undefined;
+    otherTrunk = other ? trunkOf(other) : undefined;
     const otherStep = () =>
       distillStep(other!.student, batch, other!.distillation, {
         optimizer: otherOptimizer!,
         rng,
         step: 0,
+        ...(otherTrunk ? { trainingTrunk: otherTrunk.run } : {}),
         ...(teacherImages ? { teacherImages } : {}),
         weightDecay: o.weightDecay ?? 1e-4,
         ...(o.clipGradNorm !== undefined ? { clipGradNorm: o.clipGradNorm } : {}),
@@ -274,8 +290,9 @@ async function timeRecipe(
       .map(([, v]) => v);
     const kernels = await backboneKernelTimes(r.student.backbone, batch.images, backboneVars);
     if (!r.distillation) return { times, profile: prof, kernels };
+    // The profile's sections are op by op (a compiled trunk is one call): so is this step.
     const t0 = performance.now();
-    run();
+    run(false);
     const distillMs = performance.now() - t0;
     return {
       times,
@@ -290,6 +307,8 @@ async function timeRecipe(
     teacherImages?.dispose();
     optimizer.dispose();
     otherOptimizer?.dispose();
+    trunk?.dispose();
+    otherTrunk?.dispose();
     other?.dispose();
     r.dispose();
   }
@@ -545,7 +564,7 @@ async function main(): Promise<void> {
         kernels[name] = p.kernels!;
       }
       console.log(
-        `\nWhere a step's time goes on tfjs-${first} for ${process.env.KD_BENCH_PROFILE === 'all' ? 'every recipe' : `the recipes over ${PROFILE_ABOVE}× PyTorch`} (one run; each section timed alone with read-back; a distillation recipe's student sections are its training step's)`,
+        `\nWhere a step's time goes on tfjs-${first} for ${process.env.KD_BENCH_PROFILE === 'all' ? 'every recipe' : `the recipes over ${PROFILE_ABOVE}× PyTorch`} (one run, the trunk op by op; each section timed alone with read-back; a distillation recipe's student sections are its training step's)`,
       );
       const sections = [
         ...new Set(toProfile.flatMap((n) => profiles[n]!.sections.map(([s]) => s))),
