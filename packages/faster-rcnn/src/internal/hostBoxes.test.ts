@@ -255,6 +255,17 @@ test('bestGridAnchor picks what the argmax of the full IoU row picks', () => {
       perCell: k,
     });
     assert.deepEqual(got, fullArgmax(boxes, anchors));
+    // Each box's answer is its own: what forwardOnRows' table (every student anchor once, then
+    // looked up for each step's rows) relies on.
+    const rows = Int32Array.from({ length: 150 }, () => Math.floor(r() * (boxes.length / 4)));
+    const subset = Float32Array.from(
+      [...rows].flatMap((i) => [...boxes.subarray(4 * i, 4 * i + 4)]),
+    );
+    const grid = { featHeight: c.h, featWidth: c.w, stride: c.stride, perCell: k };
+    assert.deepEqual(
+      bestGridAnchor(subset, anchors, grid),
+      Int32Array.from(rows, (i) => got[i]!),
+    );
   }
   // Duplicated anchors: equal IoUs, the first index wins.
   const dup = new Float32Array([0, 0, 8, 8, 0, 0, 8, 8, 8, 0, 16, 8, 8, 0, 16, 8]);

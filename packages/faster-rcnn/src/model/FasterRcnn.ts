@@ -105,6 +105,12 @@ export class FasterRcnn {
   readonly boxHead: BoxHead;
   private readonly baseAnchors: tf.Tensor2D;
   private readonly anchorCache = new Map<string, Float32Array>();
+  /**
+   * For `forwardOnRows` with another anchor grid: each student anchor's best-overlapping anchor of
+   * this model, by the student's (cached, never modified) anchor array, then grid and scale. A pure
+   * function of those, computed once for every student anchor instead of for each step's rows.
+   */
+  private readonly bestAnchorTables = new WeakMap<Float32Array, Map<string, Int32Array>>();
 
   /**
    * @param options.backbone builds this model's backbone instead of the one `config.backbone.name`
@@ -162,6 +168,37 @@ export class FasterRcnn {
       this.anchorCache.set(key, a);
     }
     return a;
+  }
+
+  /** See {@link bestAnchorTables}. */
+  private bestAnchorTable(
+    studentAnchors: Float32Array,
+    anchors: Float32Array,
+    fh: number,
+    fw: number,
+    scale: number,
+  ): Int32Array {
+    let byGrid = this.bestAnchorTables.get(studentAnchors);
+    if (!byGrid) {
+      byGrid = new Map();
+      this.bestAnchorTables.set(studentAnchors, byGrid);
+    }
+    const key = `${fh}x${fw}@${scale}`;
+    let table = byGrid.get(key);
+    if (!table) {
+      table = bestGridAnchor(
+        studentAnchors.map((v) => v * scale),
+        anchors,
+        {
+          featHeight: fh,
+          featWidth: fw,
+          stride: this.stride,
+          perCell: anchors.length / 4 / (fh * fw),
+        },
+      );
+      byGrid.set(key, table);
+    }
+    return table;
   }
 
   /** The RPN proposal settings of training or of inference. */
@@ -339,13 +376,8 @@ export class FasterRcnn {
       rpnDeltas = tf.gather(tf.reshape(rpn.deltas, [bsz * k, 4]), idx) as tf.Tensor2D;
     } else {
       const sAnchors = takeBoxes(studentAnchors, rows.anchorIndex);
-      const scaled = sAnchors.map((v) => v * scale);
-      const best = bestGridAnchor(scaled, anchors, {
-        featHeight: fh,
-        featWidth: fw,
-        stride: this.stride,
-        perCell: k / (fh * fw),
-      });
+      const table = this.bestAnchorTable(studentAnchors, anchors, fh, fw, scale);
+      const best = Int32Array.from(rows.anchorIndex, (a) => table[a]!);
       const idx = tf.tensor1d(
         Int32Array.from(best, (a, i) => rows.anchorImage[i]! * k + a),
         'int32',
