@@ -38,7 +38,7 @@ export { assertOutputFolder, type ReplacePolicy } from './output/assertOutputFol
 export { writeFileAtomically } from './output/writeFileAtomically.js';
 export { fsyncFolder, writeFolderAtomically } from './output/writeFolderAtomically.js';
 export { type Batch, type LoadBatchesOptions, loadBatches } from './pipeline/loadBatches.js';
-export { type ImageBatch, padBatch } from './pipeline/padBatch.js';
+export { type ImageBatch, padBatch, paddedSide } from './pipeline/padBatch.js';
 export { PreparePool } from './pipeline/preparePool.js';
 export {
   type PreparedImage,

@@ -31,7 +31,7 @@ export function trunkTensors(a: TrunkArrays, collect: readonly string[]): TrunkO
 /**
  * A frozen teacher's trunk (backbone and RPN head) on a worker thread of its own, so that it
  * computes the next step's teacher outputs while this thread trains the student on the current
- * one: two cores busy where one training step keeps one (wasm, cpu) or ~1.3 (tensorflow) busy.
+ * one: two cores busy where one training step keeps one (wasm, cpu) or ~1.3–1.5 (tensorflow) busy.
  * The worker starts this thread's backend and gets a copy of the teacher's weights at `start`; on
  * `tensorflow` it runs the trunk as compiled graphs (`compile`, as `compileTrunk`), elsewhere op
  * by op (`model.trunk`). Its outputs equal the same computation on this thread bit for bit (same

@@ -1,4 +1,9 @@
-import { fasterRcnnSize, type Sample, type TransformOptions } from '@kd/data-voc-coco-kitti';
+import {
+  fasterRcnnSize,
+  paddedSide,
+  type Sample,
+  type TransformOptions,
+} from '@kd/data-voc-coco-kitti';
 import { type CompiledTrainingTrunk, compileTrainingTrunk, type FasterRcnn } from '@kd/faster-rcnn';
 import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
@@ -15,8 +20,7 @@ export interface StudentTrunk {
   readonly note: string | undefined;
 }
 
-const padded = (n: number): number =>
-  Math.ceil(n / DETECTION_SIZE_DIVISIBLE) * DETECTION_SIZE_DIVISIBLE;
+const padded = (n: number): number => paddedSide(n, DETECTION_SIZE_DIVISIBLE);
 
 /**
  * The batch shapes (height × width after the Faster R-CNN resize and padding) training batches

@@ -12,6 +12,10 @@ export interface ImageBatch {
   readonly imageSizes: readonly (readonly [number, number])[];
 }
 
+/** A side of `v` pixels padded up to a multiple of `sizeDivisible`, as `padBatch` pads it. */
+export const paddedSide = (v: number, sizeDivisible = 32): number =>
+  Math.ceil(v / sizeDivisible) * sizeDivisible;
+
 /**
  * Pads images to a common size, rounded up to a multiple of `sizeDivisible` (torchvision's
  * `batch_images`, default 32), and stacks them `[B, H, W, C]`.
@@ -21,9 +25,8 @@ export const padBatch = (images: readonly RgbImage[], sizeDivisible = 32): Image
   const C = images[0]!.channels;
   if (images.some((im) => im.channels !== C))
     throw new RangeError('images in a batch must have the same channel count');
-  const up = (v: number): number => Math.ceil(v / sizeDivisible) * sizeDivisible;
-  const H = up(Math.max(...images.map((im) => im.height)));
-  const W = up(Math.max(...images.map((im) => im.width)));
+  const H = paddedSide(Math.max(...images.map((im) => im.height)), sizeDivisible);
+  const W = paddedSide(Math.max(...images.map((im) => im.width)), sizeDivisible);
   const data = new Float32Array(images.length * H * W * C);
   images.forEach((im, b) => {
     const rowLen = im.width * C;
