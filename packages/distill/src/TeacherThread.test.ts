@@ -99,6 +99,27 @@ describeEachBackend(
       teacher.dispose();
     });
 
+    test('transfer: the images are handed over (detached here), the trunk is the same as from a copy; without it they stay', async () => {
+      const teacher = teacherModel();
+      const thread = await TeacherThread.start(teacher);
+      const kept = await preparedImages(2, 48);
+      const handed = await preparedImages(2, 48);
+      const copied = await thread.run(kept);
+      assert.ok(
+        kept.every((p) => p.image.data.length === 48 * 48 * 3),
+        'copied images intact',
+      );
+      const moved = await thread.run(handed, { transfer: true });
+      assert.ok(
+        handed.every((p) => p.image.data.length === 0),
+        'transferred images are detached',
+      );
+      assert.deepEqual(moved.featureMap.data, copied.featureMap.data);
+      assert.deepEqual(moved.logits.data, copied.logits.data);
+      await thread.close();
+      teacher.dispose();
+    });
+
     test('a request it cannot compute rejects with the reason; the thread keeps answering; an idle thread left open does not keep the process alive', async () => {
       const teacher = teacherModel();
       const thread = await TeacherThread.start(teacher);

@@ -108,6 +108,44 @@ for (const backend of testBackends()) {
   });
 }
 
+for (const backend of testBackends()) {
+  test(`${backend}: separable roiAlign on images with unequal RoI counts, in any order, one image without any, equals the sparse formulation (forward and gradient)`, async () => {
+    await useBackend(backend);
+    await noLeak(() => {
+      const feat = tf.tensor4d(
+        Float32Array.from({ length: 4 * 6 * 5 * 3 }, (_, i) => Math.cos(i * 0.37) * 2),
+        [4, 6, 5, 3],
+      );
+      // Images 2, 0, 2, 3, 2, 0: counts 2 / 0 / 3 / 1, not sorted by image.
+      const bi = Int32Array.from([2, 0, 2, 3, 2, 0]);
+      const rois = Float32Array.from(
+        { length: 24 },
+        (_, i) => (i % 4 < 2 ? 0 : 30) + ((i * 7) % 11) * (i % 4 < 2 ? 1 : 2),
+      );
+      const dy = tf.tensor4d(
+        Float32Array.from({ length: 6 * 2 * 3 * 3 }, (_, i) => Math.sin(i)),
+        [6, 2, 3, 3],
+      );
+      const both = (['separable', 'sparse'] as const).map((method) => {
+        const f = (x: tf.Tensor) =>
+          roiAlign(x as tf.Tensor4D, rois, bi, {
+            outputSize: [2, 3],
+            spatialScale: 1 / 8,
+            samplingRatio: 2,
+            aligned: true,
+            method,
+          });
+        const y = f(feat);
+        const g = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(f(x), dy)))(feat);
+        return { y, g };
+      });
+      assertClose(both[0]!.y.dataSync(), both[1]!.y.dataSync(), 1e-5, 1e-6, 'forward');
+      assertClose(both[0]!.g.dataSync(), both[1]!.g.dataSync(), 1e-5, 1e-6, 'gradient');
+      tf.dispose([feat, dy, ...both.flatMap((b) => [b.y, b.g])]);
+    });
+  });
+}
+
 test('roiAlign: empty RoI list, bad batch index, host inputs', async () => {
   await useBackend('cpu');
   await noLeak(() => {
