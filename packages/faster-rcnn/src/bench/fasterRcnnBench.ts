@@ -20,6 +20,7 @@ import {
   type StepProfile,
   markdownTable as table,
 } from '../testing.js';
+import { compileTrainingTrunk } from '../train/compileTrainingTrunk.js';
 import { trainStep } from '../train/trainStep.js';
 import { BENCH_IMAGE_SIZE, benchConfigs } from './benchModels.js';
 import { type DenseProductTimes, denseGradientProducts } from './denseGradientProducts.js';
@@ -47,8 +48,8 @@ interface BackendRun {
   readonly info: BackendInfo;
   /** Median ms per task name (`teacher trainStep`, …). */
   readonly ms: Record<string, number>;
-  /** Process CPU time / wall time over the timed training steps. */
-  readonly cpuPerWall: number;
+  /** Process CPU time / wall time over each training-step task's timed runs. */
+  readonly cpuPerWall: Record<string, number>;
   readonly leaked: number;
 }
 
@@ -85,36 +86,64 @@ async function timeOn(backend: BackendName, data: ReturnType<typeof benchData>) 
 
   const bench = new Bench({ iterations: RUNS, warmupIterations: 1, time: 0, warmupTime: 0 });
   const optimizers: Record<string, tf.Optimizer> = {};
-  let cpuUs = 0;
-  let wallMs = 0;
+  const usage: Record<string, { cpuUs: number; wallMs: number }> = {};
+  const timedStep = (task: string, step: () => void) => () => {
+    const u = (usage[task] ??= { cpuUs: 0, wallMs: 0 });
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    step();
+    u.wallMs += performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    u.cpuUs += c.user + c.system;
+  };
+  // On tensorflow, also the step as `kd train` runs it there by default (model.compileTrunk):
+  // backbone and RPN head forward and backward as compiled graphs.
+  const trunks = Object.fromEntries(
+    Object.entries(models).flatMap(([name, model]) => {
+      if (info.name !== 'tensorflow') return [];
+      const t = compileTrainingTrunk(model);
+      return t._tag === 'Right' ? [[name, t.right]] : [];
+    }),
+  );
   for (const [name, model] of Object.entries(models)) {
     const optimizer = tf.train.momentum(LEARNING_RATE, 0.9);
     optimizers[name] = optimizer;
     const rng = createRng(1);
-    bench.add(`${name} trainStep`, () => {
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      trainStep(model, batch, { optimizer, rng });
-      wallMs += performance.now() - t0;
-      const c = process.cpuUsage(c0);
-      cpuUs += c.user + c.system;
-    });
+    bench.add(
+      `${name} trainStep`,
+      timedStep(`${name} trainStep`, () => trainStep(model, batch, { optimizer, rng })),
+    );
+    const trunk = trunks[name];
+    if (trunk) {
+      bench.add(
+        `${name} trainStepCompiled`,
+        timedStep(`${name} trainStepCompiled`, () =>
+          trainStep(model, batch, { optimizer, rng, trainingTrunk: trunk.run }),
+        ),
+      );
+    }
     bench.add(`${name} inference`, async () => {
       await model.predict(singleBatch);
     });
   }
   // The optimisers' slots appear at their first step; count tensors after one step each.
-  for (const [name, model] of Object.entries(models))
+  for (const [name, model] of Object.entries(models)) {
     trainStep(model, batch, { optimizer: optimizers[name]!, rng: createRng(0) });
+    trunks[name]?.prepare(batch.images, []);
+  }
   const before = tf.memory().numTensors;
   await bench.run();
   const leaked = tf.memory().numTensors - before;
+  for (const t of Object.values(trunks)) t.dispose();
   const ms: Record<string, number> = {};
   for (const task of bench.tasks) {
     const result = task.result as { latency?: { p50?: number } };
     ms[task.name] = result.latency?.p50 ?? Number.NaN;
   }
-  const run: BackendRun = { info, ms, cpuPerWall: cpuUs / 1000 / wallMs, leaked };
+  const cpuPerWall = Object.fromEntries(
+    Object.entries(usage).map(([task, u]) => [task, u.cpuUs / 1000 / u.wallMs]),
+  );
+  const run: BackendRun = { info, ms, cpuPerWall, leaked };
   return {
     run,
     models,
@@ -241,12 +270,17 @@ async function main(): Promise<void> {
   for (const taskName of first.taskNames) {
     const [model, what] = taskName.split(' ') as [string, string];
     const ref = reference?.[model] as ReferenceTimes | undefined;
-    const refMs = what === 'trainStep' ? ref?.trainStep : ref?.inference;
+    const refMs = what === 'inference' ? ref?.inference : ref?.trainStep;
     rows.push([
       model,
-      what === 'trainStep' ? `training step (batch ${BATCH})` : 'inference (batch 1)',
+      what === 'trainStep'
+        ? `training step (batch ${BATCH})`
+        : what === 'trainStepCompiled'
+          ? `training step (batch ${BATCH}), trunk compiled`
+          : 'inference (batch 1)',
       ...runs.flatMap((r) => {
-        const ours = r.ms[taskName] ?? Number.NaN;
+        const ours = r.ms[taskName];
+        if (ours === undefined) return ['—', '—'];
         return [ours.toFixed(0), refMs === undefined ? '—' : `${(ours / refMs).toFixed(2)}×`];
       }),
       refMs === undefined ? '—' : refMs.toFixed(0),
@@ -265,7 +299,14 @@ async function main(): Promise<void> {
   );
   for (const r of runs) {
     console.log(
-      `tfjs-${r.info.name}: CPU time / wall time over the timed training steps ${r.cpuPerWall.toFixed(2)}; tensors leaked across the benchmark: ${r.leaked}`,
+      `tfjs-${r.info.name}: CPU time / wall time over the timed training steps: ${Object.entries(
+        r.cpuPerWall,
+      )
+        .map(
+          ([task, v]) =>
+            `${task.replace('trainStepCompiled', '(trunk compiled)').replace(' trainStep', '')} ${v.toFixed(2)}`,
+        )
+        .join(', ')}; tensors leaked across the benchmark: ${r.leaked}`,
     );
   }
 
