@@ -35,17 +35,24 @@ def main():
     out = {"threads": threads, "torch": torch.__version__, "roiAlign": [], "nms": []}
     for case in inputs["roiAlign"]:
         k = len(case["rois"]) // 4
-        rois = torch.cat([torch.zeros(k, 1), torch.tensor(case["rois"], dtype=torch.float32).view(k, 4)], 1)
+        # A case over several images brings its maps' shape and each RoI's image.
+        if "featureShape" in case:
+            cn, ch, cw, cc = case["featureShape"]
+            x_case = torch.randn(cn, cc, ch, cw)
+            images = torch.tensor(case["batchIndices"], dtype=torch.float32).view(k, 1)
+        else:
+            x_case, images = feat, torch.zeros(k, 1)
+        rois = torch.cat([images, torch.tensor(case["rois"], dtype=torch.float32).view(k, 4)], 1)
         kw = dict(output_size=case["outputSize"], spatial_scale=case["spatialScale"],
                   sampling_ratio=case["samplingRatio"], aligned=case["aligned"])
-        dy = torch.randn(k, c, case["outputSize"], case["outputSize"])
+        dy = torch.randn(k, x_case.shape[1], case["outputSize"], case["outputSize"])
 
         def fwd():
             with torch.no_grad():
-                roi_align(feat, rois, **kw)
+                roi_align(x_case, rois, **kw)
 
         def fwd_bwd():
-            x = feat.detach().requires_grad_(True)
+            x = x_case.detach().requires_grad_(True)
             roi_align(x, rois, **kw).backward(dy)
 
         out["roiAlign"].append({"fwd": median_ms(fwd, 1, runs), "fwdBwd": median_ms(fwd_bwd, 1, runs)})
