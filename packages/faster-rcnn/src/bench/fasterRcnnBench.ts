@@ -88,7 +88,8 @@ async function timeOn(backend: BackendName, data: ReturnType<typeof benchData>) 
   const optimizers: Record<string, tf.Optimizer> = {};
   const usage: Record<string, { cpuUs: number; wallMs: number }> = {};
   const timedStep = (task: string, step: () => void) => () => {
-    const u = (usage[task] ??= { cpuUs: 0, wallMs: 0 });
+    usage[task] ??= { cpuUs: 0, wallMs: 0 };
+    const u = usage[task];
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     step();
