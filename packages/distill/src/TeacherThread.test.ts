@@ -10,8 +10,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as E from 'fp-ts/lib/Either.js';
 import { loadDataset } from './loadDataset.js';
 import { TeacherThread, trunkTensors } from './TeacherThread.js';
+import { teacherAhead } from './teacherAhead.js';
 import { tinyDetector } from './testing.js';
 import { makeBatch } from './toDetectionBatch.js';
+import type { PreparedStep } from './trainingBatches.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kd-teacher-thread-'));
 before(() => {
@@ -116,6 +118,43 @@ describeEachBackend(
       );
       assert.deepEqual(moved.featureMap.data, copied.featureMap.data);
       assert.deepEqual(moved.logits.data, copied.logits.data);
+      await thread.close();
+      teacher.dispose();
+    });
+
+    test("teacherAhead: one step ahead, in order; a step's own teacher images are handed over, the student's (shared with the teacher) are not", async () => {
+      const teacher = teacherModel();
+      const thread = await TeacherThread.start(teacher);
+      const own = {
+        step: 0,
+        student: await preparedImages(2, 40),
+        teacher: await preparedImages(2, 48),
+      };
+      const shared = { step: 1, student: await preparedImages(2, 40), teacher: undefined };
+      async function* steps(): AsyncGenerator<PreparedStep> {
+        yield own;
+        yield shared;
+      }
+      const seen: number[] = [];
+      for await (const item of teacherAhead(steps(), thread)) {
+        seen.push(item.prepared.step);
+        const trunk = await item.trunk;
+        // The teacher's images (48 px) for step 0, the student's (40 px) for step 1.
+        assert.equal(trunk.featureMap.shape[1], item.prepared.step === 0 ? 6 : 5);
+      }
+      assert.deepEqual(seen, [0, 1]);
+      assert.ok(
+        own.teacher.every((p) => p.image.data.length === 0),
+        'teacher images handed over',
+      );
+      assert.ok(
+        own.student.every((p) => p.image.data.length > 0),
+        'student images kept',
+      );
+      assert.ok(
+        shared.student.every((p) => p.image.data.length > 0),
+        'shared images copied',
+      );
       await thread.close();
       teacher.dispose();
     });
