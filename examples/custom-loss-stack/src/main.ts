@@ -27,7 +27,7 @@ import {
   toDetectionBatch,
 } from '@kd/distill';
 import { type CocoDetection, type CocoGtAnnotation, cocoEvaluator, cocoParams } from '@kd/eval';
-import { decodeFasterRcnnConfig, FasterRcnn, loadFasterRcnn } from '@kd/faster-rcnn';
+import { decodeFasterRcnnConfig, FasterRcnn, loadFasterRcnn, MomentumSgd } from '@kd/faster-rcnn';
 import {
   boundedRegressionTerm,
   classificationTerm,
@@ -218,7 +218,7 @@ async function main(): Promise<void> {
   mkdirSync(args.out!, { recursive: true });
   const metrics = join(args.out!, 'metrics.jsonl');
   if (existsSync(metrics)) throw new Error(`${metrics} exists: choose another --out`);
-  const optimizer = tf.train.momentum(LR, PRESET.optim.momentum ?? 0.9);
+  const optimizer = new MomentumSgd(LR, PRESET.optim.momentum ?? 0.9);
   const rng = createRng(1);
   let step = 0;
   for (let epoch = 0; step < steps; epoch++) {

@@ -7,6 +7,7 @@ import {
   type LearningRateSchedule,
   learningRateAt,
   loadPretrainedBackbone,
+  MomentumSgd,
   markLatest,
   saveCheckpoint,
 } from '@kd/faster-rcnn';
@@ -181,7 +182,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
   );
 
   const o = config.optim;
-  const optimizer = tf.train.momentum(o.lr, o.momentum ?? 0.9);
+  const optimizer = new MomentumSgd(o.lr, o.momentum ?? 0.9);
   let distill: Distillation | undefined;
   try {
     distill = config.distill

@@ -83,7 +83,12 @@ export {
   assignAnchorTargets,
 } from './rpn/assignAnchorTargets.js';
 export { generateProposals, type ProposalOptions } from './rpn/generateProposals.js';
-export { type ApplyGradientsOptions, applyGradients } from './train/applyGradients.js';
+export {
+  type ApplyGradientsOptions,
+  applyGradients,
+  globalNorm,
+  type RegularizingOptimizer,
+} from './train/applyGradients.js';
 export {
   type ComputeGradientsOptions,
   computeGradients,
@@ -91,6 +96,13 @@ export {
   gradientVariables,
   type LossFn,
 } from './train/computeGradients.js';
+export {
+  clipFactor,
+  decayGradients,
+  decays,
+  squaredNorm,
+  type VariableGradient,
+} from './train/decayGradients.js';
 export {
   type LearningRateSchedule,
   LearningRateScheduleCodec,

@@ -31,3 +31,4 @@ export {
   type CompiledTrainingTrunk,
   compileTrainingTrunk,
 } from './train/compileTrainingTrunk.js';
+export { MomentumSgd } from './train/MomentumSgd.js';

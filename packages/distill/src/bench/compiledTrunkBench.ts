@@ -9,38 +9,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MomentumSgd } from '@kd/faster-rcnn';
 import { markdownTable, median } from '@kd/faster-rcnn/testing';
 import { createRng, initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { distillStep } from '../distillStep.js';
-import { studentTransform } from '../runTraining.js';
-import { studentTrunk } from '../studentTrunk.js';
-import { makeBatch, prepareSplit } from '../toDetectionBatch.js';
 import { benchImages } from './benchImages.js';
 import { recipeModels } from './recipeModels.js';
+import { recipeStepInputs } from './recipeStepInputs.js';
+import { newTimed, type Timed, timed, timedCell } from './stepTimer.js';
 
 const RECIPES = (
   process.env.KD_BENCH_RECIPES ||
   'shapes-student,shapes-teacher,shapes-student-pretrained,shapes-teacher-pretrained,shapes-distill-pretrained'
 ).split(',');
 const ROUNDS = Number(process.env.KD_BENCH_ROUNDS ?? 15);
-
-interface Timed {
-  readonly ms: number[];
-  cpuUs: number;
-  wallMs: number;
-}
-
-const timed = (into: Timed, f: () => void) => {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  f();
-  const ms = performance.now() - t0;
-  const c = process.cpuUsage(c0);
-  into.ms.push(ms);
-  into.wallMs += ms;
-  into.cpuUs += c.user + c.system;
-};
 
 const info = await initBackend();
 if (info.name !== 'tensorflow') {
@@ -67,27 +50,11 @@ if (info.name !== 'tensorflow') {
         Awaited<ReturnType<typeof recipeModels>>,
       ];
       const o = eager.config.optim;
-      const batch = makeBatch(data.split.images.slice(0, o.batchSize));
-      const d = eager.distillation;
-      const teacherImages = d?.teacherTransform
-        ? makeBatch(
-            (await prepareSplit(data.dataset.train.slice(0, o.batchSize), d.teacherTransform))
-              .images,
-          ).images
-        : undefined;
-      const trunk = studentTrunk(
-        true,
-        compiled.student,
-        {
-          samples: data.dataset.train,
-          transform: studentTransform(compiled.config),
-          batchSize: o.batchSize,
-        },
-        compiled.distillation?.studentLayer ? [compiled.distillation.studentLayer] : [],
-      );
+      const inputs = await recipeStepInputs(eager, data, compiled);
+      const { batch, teacherImages, trunk } = inputs;
       // The same batch over and over at the recipe's rate would diverge; a step's cost does not
       // depend on the rate.
-      const optimizers = [0, 1].map(() => tf.train.momentum(o.lr / 100, o.momentum ?? 0.9));
+      const optimizers = [0, 1].map(() => new MomentumSgd(o.lr / 100, o.momentum ?? 0.9));
       const step = (side: 0 | 1) => () => {
         const r = side === 0 ? eager : compiled;
         distillStep(r.student, batch, r.distillation, {
@@ -97,33 +64,24 @@ if (info.name !== 'tensorflow') {
           weightDecay: o.weightDecay ?? 1e-4,
           clipGradNorm: o.clipGradNorm ?? 10,
           ...(teacherImages ? { teacherImages } : {}),
-          ...(side === 1 ? { trainingTrunk: trunk.compiled!.run } : {}),
+          ...(side === 1 ? { trainingTrunk: trunk!.compiled!.run } : {}),
         });
       };
       step(0)();
       step(1)(); // the optimisers' slots
       const before = tf.memory().numTensors;
-      const t: [Timed, Timed] = [
-        { ms: [], cpuUs: 0, wallMs: 0 },
-        { ms: [], cpuUs: 0, wallMs: 0 },
-      ];
+      const t: [Timed, Timed] = [newTimed(), newTimed()];
       for (let i = 0; i < ROUNDS; i++) {
         timed(t[0], step(0));
         timed(t[1], step(1));
       }
       leaked += tf.memory().numTensors - before;
-      trunk.compiled!.dispose();
       for (const opt of optimizers) opt.dispose();
-      tf.dispose([batch.images, ...(teacherImages ? [teacherImages] : [])]);
+      inputs.dispose();
       eager.dispose();
       compiled.dispose();
       const [a, b] = [median(t[0].ms), median(t[1].ms)];
-      rows.push([
-        name,
-        `${a.toFixed(0)} (${(t[0].cpuUs / 1000 / t[0].wallMs).toFixed(2)})`,
-        `${b.toFixed(0)} (${(t[1].cpuUs / 1000 / t[1].wallMs).toFixed(2)})`,
-        `${(a / b).toFixed(2)}×`,
-      ]);
+      rows.push([name, timedCell(t[0]), timedCell(t[1]), `${(a / b).toFixed(2)}×`]);
     }
     process.stdout.write(
       `\nCompiled training trunk: a training step (batch 8, 128 px; a distillation step with its teacher compiled in the step), trunk (backbone and RPN head) op by op against compiled (model.compileTrunk), median of ${ROUNDS} steps each, alternating (tensorflow, TensorFlow ${info.tensorflowVersion ?? '?'}, ${info.threads.count} intra-op thread(s): ${info.threads.source}; ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}; load average ${loadavg()

@@ -11,6 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MomentumSgd } from '@kd/faster-rcnn';
 import { markdownTable, median } from '@kd/faster-rcnn/testing';
 import { createRng, initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
   const apply = { weightDecay: 1e-4, clipGradNorm: config.optim.clipGradNorm ?? 10 };
 
   const single = createStudent(config, numClasses, 'bench');
-  const singleOpt = tf.train.momentum(0, 0.9);
+  const singleOpt = new MomentumSgd(0, 0.9);
   const singleRng = createRng(1);
   const one = async () => {
     const batch = makeBatch(images.student);
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
     batch.images.dispose();
   };
   const replicated = createStudent(config, numClasses, 'bench');
-  const replicatedOpt = tf.train.momentum(0, 0.9);
+  const replicatedOpt = new MomentumSgd(0, 0.9);
   const replicatedRng = createRng(1);
   const dp = await DataParallel.start({
     replicas: 2,

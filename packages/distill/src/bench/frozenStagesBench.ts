@@ -4,7 +4,13 @@
 // two boxes each (the cost of a step does not depend on what the images show).
 // KD_BENCH_FROZEN=0,3 picks the variants; KD_BENCH_ROUNDS (default 6) the timed rounds.
 import { loadavg } from 'node:os';
-import { FasterRcnn, fasterRcnnConfig, loadPretrainedBackbone, trainStep } from '@kd/faster-rcnn';
+import {
+  FasterRcnn,
+  fasterRcnnConfig,
+  loadPretrainedBackbone,
+  MomentumSgd,
+  trainStep,
+} from '@kd/faster-rcnn';
 import { markdownTable, median } from '@kd/faster-rcnn/testing';
 import { createRng, initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
@@ -40,7 +46,7 @@ for (const [name, detector] of [
     variants.push({
       frozenStages,
       model,
-      optimizer: tf.train.momentum(0.001, 0.9),
+      optimizer: new MomentumSgd(0.001, 0.9),
       rng: createRng(1),
       ms: [] as number[],
     });

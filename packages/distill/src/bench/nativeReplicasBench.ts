@@ -8,7 +8,13 @@
 // (what `pnpm bench` does) for single-threaded replicas. KD_BENCH_ROUNDS (default 7) timed steps.
 import { cpus, loadavg } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { FasterRcnn, fasterRcnnConfig, loadPretrainedBackbone, trainStep } from '@kd/faster-rcnn';
+import {
+  FasterRcnn,
+  fasterRcnnConfig,
+  loadPretrainedBackbone,
+  MomentumSgd,
+  trainStep,
+} from '@kd/faster-rcnn';
 import { markdownTable, median } from '@kd/faster-rcnn/testing';
 import { createRng, initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
@@ -34,7 +40,7 @@ async function timeSteps(
   const detector = requirePreset(recipe).model.detector as Record<string, unknown>;
   const model = new FasterRcnn(fasterRcnnConfig({ ...detector, numClasses: 6 }));
   if (model.config.backbone.pretrained !== undefined) await loadPretrainedBackbone(model);
-  const optimizer = tf.train.momentum(0.001, 0.9);
+  const optimizer = new MomentumSgd(0.001, 0.9);
   const rng = createRng(1);
   const batch = generatedBatch(batchSize, SIZE);
   trainStep(model, batch, { optimizer, rng, clipGradNorm: 10 });

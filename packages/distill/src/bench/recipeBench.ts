@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileFasterRcnn, type DetectionBatch } from '@kd/faster-rcnn';
+import { compileFasterRcnn, type DetectionBatch, MomentumSgd } from '@kd/faster-rcnn';
 import {
   backboneKernelTimes,
   backboneMacs,
@@ -135,7 +135,7 @@ async function timeRecipe(
         (await prepareSplit(data.dataset.train.slice(0, o.batchSize), teacherTransform)).images,
       ).images
     : undefined;
-  const optimizer = tf.train.momentum(o.lr, o.momentum ?? 0.9);
+  const optimizer = new MomentumSgd(o.lr, o.momentum ?? 0.9);
   const rng = createRng(1);
   let step = 0;
   // The student's trunk as the preset trains it: compiled graphs on tensorflow
@@ -189,7 +189,7 @@ async function timeRecipe(
             compileTeacher: !teacherCompiled,
           })
         : undefined;
-    otherOptimizer = other ? tf.train.momentum(o.lr, o.momentum ?? 0.9) : undefined;
+    otherOptimizer = other ? new MomentumSgd(o.lr, o.momentum ?? 0.9) : undefined;
     otherTrunk = other ? trunkOf(other) : undefined;
     const otherStep = () =>
       distillStep(other!.student, batch, other!.distillation, {

@@ -10,6 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MomentumSgd } from '@kd/faster-rcnn';
 import { markdownTable, median } from '@kd/faster-rcnn/testing';
 import { createRng, initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
@@ -50,7 +51,7 @@ if (info.name !== 'tensorflow') {
     const collect = d.teacherLayer ? [d.teacherLayer] : [];
     // The same batch over and over at the recipe's rate would diverge; a step's cost does not
     // depend on the rate.
-    const optimizer = tf.train.momentum(o.lr / 100, o.momentum ?? 0.9);
+    const optimizer = new MomentumSgd(o.lr / 100, o.momentum ?? 0.9);
     const rng = createRng(1);
     const apply = {
       optimizer,

@@ -22,6 +22,7 @@ import {
   markdownTable as table,
 } from '../testing.js';
 import { compileTrainingTrunk } from '../train/compileTrainingTrunk.js';
+import { MomentumSgd } from '../train/MomentumSgd.js';
 import { trainStep } from '../train/trainStep.js';
 import { BENCH_IMAGE_SIZE, benchConfigs } from './benchModels.js';
 import { type DenseProductTimes, denseGradientProducts } from './denseGradientProducts.js';
@@ -114,7 +115,7 @@ async function timeOn(backend: BackendName, data: ReturnType<typeof benchData>) 
     }),
   );
   for (const [name, model] of Object.entries(models)) {
-    const optimizer = tf.train.momentum(LEARNING_RATE, 0.9);
+    const optimizer = new MomentumSgd(LEARNING_RATE, 0.9);
     optimizers[name] = optimizer;
     const rng = createRng(1);
     bench.add(
