@@ -14,7 +14,7 @@ import type { Distillation } from './createDistillation.js';
 import { hintForBatch } from './hintForBatch.js';
 
 export interface DistillGradientsOptions
-  extends Pick<ComputeGradientsOptions, 'rng' | 'trainingTrunk'> {
+  extends Pick<ComputeGradientsOptions, 'rng' | 'trainingTrunk' | 'proposals'> {
   /** The training step (0-based): the objective's weight schedules are read at it. */
   readonly step: number;
   /** The teacher's view of the batch `[B, H', W', 3]` when it sees another resolution; default the student's. */
@@ -41,7 +41,10 @@ export function distillGradients(
   distillation: Distillation | undefined,
   o: DistillGradientsOptions,
 ): Gradients {
-  const trunk = o.trainingTrunk ? { trainingTrunk: o.trainingTrunk } : {};
+  const trunk = {
+    ...(o.trainingTrunk ? { trainingTrunk: o.trainingTrunk } : {}),
+    ...(o.proposals ? { proposals: o.proposals } : {}),
+  };
   if (!distillation) return computeGradients(student, batch, { rng: o.rng, ...trunk });
   const d = distillation;
   const weighted: Record<string, number> = {};

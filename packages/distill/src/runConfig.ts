@@ -64,6 +64,13 @@ export const ModelConfigCodec = t.exact(
        * requires it; false: op by op.
        */
       compileTrunk: t.union([t.boolean, t.literal('auto')]),
+      /**
+       * Compute the RPN proposals of half of each batch on a worker thread while the step
+       * computes the other half's (`ProposalThread`): the same proposals, a shorter step where a
+       * core is free. `'auto'` (default): with one replica, no teacher thread and a second core;
+       * `true`: with one replica, always; false: on the step's thread.
+       */
+      proposalThread: t.union([t.boolean, t.literal('auto')]),
     }),
   ]),
 );

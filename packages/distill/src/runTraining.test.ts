@@ -167,6 +167,28 @@ describe('runTraining', () => {
     assert.equal(readFileSync(join(run, 'checkpoints', 'LATEST'), 'utf8').trim(), 'ckpt-000002');
   });
 
+  test('model.proposalThread: the same losses with the proposals shared with a worker as without', async () => {
+    const logs: string[] = [];
+    const losses = async (proposalThread: boolean) => {
+      const run = join(dir, `proposals-${proposalThread}`);
+      const r = await runTraining({
+        config: config({
+          dataset,
+          model: { detector: detector(0.0625, 2), proposalThread },
+          optim: { steps: 3, batchSize: 4, lr: 0.01 },
+        }),
+        runDir: run,
+        onLog: (line) => logs.push(line),
+      });
+      r.model.dispose();
+      return stepLines(run).map(({ ms: _ms, ...rest }) => rest);
+    };
+    const off = await losses(false);
+    assert.equal(logs.filter((l) => l.includes('model.proposalThread')).length, 0);
+    assert.deepEqual(await losses(true), off);
+    assert.equal(logs.filter((l) => l.includes('model.proposalThread')).length, 1);
+  });
+
   test('the logged components are weighted and sum to the minimised loss', () => {
     const lines = readFileSync(join(dir, 'full', 'metrics.jsonl'), 'utf8')
       .trim()

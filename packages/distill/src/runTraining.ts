@@ -9,6 +9,7 @@ import {
   loadPretrainedBackbone,
   MomentumSgd,
   markLatest,
+  ProposalThread,
   saveCheckpoint,
 } from '@kd/faster-rcnn';
 import type { DistillContext, LossStack } from '@kd/losses';
@@ -209,6 +210,14 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
       `distill.teacherThread: true cannot run with ${replicas} data-parallel replicas (each replica computes its own teacher); use one or the other`,
     );
   }
+  if (config.model.proposalThread === true && replicas > 1) {
+    model.dispose();
+    optimizer.dispose();
+    distill?.dispose();
+    throw new Error(
+      `model.proposalThread: true cannot run with ${replicas} data-parallel replicas (each replica computes its own proposals); use one or the other`,
+    );
+  }
   // Compiled, the teacher is worth a thread on tensorflow too; op by op, where the backend
   // computes on one thread (wasm, cpu) and a second core is there.
   const useThread =
@@ -328,6 +337,26 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     );
   }
 
+  const wantProposals = config.model.proposalThread ?? 'auto';
+  let proposalThread: ProposalThread | undefined;
+  if (
+    replicas === 1 &&
+    (wantProposals === true ||
+      (wantProposals === 'auto' && !teacherThread && availableParallelism() >= 2))
+  ) {
+    try {
+      proposalThread = await ProposalThread.start();
+    } catch (e) {
+      model.dispose();
+      optimizer.dispose();
+      distill?.dispose();
+      trunk.compiled?.dispose();
+      await teacherThread?.close();
+      throw e;
+    }
+    log('proposals: half of each batch on a worker thread, beside the step (model.proposalThread)');
+  }
+
   const schedule = scheduleOf(o);
   const checkpoint = async () => {
     const name = `ckpt-${String(step).padStart(6, '0')}`;
@@ -394,6 +423,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
             ...(teacherBatch ? { teacherImages: teacherBatch.images } : {}),
             ...(ahead ? { teacherTrunk: () => trunkTensors(ahead, collect) } : {}),
             ...(trunk.compiled ? { trainingTrunk: trunk.compiled.run } : {}),
+            ...(proposalThread ? { proposals: proposalThread.run } : {}),
           });
         } finally {
           batch.images.dispose();
@@ -448,6 +478,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     await batches.return(undefined);
     await parallel?.close();
     await teacherThread?.close();
+    await proposalThread?.dispose();
     trunk.compiled?.dispose();
   }
   const completed = step >= o.steps;

@@ -84,6 +84,11 @@ export {
 } from './rpn/assignAnchorTargets.js';
 export { generateProposals, type ProposalOptions } from './rpn/generateProposals.js';
 export {
+  type HostProposals,
+  proposalsOnHost,
+  type RpnOnHost,
+} from './rpn/proposalsForBatch.js';
+export {
   type ApplyGradientsOptions,
   applyGradients,
   globalNorm,

@@ -27,6 +27,7 @@ export {
   type PretrainedTarget,
 } from './pretrained/loadPretrainedBackbone.js';
 export { NSFWJS_PRETRAINED, readKerasModel } from './pretrained/readKerasModel.js';
+export { ProposalThread } from './rpn/ProposalThread.js';
 export {
   type CompiledTrainingTrunk,
   compileTrainingTrunk,

@@ -12,6 +12,7 @@ import { Bench } from 'tinybench';
 import { rectangles } from '../internal/testing.js';
 import { FasterRcnn } from '../model/FasterRcnn.js';
 import type { DetectionBatch } from '../model/types.js';
+import { ProposalThread } from '../rpn/ProposalThread.js';
 import {
   benchBackends,
   FASTER_RCNN_REFERENCE_SCRIPT,
@@ -114,6 +115,7 @@ async function timeOn(backend: BackendName, data: ReturnType<typeof benchData>) 
       return [[name, t.right]];
     }),
   );
+  const proposalThread = Object.keys(trunks).length > 0 ? await ProposalThread.start() : undefined;
   for (const [name, model] of Object.entries(models)) {
     const optimizer = new MomentumSgd(LEARNING_RATE, 0.9);
     optimizers[name] = optimizer;
@@ -130,6 +132,18 @@ async function timeOn(backend: BackendName, data: ReturnType<typeof benchData>) 
           trainStep(model, batch, { optimizer, rng, trainingTrunk: trunk.run }),
         ),
       );
+      // And with half of each batch's proposals on a worker thread (model.proposalThread).
+      bench.add(
+        `${name} trainStepThreaded`,
+        timedStep(`${name} trainStepThreaded`, () =>
+          trainStep(model, batch, {
+            optimizer,
+            rng,
+            trainingTrunk: trunk.run,
+            proposals: proposalThread!.run,
+          }),
+        ),
+      );
     }
     bench.add(`${name} inference`, async () => {
       await model.predict(singleBatch);
@@ -143,6 +157,7 @@ async function timeOn(backend: BackendName, data: ReturnType<typeof benchData>) 
   await bench.run();
   const leaked = tf.memory().numTensors - before;
   for (const t of Object.values(trunks)) t.dispose();
+  await proposalThread?.dispose();
   const ms: Record<string, number> = {};
   for (const task of bench.tasks) {
     const result = task.result as { latency?: { p50?: number } };
@@ -285,7 +300,9 @@ async function main(): Promise<void> {
         ? `training step (batch ${BATCH})`
         : what === 'trainStepCompiled'
           ? `training step (batch ${BATCH}), trunk compiled`
-          : 'inference (batch 1)',
+          : what === 'trainStepThreaded'
+            ? `training step (batch ${BATCH}), trunk compiled, proposal thread`
+            : 'inference (batch 1)',
       ...runs.flatMap((r) => {
         const ours = r.ms[taskName];
         if (ours === undefined) return ['—', '—'];
@@ -312,7 +329,10 @@ async function main(): Promise<void> {
       )
         .map(
           ([task, v]) =>
-            `${task.replace('trainStepCompiled', '(trunk compiled)').replace(' trainStep', '')} ${v.toFixed(2)}`,
+            `${task
+              .replace('trainStepCompiled', '(trunk compiled)')
+              .replace('trainStepThreaded', '(trunk compiled, proposal thread)')
+              .replace(' trainStep', '')} ${v.toFixed(2)}`,
         )
         .join(', ')}; tensors leaked across the benchmark: ${r.leaked}`,
     );

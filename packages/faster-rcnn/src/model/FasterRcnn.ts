@@ -16,7 +16,7 @@ import { assignProposalTargets } from '../roiHeads/assignProposalTargets.js';
 import { BoxHead } from '../roiHeads/BoxHead.js';
 import { assignAnchorTargets } from '../rpn/assignAnchorTargets.js';
 import type { ProposalOptions } from '../rpn/generateProposals.js';
-import { proposalsForBatch } from '../rpn/proposalsForBatch.js';
+import { type HostProposals, proposalsForBatch } from '../rpn/proposalsForBatch.js';
 import { RpnHead, type RpnMaps } from '../rpn/RpnHead.js';
 import type {
   DetectionBatch,
@@ -75,6 +75,12 @@ export interface TrainForwardOptions extends ForwardOptions {
    * graphs (see `compileTrainingTrunk`). It must return the `collect`ed layers.
    */
   readonly trainingTrunk?: (images: tf.Tensor4D, collect: readonly string[]) => TrunkOutputs;
+  /**
+   * Computes the proposals from the RPN's outputs on the host, in place of
+   * `proposalsOnHost` image by image: the same results, e.g. shared with a worker thread
+   * (`ProposalThread`).
+   */
+  readonly proposals?: HostProposals;
 }
 
 /** What the backbone and RPN head compute on a batch: the trunk of every forward pass. */
@@ -241,7 +247,13 @@ export class FasterRcnn {
     const [bsz, fh, fw] = featureMap.shape;
     const anchors = this.anchors(fh, fw);
     const k = anchors.length / 4;
-    const proposals = proposalsForBatch(rpn, anchors, batch.metas, this.proposalOptions('train'));
+    const proposals = proposalsForBatch(
+      rpn,
+      anchors,
+      batch.metas,
+      this.proposalOptions('train'),
+      options.proposals,
+    );
 
     const anchorImage: number[] = [];
     const anchorIndex: number[] = [];
