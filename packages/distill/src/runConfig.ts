@@ -67,10 +67,10 @@ export const ModelConfigCodec = t.exact(
       /**
        * Compute the RPN proposals of half of each batch on a worker thread while the step
        * computes the other half's (`ProposalThread`): the same proposals, a shorter step where a
-       * core is free. `'auto'` (default): with one replica, no teacher thread and a second core;
-       * `true`: with one replica, always; false: on the step's thread.
+       * core is free for it. Default false: on a 2-core machine the loader thread already uses the
+       * second core, and `kd train` measured slower with it (see docs/native-backend.md).
        */
-      proposalThread: t.union([t.boolean, t.literal('auto')]),
+      proposalThread: t.boolean,
     }),
   ]),
 );

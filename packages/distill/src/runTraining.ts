@@ -337,13 +337,8 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     );
   }
 
-  const wantProposals = config.model.proposalThread ?? 'auto';
   let proposalThread: ProposalThread | undefined;
-  if (
-    replicas === 1 &&
-    (wantProposals === true ||
-      (wantProposals === 'auto' && !teacherThread && availableParallelism() >= 2))
-  ) {
+  if (config.model.proposalThread === true) {
     try {
       proposalThread = await ProposalThread.start();
     } catch (e) {
