@@ -33,9 +33,11 @@ export interface ProposalJob {
  * The proposals are {@link proposalsOnHost}'s, bit for bit (the same code on the same inputs).
  * Pass `run` as the `proposals` option of `forwardTrain` / `computeGradients` / `trainStep`.
  *
- * Worth it where a second core is free during the step's host work (a plain training step on the
- * native backend); a distillation with a teacher thread already uses it. When the worker fails or
- * does not answer, `run` computes every image itself from then on and `failure` says why.
+ * Worth it only where a core is free during the step's host work: a step timed alone on 2 cores
+ * got 1.08–1.14× faster, but `kd train` there, whose loader thread (and a distillation's teacher
+ * thread) already uses the second core, got slower, so `model.proposalThread` is opt-in. When the
+ * worker fails or does not answer, `run` computes every image itself from then on and `failure`
+ * says why.
  */
 export class ProposalThread {
   private broken: string | undefined;
