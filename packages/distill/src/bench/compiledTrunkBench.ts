@@ -15,15 +15,19 @@ import { createRng, initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { distillStep } from '../distillStep.js';
 import { benchImages } from './benchImages.js';
+import { benchRecipes, benchRounds } from './benchSettings.js';
 import { recipeModels } from './recipeModels.js';
 import { recipeStepInputs } from './recipeStepInputs.js';
 import { newTimed, type Timed, timed, timedCell } from './stepTimer.js';
 
-const RECIPES = (
-  process.env.KD_BENCH_RECIPES ||
-  'shapes-student,shapes-teacher,shapes-student-pretrained,shapes-teacher-pretrained,shapes-distill-pretrained'
-).split(',');
-const ROUNDS = Number(process.env.KD_BENCH_ROUNDS ?? 15);
+const RECIPES = benchRecipes([
+  'shapes-student',
+  'shapes-teacher',
+  'shapes-student-pretrained',
+  'shapes-teacher-pretrained',
+  'shapes-distill-pretrained',
+]);
+const ROUNDS = benchRounds();
 
 const info = await initBackend();
 if (info.name !== 'tensorflow') {

@@ -13,18 +13,20 @@ import { applyGradients, computeGradients, MomentumSgd } from '@kd/faster-rcnn';
 import { markdownTable, median } from '@kd/faster-rcnn/testing';
 import { createRng, initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
-import { distillVariables } from '../distillGradients.js';
 import { distillStep } from '../distillStep.js';
 import { benchImages } from './benchImages.js';
-import { recipeModels } from './recipeModels.js';
+import { benchRecipes, benchRounds } from './benchSettings.js';
 import { recipeStepInputs } from './recipeStepInputs.js';
 import { newTimed, timed, timedCell } from './stepTimer.js';
+import { twinRecipeModels } from './twinRecipeModels.js';
 
-const RECIPES = (
-  process.env.KD_BENCH_RECIPES ||
-  'shapes-student,shapes-student-pretrained,shapes-teacher-pretrained,shapes-distill-pretrained'
-).split(',');
-const ROUNDS = Number(process.env.KD_BENCH_ROUNDS ?? 15);
+const RECIPES = benchRecipes([
+  'shapes-student',
+  'shapes-student-pretrained',
+  'shapes-teacher-pretrained',
+  'shapes-distill-pretrained',
+]);
+const ROUNDS = benchRounds();
 
 const info = await initBackend();
 if (info.name !== 'tensorflow') {
@@ -39,15 +41,7 @@ if (info.name !== 'tensorflow') {
     let leaked = 0;
     for (const name of RECIPES) {
       process.stderr.write(`[optimizer bench] ${name}\n`);
-      const sides = await Promise.all(
-        [0, 1].map(() =>
-          recipeModels(name, data.dataset.classNames, data.dataset.train[0]!, {
-            compileTeacher: true,
-          }),
-        ),
-      );
-      const vars = sides.map((r) => distillVariables(r.student, r.distillation));
-      vars[0]!.forEach((v, i) => vars[1]![i]!.assign(v));
+      const { sides, vars } = await twinRecipeModels(name, data, { compileTeacher: true });
       const o = sides[0]!.config.optim;
       // Each side its own (equal) batch and compiled trunk.
       const inputs = await Promise.all(sides.map((r) => recipeStepInputs(r, data, r)));

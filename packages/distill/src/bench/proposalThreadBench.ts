@@ -11,18 +11,19 @@ import { MomentumSgd, ProposalThread } from '@kd/faster-rcnn';
 import { markdownTable, median } from '@kd/faster-rcnn/testing';
 import { createRng, initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
-import { distillVariables } from '../distillGradients.js';
 import { distillStep } from '../distillStep.js';
 import { benchImages } from './benchImages.js';
-import { recipeModels } from './recipeModels.js';
+import { benchRecipes, benchRounds } from './benchSettings.js';
 import { recipeStepInputs } from './recipeStepInputs.js';
 import { newTimed, timed, timedCell } from './stepTimer.js';
+import { twinRecipeModels } from './twinRecipeModels.js';
 
-const RECIPES = (
-  process.env.KD_BENCH_RECIPES ||
-  'shapes-student,shapes-student-pretrained,shapes-teacher-pretrained'
-).split(',');
-const ROUNDS = Number(process.env.KD_BENCH_ROUNDS ?? 15);
+const RECIPES = benchRecipes([
+  'shapes-student',
+  'shapes-student-pretrained',
+  'shapes-teacher-pretrained',
+]);
+const ROUNDS = benchRounds();
 
 const info = await initBackend();
 const dir = mkdtempSync(join(tmpdir(), 'kd-proposal-thread-bench-'));
@@ -33,11 +34,7 @@ try {
   let leaked = 0;
   for (const name of RECIPES) {
     process.stderr.write(`[proposal thread bench] ${name}\n`);
-    const sides = await Promise.all(
-      [0, 1].map(() => recipeModels(name, data.dataset.classNames, data.dataset.train[0]!)),
-    );
-    const vars = sides.map((r) => distillVariables(r.student, r.distillation));
-    vars[0]!.forEach((v, i) => vars[1]![i]!.assign(v));
+    const { sides } = await twinRecipeModels(name, data);
     const o = sides[0]!.config.optim;
     const native = info.name === 'tensorflow';
     const inputs = await Promise.all(
