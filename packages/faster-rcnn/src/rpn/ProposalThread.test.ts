@@ -71,6 +71,28 @@ describe('ProposalThread', () => {
     tf.dispose([...Object.values(a.grads), ...Object.values(b.grads), batch.images]);
   });
 
+  test('an error in this thread’s half is thrown, and the worker’s answer does not leak into the next call', () => {
+    const rpn = randomRpn(model, 4, 5, 5, 21);
+    let reads = 0;
+    const height = rpn.metas[0]!.height;
+    // Read once when the job is cloned for the worker, then failing in this thread's half.
+    const meta0 = {
+      ...rpn.metas[0]!,
+      get height() {
+        reads++;
+        if (reads > 1) throw new Error('a bad image size');
+        return height;
+      },
+    };
+    assert.throws(
+      () => thread.run({ ...rpn, metas: [meta0, ...rpn.metas.slice(1)] }),
+      /a bad image size/,
+    );
+    const next = randomRpn(model, 4, 5, 5, 22);
+    assert.deepEqual(thread.run(next), proposalsOnHost(next));
+    assert.equal(thread.failure, undefined);
+  });
+
   test('what cannot be handed over is computed here, and the thread says why from then on', async () => {
     const other = await ProposalThread.start();
     const rpn = randomRpn(model, 4, 5, 5, 11);

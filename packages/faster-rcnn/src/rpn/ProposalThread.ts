@@ -90,7 +90,17 @@ export class ProposalThread {
     }
     Atomics.store(this.state, 0, S.WORK);
     Atomics.notify(this.state, 0);
-    const mine = proposalsOnHost(rpn, 0, from);
+    let mine: Float32Array[];
+    try {
+      mine = proposalsOnHost(rpn, 0, from);
+    } catch (e) {
+      // Take the worker's answer off the port, so that the next call does not read it as its own.
+      Atomics.wait(this.state, 0, S.WORK, ANSWER_TIMEOUT_MS);
+      if (receiveMessageOnPort(this.port) === undefined)
+        this.broken ??= 'the proposal worker did not answer';
+      Atomics.store(this.state, 0, S.IDLE);
+      throw e;
+    }
     const waited = Atomics.wait(this.state, 0, S.WORK, ANSWER_TIMEOUT_MS);
     const answer = receiveMessageOnPort(this.port)?.message as
       | { boxes: Float32Array[] }
