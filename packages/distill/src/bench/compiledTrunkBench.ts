@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MomentumSgd } from '@kd/faster-rcnn';
-import { markdownTable, median } from '@kd/faster-rcnn/testing';
+import { markdownTable } from '@kd/faster-rcnn/testing';
 import { createRng, initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { distillStep } from '../distillStep.js';
@@ -18,7 +18,7 @@ import { benchImages } from './benchImages.js';
 import { benchRecipes, benchRounds } from './benchSettings.js';
 import { recipeModels } from './recipeModels.js';
 import { recipeStepInputs } from './recipeStepInputs.js';
-import { newTimed, type Timed, timed, timedCell } from './stepTimer.js';
+import { alternate, speedUp, timedCell } from './stepTimer.js';
 
 const RECIPES = benchRecipes([
   'shapes-student',
@@ -74,18 +74,13 @@ if (info.name !== 'tensorflow') {
       step(0)();
       step(1)(); // the optimisers' slots
       const before = tf.memory().numTensors;
-      const t: [Timed, Timed] = [newTimed(), newTimed()];
-      for (let i = 0; i < ROUNDS; i++) {
-        timed(t[0], step(0));
-        timed(t[1], step(1));
-      }
+      const t = alternate(ROUNDS, step(0), step(1));
       leaked += tf.memory().numTensors - before;
       for (const opt of optimizers) opt.dispose();
       inputs.dispose();
       eager.dispose();
       compiled.dispose();
-      const [a, b] = [median(t[0].ms), median(t[1].ms)];
-      rows.push([name, timedCell(t[0]), timedCell(t[1]), `${(a / b).toFixed(2)}×`]);
+      rows.push([name, timedCell(t[0]), timedCell(t[1]), speedUp(t[0], t[1])]);
     }
     process.stdout.write(
       `\nCompiled training trunk: a training step (batch 8, 128 px; a distillation step with its teacher compiled in the step), trunk (backbone and RPN head) op by op against compiled (model.compileTrunk), median of ${ROUNDS} steps each, alternating (tensorflow, TensorFlow ${info.tensorflowVersion ?? '?'}, ${info.threads.count} intra-op thread(s): ${info.threads.source}; ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}; load average ${loadavg()

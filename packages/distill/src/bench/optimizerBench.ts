@@ -10,14 +10,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyGradients, computeGradients, MomentumSgd } from '@kd/faster-rcnn';
-import { markdownTable, median } from '@kd/faster-rcnn/testing';
+import { markdownTable } from '@kd/faster-rcnn/testing';
 import { createRng, initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { distillStep } from '../distillStep.js';
 import { benchImages } from './benchImages.js';
 import { benchRecipes, benchRounds } from './benchSettings.js';
 import { recipeStepInputs } from './recipeStepInputs.js';
-import { newTimed, timed, timedCell } from './stepTimer.js';
+import { alternate, speedUp, timedCell } from './stepTimer.js';
 import { twinRecipeModels } from './twinRecipeModels.js';
 
 const RECIPES = benchRecipes([
@@ -68,11 +68,7 @@ if (info.name !== 'tensorflow') {
       step(0)();
       step(1)(); // the optimisers' slots, the graphs
       const before = tf.memory().numTensors;
-      const t = [newTimed(), newTimed()] as const;
-      for (let i = 0; i < ROUNDS; i++) {
-        timed(t[0], step(0));
-        timed(t[1], step(1));
-      }
+      const t = alternate(ROUNDS, step(0), step(1));
       const same = vars[0]!.every((v, i) =>
         tf.util.arraysEqual(v.dataSync(), vars[1]![i]!.dataSync()),
       );
@@ -86,21 +82,16 @@ if (info.name !== 'tensorflow') {
       const grads1 = Object.fromEntries(
         Object.entries(g.grads).map(([n, x]) => [names.get(n) ?? n, x]),
       );
-      const u = [newTimed(), newTimed()] as const;
-      for (let i = 0; i < 2 * ROUNDS; i++) {
-        timed(u[0], () =>
-          applyGradients(studentVars[0]!, g.grads, { optimizer: optimizers[0]!, ...apply }),
-        );
-        timed(u[1], () =>
-          applyGradients(studentVars[1]!, grads1, { optimizer: optimizers[1]!, ...apply }),
-        );
-      }
+      const u = alternate(
+        2 * ROUNDS,
+        () => applyGradients(studentVars[0]!, g.grads, { optimizer: optimizers[0]!, ...apply }),
+        () => applyGradients(studentVars[1]!, grads1, { optimizer: optimizers[1]!, ...apply }),
+      );
       tf.dispose(Object.values(g.grads));
       leaked += tf.memory().numTensors - before;
       for (const opt of optimizers) opt.dispose();
       for (const i of inputs) i.dispose();
       for (const r of sides) r.dispose();
-      const [a, b] = [median(t[0].ms), median(t[1].ms)];
       rows.push([
         name,
         `${Object.keys(g.grads).length}`,
@@ -108,7 +99,7 @@ if (info.name !== 'tensorflow') {
         timedCell(u[1], 1),
         timedCell(t[0], 1),
         timedCell(t[1], 1),
-        `${(a / b).toFixed(2)}×`,
+        speedUp(t[0], t[1]),
         same ? 'yes' : 'NO',
       ]);
     }

@@ -8,14 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MomentumSgd, ProposalThread } from '@kd/faster-rcnn';
-import { markdownTable, median } from '@kd/faster-rcnn/testing';
+import { markdownTable } from '@kd/faster-rcnn/testing';
 import { createRng, initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { distillStep } from '../distillStep.js';
 import { benchImages } from './benchImages.js';
 import { benchRecipes, benchRounds } from './benchSettings.js';
 import { recipeStepInputs } from './recipeStepInputs.js';
-import { newTimed, timed, timedCell } from './stepTimer.js';
+import { alternate, speedUp, timedCell } from './stepTimer.js';
 import { twinRecipeModels } from './twinRecipeModels.js';
 
 const RECIPES = benchRecipes([
@@ -61,21 +61,16 @@ try {
     step(0)();
     step(1)();
     const before = tf.memory().numTensors;
-    const t = [newTimed(), newTimed()] as const;
-    for (let i = 0; i < ROUNDS; i++) {
-      timed(t[0], step(0));
-      timed(t[1], step(1));
-    }
+    const t = alternate(ROUNDS, step(0), step(1));
     leaked += tf.memory().numTensors - before;
     for (const opt of optimizers) opt.dispose();
     for (const i of inputs) i.dispose();
     for (const r of sides) r.dispose();
-    const [a, b] = [median(t[0].ms), median(t[1].ms)];
     rows.push([
       name,
       timedCell(t[0], 1),
       timedCell(t[1], 1),
-      `${(a / b).toFixed(2)}×`,
+      speedUp(t[0], t[1]),
       tf.util.arraysEqual(losses[0]!, losses[1]!) ? 'yes' : 'NO',
     ]);
   }

@@ -27,3 +27,17 @@ export const cpuPerWall = (t: Timed): number => t.cpuUs / 1000 / t.wallMs;
 /** "median (CPU/wall)", the benchmarks' table cell. */
 export const timedCell = (t: Timed, digits = 0): string =>
   `${median(t.ms).toFixed(digits)} (${cpuPerWall(t).toFixed(2)})`;
+
+/** Times `a` and `b` alternately, `rounds` calls each, so that the machine's drift hits both alike. */
+export function alternate(rounds: number, a: () => void, b: () => void): [Timed, Timed] {
+  const t: [Timed, Timed] = [newTimed(), newTimed()];
+  for (let i = 0; i < rounds; i++) {
+    timed(t[0], a);
+    timed(t[1], b);
+  }
+  return t;
+}
+
+/** "median(a) / median(b)×": how much faster `b` ran. */
+export const speedUp = (a: Timed, b: Timed): string =>
+  `${(median(a.ms) / median(b.ms)).toFixed(2)}×`;

@@ -38,9 +38,9 @@ function momentumUpdate(
  * the weight decay, the global-norm clipping and this update of every variable take two native
  * TensorFlow graph calls and one `AddN` instead of ~8 calls per variable (`optimizerBench` times
  * both): the squared norms of the decayed gradients, then, once the norm is read and the
- * clipping factor known, the decay again, the clipping and the update. The results are the op-by-op ones to the bit (the same
- * element-wise kernels; the norm's sum stays an eager `AddN`, which TensorFlow's graph optimiser
- * would reorder). Graphs are compiled on the first step with a new set of variable shapes (four
+ * clipping factor known, the decay again, the clipping and the update. The results are the
+ * op-by-op ones to the bit (the same element-wise kernels; the norm's sum stays an eager `AddN`,
+ * which TensorFlow's graph optimiser would reorder). Graphs are compiled on the first step with a new set of variable shapes (four
  * of each kept). Other backends, and a graph TensorFlow refuses (`fusedRefusal`), run the same
  * ops one by one.
  */
