@@ -20,6 +20,15 @@ export {
   referenceSpec,
 } from './testing/referenceSpec.js';
 export { referenceWaitPolicy } from './testing/referenceWaitPolicy.js';
+export {
+  alternate,
+  cpuPerWall,
+  newTimed,
+  speedUp,
+  type Timed,
+  timed,
+  timedCell,
+} from './testing/stepTimer.js';
 
 /**
  * `bench/faster_rcnn_reference.py` of this package in the repository (not published; run it with

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MomentumSgd } from '@kd/faster-rcnn';
-import { markdownTable } from '@kd/faster-rcnn/testing';
+import { alternate, markdownTable, speedUp, timedCell } from '@kd/faster-rcnn/testing';
 import { createRng, initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { distillStep } from '../distillStep.js';
@@ -18,7 +18,6 @@ import { benchImages } from './benchImages.js';
 import { benchRecipes, benchRounds } from './benchSettings.js';
 import { recipeModels } from './recipeModels.js';
 import { recipeStepInputs } from './recipeStepInputs.js';
-import { alternate, speedUp, timedCell } from './stepTimer.js';
 
 const RECIPES = benchRecipes([
   'shapes-student',

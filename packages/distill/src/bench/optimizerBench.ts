@@ -10,14 +10,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyGradients, computeGradients, MomentumSgd } from '@kd/faster-rcnn';
-import { markdownTable } from '@kd/faster-rcnn/testing';
+import { alternate, markdownTable, speedUp, timedCell } from '@kd/faster-rcnn/testing';
 import { createRng, initBackend } from '@kd/tensor-ops';
 import * as tf from '@tensorflow/tfjs-core';
 import { distillStep } from '../distillStep.js';
 import { benchImages } from './benchImages.js';
 import { benchRecipes, benchRounds } from './benchSettings.js';
 import { recipeStepInputs } from './recipeStepInputs.js';
-import { alternate, speedUp, timedCell } from './stepTimer.js';
 import { twinRecipeModels } from './twinRecipeModels.js';
 
 const RECIPES = benchRecipes([

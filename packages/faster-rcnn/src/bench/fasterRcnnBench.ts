@@ -14,8 +14,11 @@ import { FasterRcnn } from '../model/FasterRcnn.js';
 import type { DetectionBatch } from '../model/types.js';
 import { ProposalThread } from '../rpn/ProposalThread.js';
 import {
+  alternate,
   benchBackends,
+  cpuPerWall as cpuTimePerWall,
   FASTER_RCNN_REFERENCE_SCRIPT,
+  median,
   profileTrainStep,
   referenceSpec,
   referenceWaitPolicy,
@@ -87,19 +90,10 @@ async function timeOn(backend: BackendName, data: ReturnType<typeof benchData>) 
   const single = tf.slice(images, [0, 0, 0, 0], [1, size, size, 3]) as tf.Tensor4D;
   const singleBatch = { images: single, metas: metas.slice(0, 1) };
 
+  // Inference through tinybench; each model's training variants alternate step by step (below), so
+  // that the machine's drift hits the op-by-op, compiled and threaded steps alike.
   const bench = new Bench({ iterations: RUNS, warmupIterations: 1, time: 0, warmupTime: 0 });
   const optimizers: Record<string, tf.Optimizer> = {};
-  const usage: Record<string, { cpuUs: number; wallMs: number }> = {};
-  const timedStep = (task: string, step: () => void) => () => {
-    usage[task] ??= { cpuUs: 0, wallMs: 0 };
-    const u = usage[task];
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    step();
-    u.wallMs += performance.now() - t0;
-    const c = process.cpuUsage(c0);
-    u.cpuUs += c.user + c.system;
-  };
   // On tensorflow, also the step as `kd train` runs it there by default (model.compileTrunk):
   // backbone and RPN head forward and backward as compiled graphs.
   const trunks = Object.fromEntries(
@@ -116,56 +110,60 @@ async function timeOn(backend: BackendName, data: ReturnType<typeof benchData>) 
     }),
   );
   const proposalThread = Object.keys(trunks).length > 0 ? await ProposalThread.start() : undefined;
+  const training: Record<string, [task: string, step: () => void][]> = {};
+  const taskNames: string[] = [];
   for (const [name, model] of Object.entries(models)) {
     const optimizer = new MomentumSgd(LEARNING_RATE, 0.9);
     optimizers[name] = optimizer;
     const rng = createRng(1);
-    bench.add(
-      `${name} trainStep`,
-      timedStep(`${name} trainStep`, () => trainStep(model, batch, { optimizer, rng })),
-    );
+    const steps: [string, () => void][] = [
+      [`${name} trainStep`, () => trainStep(model, batch, { optimizer, rng })],
+    ];
     const trunk = trunks[name];
     if (trunk) {
-      bench.add(
+      steps.push([
         `${name} trainStepCompiled`,
-        timedStep(`${name} trainStepCompiled`, () =>
-          trainStep(model, batch, { optimizer, rng, trainingTrunk: trunk.run }),
-        ),
-      );
+        () => trainStep(model, batch, { optimizer, rng, trainingTrunk: trunk.run }),
+      ]);
       // And with half of each batch's proposals on a worker thread (model.proposalThread).
-      bench.add(
+      steps.push([
         `${name} trainStepThreaded`,
-        timedStep(`${name} trainStepThreaded`, () =>
+        () =>
           trainStep(model, batch, {
             optimizer,
             rng,
             trainingTrunk: trunk.run,
             proposals: proposalThread!.run,
           }),
-        ),
-      );
+      ]);
     }
+    training[name] = steps;
+    taskNames.push(...steps.map(([task]) => task), `${name} inference`);
     bench.add(`${name} inference`, async () => {
       await model.predict(singleBatch);
     });
   }
-  // The optimisers' slots appear at their first step; count tensors after one step each.
-  for (const [name, model] of Object.entries(models)) {
-    trainStep(model, batch, { optimizer: optimizers[name]!, rng: createRng(0) });
-  }
+  // The optimisers' slots appear at their first step; count tensors after one step of each variant
+  // (the warm-up).
+  for (const steps of Object.values(training)) for (const [, step] of steps) step();
   const before = tf.memory().numTensors;
+  const ms: Record<string, number> = {};
+  const cpuPerWall: Record<string, number> = {};
+  for (const steps of Object.values(training)) {
+    const t = alternate(RUNS, ...steps.map(([, step]) => step));
+    steps.forEach(([task], i) => {
+      ms[task] = median(t[i]!.ms);
+      cpuPerWall[task] = cpuTimePerWall(t[i]!);
+    });
+  }
   await bench.run();
   const leaked = tf.memory().numTensors - before;
   for (const t of Object.values(trunks)) t.dispose();
   await proposalThread?.dispose();
-  const ms: Record<string, number> = {};
   for (const task of bench.tasks) {
     const result = task.result as { latency?: { p50?: number } };
     ms[task.name] = result.latency?.p50 ?? Number.NaN;
   }
-  const cpuPerWall = Object.fromEntries(
-    Object.entries(usage).map(([task, u]) => [task, u.cpuUs / 1000 / u.wallMs]),
-  );
   const run: BackendRun = { info, ms, cpuPerWall, leaked };
   return {
     run,
@@ -174,7 +172,7 @@ async function timeOn(backend: BackendName, data: ReturnType<typeof benchData>) 
     single,
     batch,
     optimizers,
-    taskNames: bench.tasks.map((t) => t.name),
+    taskNames,
   };
 }
 
@@ -267,7 +265,7 @@ async function main(): Promise<void> {
     return `${i.name} (${extra}${extra ? ', ' : ''}${i.threads.count} thread(s): ${i.threads.source})`;
   };
   console.log(
-    `Faster R-CNN benchmark: ${size}×${size} images, training batch ${BATCH}, inference batch 1; median of ${RUNS} runs after 1 warm-up`,
+    `Faster R-CNN benchmark: ${size}×${size} images, training batch ${BATCH}, inference batch 1; median of ${RUNS} runs after 1 warm-up; each model's training steps (op by op, trunk compiled, proposal thread) alternate step by step`,
   );
   console.log(
     `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}; load average ${loadavg()

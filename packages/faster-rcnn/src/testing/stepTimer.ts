@@ -1,4 +1,4 @@
-import { median } from '@kd/faster-rcnn/testing';
+import { median } from './median.js';
 
 /** Wall times of timed calls, with the process's CPU time and wall time over them. */
 export interface Timed {
@@ -28,14 +28,17 @@ export const cpuPerWall = (t: Timed): number => t.cpuUs / 1000 / t.wallMs;
 export const timedCell = (t: Timed, digits = 0): string =>
   `${median(t.ms).toFixed(digits)} (${cpuPerWall(t).toFixed(2)})`;
 
-/** Times `a` and `b` alternately, `rounds` calls each, so that the machine's drift hits both alike. */
-export function alternate(rounds: number, a: () => void, b: () => void): [Timed, Timed] {
-  const t: [Timed, Timed] = [newTimed(), newTimed()];
-  for (let i = 0; i < rounds; i++) {
-    timed(t[0], a);
-    timed(t[1], b);
-  }
-  return t;
+/**
+ * Times `fs` in turn, `rounds` calls each (one of each per round), so that the machine's drift hits
+ * them alike; one `Timed` per function, in order.
+ */
+export function alternate<F extends readonly (() => void)[]>(
+  rounds: number,
+  ...fs: F
+): { [K in keyof F]: Timed } {
+  const t = fs.map(() => newTimed());
+  for (let i = 0; i < rounds; i++) fs.forEach((f, j) => timed(t[j]!, f));
+  return t as { [K in keyof F]: Timed };
 }
 
 /** "median(a) / median(b)×": how much faster `b` ran. */
