@@ -51,6 +51,23 @@ test('dataParallelProblem refuses what cannot run, and says why', () => {
     dataParallelProblem({ ...ok, backend: 'tensorflow' })!,
     /'tensorflow' backend is not supported \(native TensorFlow already computes each op on every core; two replicas measured 0\.61–0\.87× there/,
   );
+  // The options that need the one replica: refused with replicas, fine without.
+  assert.match(
+    dataParallelProblem({ ...ok, teacherThread: true })!,
+    /distill\.teacherThread: true cannot run with 2 data-parallel replicas \(each replica computes its own teacher\)/,
+  );
+  assert.match(
+    dataParallelProblem({ ...ok, proposalThread: true })!,
+    /model\.proposalThread: true cannot run with 2 data-parallel replicas \(each replica computes its own proposals\)/,
+  );
+  assert.equal(
+    dataParallelProblem({ ...ok, teacherThread: 'auto', proposalThread: false }),
+    undefined,
+  );
+  assert.equal(
+    dataParallelProblem({ ...ok, replicas: 1, teacherThread: true, proposalThread: true }),
+    undefined,
+  );
 });
 
 describeEachBackend('DataParallel', () => {

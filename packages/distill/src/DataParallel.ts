@@ -56,6 +56,10 @@ export function dataParallelProblem(o: {
   readonly batchSize: number;
   readonly backend: string;
   readonly customLossStack: boolean;
+  /** The run config's `distill.teacherThread`: `true` asks for one replica. */
+  readonly teacherThread?: boolean | 'auto' | undefined;
+  /** The run config's `model.proposalThread`: `true` asks for one replica. */
+  readonly proposalThread?: boolean | undefined;
 }): string | undefined {
   if (!(Number.isInteger(o.replicas) && o.replicas >= 1))
     return `dataParallel ${o.replicas}: expected a positive integer (replicas, 1 = no workers)`;
@@ -66,6 +70,10 @@ export function dataParallelProblem(o: {
     return 'dataParallel: a custom lossStack cannot be used (functions cannot be sent to worker threads); use the objective of the config (distill.objective, distill.ablation)';
   if (o.backend !== 'wasm' && o.backend !== 'cpu')
     return `dataParallel: the '${o.backend}' backend is not supported (${o.backend === 'tensorflow' ? 'native TensorFlow already computes each op on every core; two replicas measured 0.61–0.87× there, docs/native-backend.md' : 'only the single-threaded wasm and cpu backends are'}); train without it (dataParallel 1, the default) or on wasm (KD_BACKEND=wasm)`;
+  if (o.teacherThread === true)
+    return `distill.teacherThread: true cannot run with ${o.replicas} data-parallel replicas (each replica computes its own teacher); use one or the other`;
+  if (o.proposalThread === true)
+    return `model.proposalThread: true cannot run with ${o.replicas} data-parallel replicas (each replica computes its own proposals); use one or the other`;
   return undefined;
 }
 

@@ -160,6 +160,8 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     batchSize: config.optim.batchSize,
     backend: tf.getBackend(),
     customLossStack: options.lossStack !== undefined,
+    teacherThread: config.distill?.teacherThread,
+    proposalThread: config.model.proposalThread,
   });
   if (refused) throw new Error(refused);
   claimRunFolder(runDir, `${JSON.stringify(config, null, 2)}\n`, options.restart);
@@ -202,22 +204,6 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     throw e;
   }
   const wantThread = config.distill?.teacherThread ?? 'auto';
-  if (wantThread === true && replicas > 1) {
-    model.dispose();
-    optimizer.dispose();
-    distill?.dispose();
-    throw new Error(
-      `distill.teacherThread: true cannot run with ${replicas} data-parallel replicas (each replica computes its own teacher); use one or the other`,
-    );
-  }
-  if (config.model.proposalThread === true && replicas > 1) {
-    model.dispose();
-    optimizer.dispose();
-    distill?.dispose();
-    throw new Error(
-      `model.proposalThread: true cannot run with ${replicas} data-parallel replicas (each replica computes its own proposals); use one or the other`,
-    );
-  }
   // Compiled, the teacher is worth a thread on tensorflow too; op by op, where the backend
   // computes on one thread (wasm, cpu) and a second core is there.
   const useThread =

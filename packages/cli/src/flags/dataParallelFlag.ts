@@ -27,6 +27,8 @@ export function dataParallelRuns(
       batchSize: c.optim.batchSize,
       backend,
       customLossStack: false,
+      teacherThread: c.distill?.teacherThread,
+      proposalThread: c.model.proposalThread,
     });
     if (problem) usageError(command, problem);
   }
